@@ -1,0 +1,111 @@
+"""The ``plan-portal`` command: check plans in CI and export the portfolio as JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from plan_portal.diagnostics import CODES, Diagnostic, Severity
+from plan_portal.export import export_json
+from plan_portal.pipeline import Result, run
+
+_ROOTS = click.argument(
+    "roots", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+
+
+def _overrides(values: tuple[str, ...]) -> dict[str, Severity | None]:
+    overrides: dict[str, Severity | None] = {}
+    for value in values:
+        code, _, level = value.partition("=")
+        if code not in CODES:
+            raise click.BadParameter(f"unknown check code {code!r}", param_hint="--severity")
+        if level == "off":
+            overrides[code] = None
+        elif level in {s.value for s in Severity}:
+            overrides[code] = Severity(level)
+        else:
+            raise click.BadParameter(f"{value!r}: use CODE=error|warning|info|off", param_hint="--severity")
+    return overrides
+
+
+def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
+    chosen = list(roots) or [Path("specs")]
+    for root in chosen:
+        if not root.is_dir():
+            raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
+    return run(chosen, Path.cwd(), _overrides(severity))
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command; info becomes ``notice``."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
+    return (
+        f"::{level} file={_escape_property(d.path)},line={d.line},title={_escape_property(d.code)}"
+        f"::{_escape_data(d.message)}"
+    )
+
+
+def _summary(result: Result) -> str:
+    features = len(result.portfolio.features)
+    return (
+        f"{features} features, {len(result.portfolio.gates)} gates, {len(result.portfolio.risks)} risks, "
+        f"{len(result.portfolio.decisions)} decisions: {result.count(Severity.ERROR)} errors, "
+        f"{result.count(Severity.WARNING)} warnings, {result.count(Severity.INFO)} notes"
+    )
+
+
+@click.group()
+@click.version_option(package_name="mkdocs-plan-portal")
+def main() -> None:
+    """Read spec-kit plans (specs/<feature>/plan.md and siblings), check them, export them."""
+
+
+@main.command()
+@_ROOTS
+@click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default="text",
+              help="text lines, a JSON list, or GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--severity", multiple=True, metavar="CODE=LEVEL",
+              help="Re-rate a check: error, warning, info or off. Repeatable.")
+def check(roots: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...]) -> None:
+    """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict)."""
+    result = _run(roots, severity)
+    if output == "json":
+        import json
+
+        click.echo(json.dumps([d.to_dict() for d in result.diagnostics], ensure_ascii=False, indent=2))
+    else:
+        for d in result.diagnostics:
+            click.echo(github_annotation(d) if output == "github" else str(d))
+        click.echo(_summary(result), err=output == "github")
+    failed = result.count(Severity.ERROR) > 0 or (strict and result.count(Severity.WARNING) > 0)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@_ROOTS
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of standard output.")
+def export(roots: tuple[Path, ...], output: Path | None) -> None:
+    """Export the whole portfolio under ROOT (default: specs) as one JSON document."""
+    result = _run(roots)
+    text = export_json(result.portfolio, result.diagnostics)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

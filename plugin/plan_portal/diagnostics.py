@@ -1,0 +1,92 @@
+"""One model for every problem a plan can have: severity, stable code, path, line, message."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckCode:
+    """A stable diagnostic code, its default severity and what it means."""
+
+    code: str
+    severity: Severity
+    summary: str
+
+
+CODES: dict[str, CheckCode] = {
+    c.code: c
+    for c in (
+        CheckCode("invalid-frontmatter", Severity.ERROR,
+                  "The YAML frontmatter does not parse or is not a mapping; the body is still read."),
+        CheckCode("unreadable-file", Severity.ERROR,
+                  "A file could not be read: not UTF-8, binary, a directory, too large or not permitted."),
+        CheckCode("unfilled-placeholder", Severity.WARNING,
+                  "Template text such as [DATE] or [FEATURE] was left in the plan."),
+        CheckCode("unknown-status", Severity.WARNING,
+                  "A gate, decision or risk status that the portal does not recognise; raw text is kept."),
+        CheckCode("duplicate-id", Severity.ERROR,
+                  "Two records of one feature share an id; the later one gets a suffixed id."),
+        CheckCode("malformed-table", Severity.WARNING,
+                  "A table row has more or fewer cells than its header; every cell is kept."),
+        CheckCode("gate-fail-unmitigated", Severity.ERROR,
+                  "A gate is FAIL and neither a Complexity Tracking row nor a risk mitigates it."),
+        CheckCode("empty-plan", Severity.WARNING, "plan.md holds no content."),
+        CheckCode("spec-only-feature", Severity.INFO, "A feature directory has spec artifacts but no plan.md."),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    path: str
+    line: int
+    message: str
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.code, self.message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "path": self.path,
+            "line": self.line,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity.value} {self.code}: {self.message}"
+
+
+def diagnostic(code: str, path: str, line: int, message: str) -> Diagnostic:
+    """Make a diagnostic with the code's default severity."""
+    return Diagnostic(CODES[code].severity, code, path, line, message)
+
+
+def apply_severity(
+    diagnostics: list[Diagnostic], overrides: dict[str, Severity | None]
+) -> list[Diagnostic]:
+    """Re-rate diagnostics by code; an override of None silences the code."""
+    result: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.code in overrides:
+            severity = overrides[d.code]
+            if severity is None:
+                continue
+            d = Diagnostic(severity, d.code, d.path, d.line, d.message)
+        result.append(d)
+    return result

@@ -1,0 +1,46 @@
+"""The portfolio as one JSON document: sorted and stable, the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from plan_portal.diagnostics import Diagnostic
+from plan_portal.model.records import Feature, Portfolio
+
+SCHEMA = "plan-portal/1"
+_TOP_LEVEL = ("gates", "risks", "decisions", "research", "clarifications")
+
+
+def _record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
+    source = record.get("source") or {}
+    return (record.get("feature", ""), source.get("path", ""), source.get("line", 0), record.get("id", ""))
+
+
+def _feature(feature: Feature) -> dict[str, Any]:
+    data = dataclasses.asdict(feature)
+    for key in (*_TOP_LEVEL, "diagnostics"):
+        data.pop(key)
+    return data
+
+
+def export_document(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    features = sorted(portfolio.features, key=lambda f: (f.id, f.path))
+    document: dict[str, Any] = {
+        "schema": SCHEMA,
+        "features": [_feature(f) for f in features],
+        "edges": sorted(
+            (dataclasses.asdict(e) for e in portfolio.edges),
+            key=lambda e: (e["source"], e["target"], e["type"], e["citation"]["path"], e["citation"]["line"]),
+        ),
+        "diagnostics": [d.to_dict() for d in sorted(diagnostics, key=Diagnostic.sort_key)],
+    }
+    for key in _TOP_LEVEL:
+        records = [dataclasses.asdict(r) for f in features for r in getattr(f, key)]
+        document[key] = sorted(records, key=_record_key)
+    return document
+
+
+def export_json(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> str:
+    return json.dumps(export_document(portfolio, diagnostics), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

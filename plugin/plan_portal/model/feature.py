@@ -1,0 +1,79 @@
+"""Read one feature directory: plan.md and its siblings into one Feature record."""
+
+from __future__ import annotations
+
+from plan_portal.diagnostics import diagnostic
+from plan_portal.discover import FeatureDir
+from plan_portal.model.artifacts import read_spec, read_tasks
+from plan_portal.model.context import FileContext
+from plan_portal.model.decisions import read_marked_decisions
+from plan_portal.model.markers import clarifications
+from plan_portal.model.outline import outline
+from plan_portal.model.plan import read_plan
+from plan_portal.model.records import Clarification, Feature
+from plan_portal.model.text import IdSpace
+from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, read_source
+
+
+def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int,
+           frontmatter: bool = False) -> tuple[SourceFile, Document | None]:
+    source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes, frontmatter)
+    feature.diagnostics.extend(source.diagnostics)
+    if source.text is None:
+        return source, None
+    doc = parse_document(source.path, source.body, source.body_offset)
+    feature.diagnostics.extend(doc.diagnostics)
+    return source, doc
+
+
+def _clarifications(feature: Feature, context: FileContext, doc: Document) -> int:
+    found = clarifications(doc.texts)
+    for marker in found:
+        global_id, _ = context.claim("", "clarification", marker.text, marker.line)
+        feature.clarifications.append(Clarification(global_id, feature.id, marker.text, context.source(marker.line)))
+    return len(found)
+
+
+def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
+    """Every problem becomes a diagnostic on the feature; nothing here raises on bad input."""
+    feature = Feature(
+        fd.feature_id, fd.display, "", {key: fd.display_path(key) for key in fd.artifacts}, list(fd.extra_files)
+    )
+    ids = IdSpace(fd.feature_id)
+    if "plan" in fd.artifacts:
+        source, doc = _parse(feature, fd, "plan", max_bytes, frontmatter=True)
+        feature.has_plan = doc is not None
+        feature.metadata = source.metadata
+        if doc is not None:
+            context = FileContext(fd.feature_id, source.path, ids)
+            if not (source.text or "").strip():
+                feature.diagnostics.append(diagnostic("empty-plan", source.path, 1, "plan.md is empty"))
+            frontmatter_text = (source.text or "").split("\n")[: source.body_offset]
+            read_plan(feature, context, doc, source.metadata, "\n".join(frontmatter_text))
+            _clarifications(feature, context, doc)
+            feature.diagnostics.extend(context.diagnostics)
+    else:
+        first = next(iter(fd.artifacts))
+        feature.diagnostics.append(
+            diagnostic("spec-only-feature", fd.display_path(first), 1, f"feature {fd.feature_id} has no plan.md")
+        )
+    if "research" in fd.artifacts:
+        _, doc = _parse(feature, fd, "research", max_bytes)
+        if doc is not None:
+            context = FileContext(fd.feature_id, doc.path, ids)
+            feature.decisions.extend(read_marked_decisions(context, outline(doc)))
+            _clarifications(feature, context, doc)
+            feature.diagnostics.extend(context.diagnostics)
+    if "spec" in fd.artifacts:
+        _, doc = _parse(feature, fd, "spec", max_bytes)
+        if doc is not None:
+            context = FileContext(fd.feature_id, doc.path, ids)
+            feature.spec = read_spec(doc, _clarifications(feature, context, doc))
+    if "tasks" in fd.artifacts:
+        _, doc = _parse(feature, fd, "tasks", max_bytes)
+        if doc is not None:
+            feature.tasks = read_tasks(doc)
+    feature.diagnostics.extend(ids.diagnostics)
+    if not feature.title:
+        feature.title = (feature.spec.title if feature.spec and feature.spec.title else "") or fd.feature_id
+    return feature

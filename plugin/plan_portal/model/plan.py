@@ -1,0 +1,224 @@
+"""Interpret a parsed plan.md into the feature's records."""
+
+from __future__ import annotations
+
+import re
+
+from plan_portal.diagnostics import diagnostic
+from plan_portal.model.context import FileContext
+from plan_portal.model.decisions import read_marked_decisions, read_plan_decisions
+from plan_portal.model.gates import read_gates
+from plan_portal.model.markers import placeholders
+from plan_portal.model.outline import Outline, outline
+from plan_portal.model.records import Feature, Note, ResearchItem, TableEntry, TechEntry
+from plan_portal.model.risks import read_risks
+from plan_portal.model.tables import row_dict
+from plan_portal.model.text import keyed, slug, strip_markup
+from plan_portal.read.blocks import Block, Code, Document, Item, Marker, Paragraph, Table
+
+_TITLE_PREFIX = re.compile(r"^(?:implementation\s+plan|plan|feature)\s*[:—–-]\s*", re.I)
+_HEADER_KEYS = {
+    "branch": "branch", "feature branch": "branch", "date": "created", "created": "created",
+    "created at": "created", "spec": "spec_reference", "spec reference": "spec_reference",
+    "specification": "spec_reference", "planning status": "planning_status", "status": "planning_status",
+}
+_TECH_CATEGORIES = (
+    ("language", re.compile(r"language|runtime")),
+    ("frameworks", re.compile(r"dependenc|framework|librar")),
+    ("storage", re.compile(r"storage|database|persistence|data store")),
+    ("testing", re.compile(r"test")),
+    ("target", re.compile(r"target|platform|deploy")),
+    ("project-type", re.compile(r"project type")),
+    ("performance", re.compile(r"performance")),
+    ("constraints", re.compile(r"constraint")),
+    ("scale", re.compile(r"scale|scope")),
+)
+_FRONTMATTER_FIELDS = {
+    "branch": "branch", "created_at": "created", "created": "created", "date": "created",
+    "generator_version": "generator_version", "constitution_version": "constitution_version",
+    "status": "planning_status", "planning_status": "planning_status", "spec": "spec_reference",
+}
+
+
+def tech_category(key: str) -> str:
+    lowered = key.lower()
+    return next((name for name, pattern in _TECH_CATEGORIES if pattern.search(lowered)), "other")
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _apply_frontmatter(feature: Feature, metadata: dict[str, object]) -> None:
+    feature.metadata = metadata
+    for key, attribute in _FRONTMATTER_FIELDS.items():
+        if key in metadata and not getattr(feature, attribute):
+            setattr(feature, attribute, _scalar(metadata[key]))
+    depends = metadata.get("depends_on")
+    if isinstance(depends, str):
+        depends = [depends]
+    if isinstance(depends, list):
+        feature.depends_on = [str(d) for d in depends]
+    if "title" in metadata and isinstance(metadata["title"], str):
+        feature.title = metadata["title"]
+
+
+def _header(feature: Feature, plan: Outline) -> None:
+    """Title and ``**Key**: value`` header fields before the first level-2 heading."""
+    doc = plan.doc
+    for section in doc.sections:
+        if section.level == 1 and not feature.title:
+            feature.title = _TITLE_PREFIX.sub("", section.title).strip()
+        if section.level > 1:
+            break
+        for block in section.blocks:
+            if not isinstance(block, Paragraph):
+                continue
+            for _, text in block.lines:
+                for part in re.split(r"\s+\|\s+", text):
+                    pair = keyed(part)
+                    if not pair:
+                        continue
+                    attribute = _HEADER_KEYS.get(pair[0].lower())
+                    if attribute and not getattr(feature, attribute):
+                        value = pair[1] if attribute == "spec_reference" else strip_markup(pair[1])
+                        setattr(feature, attribute, value)
+
+
+def _summary(feature: Feature, plan: Outline) -> None:
+    for index in plan.of_kind("summary"):
+        paragraphs = [b for b in plan.doc.sections[index].blocks if isinstance(b, Paragraph)]
+        if paragraphs:
+            feature.summary = "\n\n".join("\n".join(t for _, t in p.lines) for p in paragraphs)
+            return
+
+
+def _tech_lines(blocks: list[Block]) -> list[tuple[int, str, bool]]:
+    """(line, text, is_bullet) of a Technical Context section, source line by source line.
+
+    Lines are taken one by one because CommonMark folds a ``**Key**:`` line written right after
+    a bullet into that bullet (lazy continuation): here it still starts a new key.
+    """
+    lines: list[tuple[int, str, bool]] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines.extend((line, text, False) for line, text in block.lines)
+        elif isinstance(block, Item):
+            for offset, text in enumerate(block.text.split("\n")):
+                lines.append((block.line + offset, text, offset == 0 and block.depth > 0))
+    return lines
+
+
+def _technical_context(context: FileContext, plan: Outline) -> list[TechEntry]:
+    entries: list[TechEntry] = []
+    for index in plan.of_kind("tech"):
+        blocks = plan.doc.sections[index].blocks
+        for block in blocks:
+            if isinstance(block, Table):
+                for row in block.rows:
+                    if not any(row.plain):
+                        continue
+                    key = row.plain[0] if row.plain else ""
+                    value = row.cells[1] if len(row.cells) > 1 else ""
+                    extra = {k: v for k, v in row_dict(block, row).items() if k not in block.header[:2]}
+                    entries.append(TechEntry(key, tech_category(key), value, context.source(row.line), extra))
+        for line, text, bullet in _tech_lines(blocks):
+            pair = keyed(text)
+            if pair:
+                entries.append(TechEntry(pair[0], tech_category(pair[0]), pair[1], context.source(line)))
+            elif entries and bullet:  # a value that continues as a bullet list
+                last = entries[-1]
+                last.value = f"{last.value}\n- {text}" if last.value else f"- {text}"
+            elif entries and text.strip():  # a hard-wrapped value
+                entries[-1].value = f"{entries[-1].value} {text.strip()}".strip()
+    return entries
+
+
+_EMPTY_CELL = re.compile(r"^(?:|[-—–]+|n/?a|none|\(none\)|tbd)$", re.I)
+
+
+def _is_empty_row(cells: list[str]) -> bool:
+    """Rows such as ``| — | — | — |`` or ``| None | N/A | N/A |`` that say the table is empty."""
+    return all(_EMPTY_CELL.match(c.strip()) for c in cells)
+
+
+def _tables(context: FileContext, plan: Outline, kind: str, header_words: tuple[str, ...]) -> list[TableEntry]:
+    rows: list[TableEntry] = []
+    for index, section in enumerate(plan.doc.sections):
+        for block in section.blocks:
+            if not isinstance(block, Table):
+                continue
+            header = " ".join(block.header).lower()
+            if kind in plan.kinds[index] or all(word in header for word in header_words):
+                rows.extend(TableEntry(row_dict(block, row), context.source(row.line))
+                            for row in block.rows if not _is_empty_row(row.plain))
+    return rows
+
+
+def _notes(context: FileContext, plan: Outline) -> list[Note]:
+    notes: list[Note] = []
+    for kind in ("architecture", "readiness", "progress"):
+        for index in plan.of_kind(kind):
+            label = plan.doc.sections[index].title
+            group = ""
+            for block in plan.doc.sections[index].blocks:
+                if isinstance(block, Paragraph):
+                    pair = keyed(block.lines[-1][1])
+                    group = pair[0] if pair and not pair[1] else group
+                elif isinstance(block, Item):
+                    pair = keyed(block.text)
+                    key, text = pair if pair else (group, block.text)
+                    notes.append(Note(label, key, text, block.checked, context.source(block.line)))
+    return notes
+
+
+def _structure(feature: Feature, plan: Outline) -> None:
+    for index in plan.of_kind("structure"):
+        for block in plan.doc.sections[index].blocks:
+            if isinstance(block, Code):
+                feature.structure.append(block.text)
+            elif isinstance(block, Paragraph):
+                for _, text in block.lines:
+                    pair = keyed(text)
+                    if pair and pair[0].lower() == "structure decision":
+                        feature.structure_decision = pair[1]
+
+
+def _research(context: FileContext, plan: Outline) -> list[ResearchItem]:
+    items: list[ResearchItem] = []
+    for index in plan.of_kind("research"):
+        if {"gates", "decisions"} & plan.kinds[index]:
+            continue
+        for block in plan.doc.sections[index].blocks:
+            if isinstance(block, Item) and block.checked is not None:
+                local = context.ids.claim(f"research-{slug(block.plain)}", context.path, block.line, explicit=False)
+                items.append(ResearchItem(f"{context.feature}/{local}", context.feature, block.text, block.checked,
+                                          context.source(block.line)))
+    return items
+
+
+def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: dict[str, object],
+              frontmatter_text: str) -> None:
+    """Fill the feature from its plan.md; every record keeps plan.md's path and its line."""
+    _apply_frontmatter(feature, metadata)
+    plan = outline(doc)
+    _header(feature, plan)
+    _summary(feature, plan)
+    feature.technical_context = _technical_context(context, plan)
+    feature.exit_criteria = _tables(context, plan, "exit", ("exit criteria",))
+    feature.complexity = _tables(context, plan, "complexity", ("violation", "justification"))
+    feature.notes = _notes(context, plan)
+    _structure(feature, plan)
+    feature.gates = read_gates(context, plan)
+    feature.risks = read_risks(context, plan)
+    feature.decisions = read_plan_decisions(context, plan)
+    research_sections = [i for i in plan.of_kind("research") if "decisions" not in plan.kinds[i]]
+    feature.decisions.extend(read_marked_decisions(context, plan, research_sections))
+    feature.research = _research(context, plan)
+    frontmatter_lines = [Marker(text, number + 1) for number, text in enumerate(frontmatter_text.split("\n"))]
+    for found in placeholders(frontmatter_lines + doc.texts):
+        context.diagnostics.append(
+            diagnostic("unfilled-placeholder", context.path, found.line, f"template text {found.text} left in")
+        )

@@ -1,0 +1,28 @@
+"""Read every feature under the spec roots into one Portfolio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plan_portal.diagnostics import diagnostic
+from plan_portal.discover import discover
+from plan_portal.model.feature import read_feature
+from plan_portal.model.records import Feature, Portfolio
+from plan_portal.read import MAX_BYTES
+
+
+def build_portfolio(roots: list[Path], base: Path, max_bytes: int = MAX_BYTES) -> Portfolio:
+    """Features in discovery order; a feature id seen under two roots keeps both, the second reported."""
+    features: list[Feature] = []
+    seen: dict[str, Feature] = {}
+    portfolio = Portfolio(features)
+    for feature_dir in discover(roots, base):
+        feature = read_feature(feature_dir, max_bytes)
+        if feature.id in seen:
+            portfolio.diagnostics.append(
+                diagnostic("duplicate-id", feature.path, 1,
+                           f"feature id {feature.id!r} also exists at {seen[feature.id].path}; ids are ambiguous")
+            )
+        seen.setdefault(feature.id, feature)
+        features.append(feature)
+    return portfolio

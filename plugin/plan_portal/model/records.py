@@ -1,0 +1,208 @@
+"""The portfolio's records. Every record keeps its source path and line, and its raw text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from plan_portal.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(slots=True)
+class Gate:
+    id: str
+    feature: str
+    local_id: str
+    name: str
+    #: pre-research | post-design; ``phase_label`` is the heading it was found under.
+    phase: str
+    phase_label: str
+    status: str
+    raw_status: str
+    evidence: str
+    owner: str
+    source: Source
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Risk:
+    id: str
+    feature: str
+    local_id: str
+    description: str
+    probability: str
+    raw_probability: str
+    impact: str
+    raw_impact: str
+    #: low | medium | high | unknown, from probability × impact.
+    level: str
+    owner: str
+    mitigation: str
+    trigger: str
+    source: Source
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Decision:
+    id: str
+    feature: str
+    local_id: str
+    title: str
+    status: str
+    raw_status: str
+    context: str
+    rationale: str
+    alternatives: str
+    follow_up: str
+    #: Where it was written: plan-table | plan-heading | research.
+    origin: str
+    source: Source
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ResearchItem:
+    id: str
+    feature: str
+    text: str
+    done: bool
+    source: Source
+
+
+@dataclass(slots=True)
+class Clarification:
+    id: str
+    feature: str
+    text: str
+    source: Source
+
+
+@dataclass(slots=True)
+class TechEntry:
+    key: str
+    #: language | frameworks | storage | testing | target | project-type | performance |
+    #: constraints | scale | other: lets the inventory line features up side by side.
+    category: str
+    value: str
+    source: Source
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class TableEntry:
+    """A row of a table the portal shows as it is (Phase Exit Criteria, Complexity Tracking)."""
+
+    cells: dict[str, str]
+    source: Source
+
+
+@dataclass(slots=True)
+class Note:
+    """A keyed or checkbox item (Architecture & Contracts, Readiness, Progress Tracking)."""
+
+    section: str
+    key: str
+    text: str
+    checked: bool | None
+    source: Source
+
+
+@dataclass(slots=True)
+class UserStory:
+    title: str
+    priority: str
+    source: Source
+
+
+@dataclass(slots=True)
+class SpecSummary:
+    path: str
+    title: str
+    status: str
+    stories: list[UserStory] = field(default_factory=list)
+    requirements: int = 0
+    success_criteria: int = 0
+    clarifications: int = 0
+
+
+@dataclass(slots=True)
+class TaskSummary:
+    path: str
+    total: int
+    done: int
+
+
+@dataclass(slots=True)
+class Feature:
+    id: str
+    path: str
+    title: str
+    #: Display paths of the artifacts present, by key (plan, spec, research, tasks, contracts …).
+    artifacts: dict[str, str]
+    files: list[str] = field(default_factory=list)
+    has_plan: bool = False
+    metadata: dict[str, object] = field(default_factory=dict)
+    branch: str = ""
+    created: str = ""
+    planning_status: str = ""
+    spec_reference: str = ""
+    generator_version: str = ""
+    constitution_version: str = ""
+    depends_on: list[str] = field(default_factory=list)
+    summary: str = ""
+    technical_context: list[TechEntry] = field(default_factory=list)
+    exit_criteria: list[TableEntry] = field(default_factory=list)
+    complexity: list[TableEntry] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    structure: list[str] = field(default_factory=list)
+    structure_decision: str = ""
+    gates: list[Gate] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    research: list[ResearchItem] = field(default_factory=list)
+    clarifications: list[Clarification] = field(default_factory=list)
+    spec: SpecSummary | None = None
+    tasks: TaskSummary | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Edge:
+    source: str
+    target: str
+    type: str
+    citation: Source
+
+
+@dataclass(slots=True)
+class Portfolio:
+    features: list[Feature]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+    @property
+    def gates(self) -> list[Gate]:
+        return [g for f in self.features for g in f.gates]
+
+    @property
+    def risks(self) -> list[Risk]:
+        return [r for f in self.features for r in f.risks]
+
+    @property
+    def decisions(self) -> list[Decision]:
+        return [d for f in self.features for d in f.decisions]
+
+    @property
+    def all_diagnostics(self) -> list[Diagnostic]:
+        found = [d for f in self.features for d in f.diagnostics] + self.diagnostics
+        return sorted(found, key=Diagnostic.sort_key)

@@ -1,0 +1,120 @@
+"""Normalise the status words real authors write; the raw text is always kept beside the result."""
+
+from __future__ import annotations
+
+import re
+
+GATE_STATUSES = ("pass", "fail", "waived", "not-applicable", "pending", "unknown")
+DECISION_STATUSES = ("proposed", "in-review", "accepted", "superseded", "deprecated", "rejected", "unknown")
+LEVELS = ("low", "medium", "high", "unknown")
+
+_GATE_SYMBOLS = {
+    "✅": "pass", "✔": "pass", "☑": "pass", "🟢": "pass",
+    "❌": "fail", "✗": "fail", "✘": "fail", "🔴": "fail", "⛔": "fail",
+    "⚠": "pending", "⏳": "pending", "🟡": "pending", "🚧": "pending",
+    "➖": "not-applicable",
+}
+_GATE_WORDS = {
+    "pass": "pass", "passed": "pass", "passes": "pass", "passing": "pass", "compliant": "pass",
+    "complies": "pass", "met": "pass", "satisfied": "pass", "ok": "pass", "yes": "pass",
+    "aligned": "pass", "confirmed": "pass", "green": "pass",
+    "fail": "fail", "failed": "fail", "fails": "fail", "failing": "fail", "violation": "fail",
+    "violated": "fail", "violates": "fail", "non-compliant": "fail", "noncompliant": "fail",
+    "not met": "fail", "no": "fail", "blocked": "fail", "red": "fail",
+    "waived": "waived", "waiver": "waived", "exception": "waived", "exempt": "waived",
+    "n/a": "not-applicable", "na": "not-applicable", "not applicable": "not-applicable",
+    "deferred": "pending", "planned": "pending", "in_progress": "pending", "in progress": "pending",
+    "in-progress": "pending", "pending": "pending", "tbd": "pending", "todo": "pending",
+    "partial": "pending", "partially": "pending", "conditional": "pending", "review": "pending",
+    "justified": "waived", "watch": "pending", "consideration": "pending", "justify": "pending",
+}
+_DECISION_WORDS = {
+    "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "open": "proposed",
+    "pending": "proposed", "tbd": "proposed",
+    "in review": "in-review", "in_review": "in-review", "in-review": "in-review",
+    "under review": "in-review", "review": "in-review", "reviewing": "in-review",
+    "accepted": "accepted", "approved": "accepted", "decided": "accepted", "adopted": "accepted",
+    "chosen": "accepted", "final": "accepted", "resolved": "accepted", "done": "accepted",
+    "implemented": "accepted", "agreed": "accepted", "confirmed": "accepted",
+    "superseded": "superseded", "replaced": "superseded",
+    "deprecated": "deprecated", "obsolete": "deprecated", "retired": "deprecated",
+    "rejected": "rejected", "declined": "rejected", "dropped": "rejected", "withdrawn": "rejected",
+}
+_DECISION_SYMBOLS = {"✅": "accepted", "❌": "rejected", "⏳": "proposed", "🔄": "in-review"}
+_LEVEL_WORDS = {
+    "low": "low", "l": "low", "minor": "low", "very low": "low", "negligible": "low", "unlikely": "low",
+    "rare": "low",
+    "medium": "medium", "med": "medium", "m": "medium", "moderate": "medium", "mid": "medium",
+    "possible": "medium", "likely": "high",
+    "high": "high", "h": "high", "critical": "high", "very high": "high", "severe": "high",
+    "major": "high", "certain": "high", "almost certain": "high",
+}
+
+
+def _pattern(words: dict[str, str], before: str = r"\w/-", after: str = r"\w/") -> re.Pattern[str]:
+    alternatives = sorted(words, key=len, reverse=True)
+    body = "|".join(re.escape(w).replace(r"\ ", r"[\s_-]+") for w in alternatives)
+    return re.compile(rf"(?<![{before}])(?:{body})(?![{after}])", re.IGNORECASE)
+
+
+_GATE_RE = _pattern(_GATE_WORDS)
+_DECISION_RE = _pattern(_DECISION_WORDS)
+_LEVEL_RE = _pattern(_LEVEL_WORDS, before="A-Za-z", after="A-Za-z")
+
+
+def _first(text: str, symbols: dict[str, str], pattern: re.Pattern[str], words: dict[str, str]) -> str | None:
+    """The status of the earliest recognised symbol or word in text."""
+    best: tuple[int, str] | None = None
+    for symbol, status in symbols.items():
+        at = text.find(symbol)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, status)
+    match = pattern.search(text)
+    if match and (best is None or match.start() < best[0]):
+        key = re.sub(r"[\s_-]+", " ", match.group(0).lower())
+        status = words.get(key) or words.get(match.group(0).lower())
+        if status is None:
+            status = next(v for k, v in words.items() if re.sub(r"[\s_-]+", " ", k) == key)
+        best = (match.start(), status)
+    return best[1] if best else None
+
+
+def leading_gate_status(text: str) -> str:
+    """The status a text opens with ("✅ PASS - …", "PASS. …"); unknown when it opens with anything else.
+
+    Words count only in capitals here: "No external services" opens prose, not a FAIL.
+    """
+    stripped = text.lstrip(" *_`[(")
+    for symbol, status in _GATE_SYMBOLS.items():
+        if stripped.startswith(symbol):
+            return status
+    match = _GATE_RE.match(stripped)
+    return gate_status(match.group(0)) if match and match.group(0).isupper() else "unknown"
+
+
+def gate_status(raw: str) -> str:
+    """pass | fail | waived | not-applicable | pending | unknown (also for empty text)."""
+    return _first(raw, _GATE_SYMBOLS, _GATE_RE, _GATE_WORDS) or "unknown"
+
+
+def decision_status(raw: str) -> str:
+    return _first(raw, _DECISION_SYMBOLS, _DECISION_RE, _DECISION_WORDS) or "unknown"
+
+
+def level(raw: str) -> str:
+    """low | medium | high | unknown; for "Low-Medium" style ranges the higher bound counts."""
+    found = [_LEVEL_WORDS[re.sub(r"[\s_-]+", " ", m.group(0).lower())] for m in _LEVEL_RE.finditer(raw)]
+    if not found:
+        digits = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\s*", raw)
+        if digits:
+            return ("low", "low", "medium", "high", "high")[int(digits.group(1)) - 1]
+        return "unknown"
+    return max(found, key=LEVELS.index)
+
+
+def risk_level(probability: str, impact: str) -> str:
+    """Probability × impact on a 3×3 grid: 6 and 9 are high, 3 and 4 medium, 1 and 2 low."""
+    if probability == "unknown" or impact == "unknown":
+        return "unknown"
+    score = (LEVELS.index(probability) + 1) * (LEVELS.index(impact) + 1)
+    return "high" if score >= 6 else "medium" if score >= 3 else "low"

@@ -1,0 +1,61 @@
+"""Small text helpers shared by the interpreters: keyed lines, slugs and per-feature ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plan_portal.diagnostics import Diagnostic, diagnostic
+
+# `**Key**: value`, `**Key:** value`, `- **Key**: value`, `__Key__: value`.
+_KEYED = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(?P<key>[^*_][^*]*?)(?P<inner>:)?(?:\*\*|__)\s*(?P<outer>:)?\s*(?P<value>.*)$"
+)
+_SLUG = re.compile(r"[^\w]+")
+_MARKUP = re.compile(r"\*\*|__|`")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def keyed(line: str) -> tuple[str, str] | None:
+    """A bold-keyed line as (key, value), e.g. ``**Language/Version**: Python 3.11``."""
+    match = _KEYED.match(line)
+    if not match or not (match.group("inner") or match.group("outer")):
+        return None
+    key = match.group("key").strip().rstrip(":").strip()
+    if not key:
+        return None
+    return key, match.group("value").strip()
+
+
+def strip_markup(text: str) -> str:
+    """Plain text of a short Markdown value (bold, code spans, links)."""
+    return _MARKUP.sub("", _LINK.sub(r"\1", text)).strip()
+
+
+def slug(text: str, limit: int = 48) -> str:
+    value = _SLUG.sub("-", text.lower()).strip("-_")
+    return value[:limit].rstrip("-_") or "item"
+
+
+@dataclass(slots=True)
+class IdSpace:
+    """Local ids of one feature: explicit ids that repeat are reported, generated ones are made unique."""
+
+    feature: str
+    used: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def claim(self, local: str, path: str, line: int, explicit: bool) -> str:
+        if local not in self.used:
+            self.used.add(local)
+            return local
+        if explicit:
+            self.diagnostics.append(
+                diagnostic("duplicate-id", path, line, f"id {local!r} is used more than once in {self.feature}")
+            )
+        number = 2
+        while f"{local}~{number}" in self.used:
+            number += 1
+        unique = f"{local}~{number}"
+        self.used.add(unique)
+        return unique

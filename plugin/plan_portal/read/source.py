@@ -1,0 +1,131 @@
+"""Read a file's text safely: size limit, binary and encoding checks, line endings, frontmatter."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from plan_portal.diagnostics import Diagnostic, diagnostic
+
+#: Files larger than this are not read into memory at all.
+MAX_BYTES = 5 * 1024 * 1024
+
+_YAML = YAMLHandler()
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A file's text split into frontmatter and body; ``text`` is None when it could not be read."""
+
+    path: str
+    text: str | None
+    metadata: dict[str, object] = field(default_factory=dict)
+    body: str = ""
+    #: Number of lines before the body (the frontmatter block), to map body lines to file lines.
+    body_offset: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _json_safe(value: object) -> object:
+    """YAML values as JSON-friendly data: dates become ISO strings, keys become strings."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _load_bytes(path: Path, display: str, max_bytes: int) -> tuple[bytes | None, list[Diagnostic]]:
+    try:
+        if path.is_dir():
+            return None, [diagnostic("unreadable-file", display, 1, "is a directory, not a file")]
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [
+                diagnostic(
+                    "unreadable-file", display, 1,
+                    f"file is {size} bytes, over the limit of {max_bytes}; skipped",
+                )
+            ]
+        with open(path, "rb") as handle:
+            return handle.read(max_bytes + 1), []
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return None, [diagnostic("unreadable-file", display, 1, f"cannot be read: {reason}")]
+
+
+def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text with a BOM removed and every line ending turned into LF."""
+    if b"\x00" in data[:8192]:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, [diagnostic("unreadable-file", display, line, "binary content (NUL byte); skipped")]
+    diagnostics: list[Diagnostic] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diagnostics.append(
+            diagnostic(
+                "unreadable-file", display, line,
+                f"not valid UTF-8 at byte {error.start}; undecodable bytes shown as U+FFFD",
+            )
+        )
+        text = data.decode("utf-8-sig", errors="replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, diagnostics
+
+
+def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, int, list[Diagnostic]]:
+    """Frontmatter mapping, body, body line offset; a broken frontmatter still yields the body."""
+    if not _YAML.detect(text):
+        return {}, text, 0, []
+    try:
+        raw, body = _YAML.split(text)
+    except ValueError:
+        return {}, text, 0, []
+    offset = text[: len(text) - len(body)].count("\n")
+    try:
+        loaded = _YAML.load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        return {}, body, offset, [
+            diagnostic("invalid-frontmatter", display, line, f"frontmatter is not valid YAML: {problem}")
+        ]
+    if loaded is None:
+        return {}, body, offset, []
+    if not isinstance(loaded, dict):
+        kind = type(loaded).__name__
+        return {}, body, offset, [
+            diagnostic("invalid-frontmatter", display, 1, f"frontmatter is a {kind}, not a mapping")
+        ]
+    safe = _json_safe(loaded)
+    assert isinstance(safe, dict)
+    return safe, body, offset, []
+
+
+def read_source(path: Path, display: str, max_bytes: int = MAX_BYTES, frontmatter: bool = True) -> SourceFile:
+    """Read one file; every problem becomes a diagnostic, never an exception."""
+    data, diagnostics = _load_bytes(path, display, max_bytes)
+    if data is None:
+        return SourceFile(display, None, diagnostics=diagnostics)
+    text, more = decode(data, display)
+    diagnostics.extend(more)
+    if text is None:
+        return SourceFile(display, None, diagnostics=diagnostics)
+    if not frontmatter:
+        return SourceFile(display, text, body=text, diagnostics=diagnostics)
+    metadata, body, offset, more = split_frontmatter(text, display)
+    diagnostics.extend(more)
+    return SourceFile(display, text, metadata, body, offset, diagnostics)
+
