@@ -25,8 +25,9 @@ def read_spec(doc: Document, clarification_count: int) -> SpecSummary:
             spec.title = _SPEC_PREFIX.sub("", section.title).strip()
         story = _STORY.match(section.title) if section.level > 1 else None
         if story:
-            spec.stories.append(UserStory(story.group("title") or section.title, (story.group("priority") or "").strip(),
-                                          Source(doc.path, section.line)))
+            title = story.group("title") or section.title
+            priority = (story.group("priority") or "").strip()
+            spec.stories.append(UserStory(title, priority, Source(doc.path, section.line)))
         for block in section.blocks:
             if isinstance(block, Item):
                 plain = block.plain.lstrip("*")

@@ -11,7 +11,7 @@ from plan_portal.model.records import Decision
 from plan_portal.model.status import decision_status
 from plan_portal.model.tables import cell, column_roles, extra_cells
 from plan_portal.model.text import keyed, strip_markup
-from plan_portal.read.blocks import Block, Item, Paragraph, Table
+from plan_portal.read.blocks import Block, Item, Table, block_lines
 
 _ROLES = {
     "id": ("id", "#", "adr", "ref", "decision id", "adr id", "no."),
@@ -106,18 +106,9 @@ def _table_decisions(context: FileContext, table: Table) -> list[Decision]:
     return decisions
 
 
-def _lines(block: object) -> list[tuple[int, str]]:
-    """Source lines of a paragraph or list item; lazily continued lines keep their own line."""
-    if isinstance(block, Paragraph):
-        return block.lines
-    if isinstance(block, Item):
-        return [(block.line + i, text) for i, text in enumerate(block.text.split("\n"))]
-    return []
-
-
 def _fill(draft: _Draft, blocks: list[Block]) -> None:
     for block in blocks:
-        for _, text in _lines(block):
+        for _, text in block_lines(block):
             found = _field(text)
             if found:
                 draft.fields.setdefault(*found)
@@ -138,14 +129,14 @@ def read_plan_decisions(context: FileContext, outline: Outline) -> list[Decision
         own = "decisions" in (outline.kinds[outline.parents[index]] if outline.parents[index] >= 0 else ())
         has_children = index + 1 < len(doc.sections) and doc.sections[index + 1].level > section.level
         explicit, title = split_title(section.title)
-        if not own or has_children and not explicit:
+        if not own or (has_children and not explicit):
             continue  # the decisions section itself, or a group of decisions
         if not explicit and not section.blocks:
             continue
         draft = _Draft(title, explicit, section.line)
         prose: list[str] = []
         for block in section.blocks:
-            for _, text in _lines(block):
+            for _, text in block_lines(block):
                 found = _field(text)
                 if found:
                     draft.fields.setdefault(found[0], found[1])
@@ -191,7 +182,7 @@ def read_marked_decisions(context: FileContext, outline: Outline, sections: list
             draft = _Draft(title, explicit, section.line)
             _fill(draft, section.blocks)
             if "decision" not in draft.fields and not valued.group("value"):
-                draft.fields["decision"] = "\n".join(t for _, t in _lines(section.blocks[0]))
+                draft.fields["decision"] = "\n".join(t for _, t in block_lines(section.blocks[0]))
             continue
         if not re.fullmatch(r"rationale|alternatives?(?: considered)?|status", heading, re.I):
             close()
@@ -199,10 +190,10 @@ def read_marked_decisions(context: FileContext, outline: Outline, sections: list
         else:
             name = _FIELD_KEYS.get(heading.lower(), "")
             if draft is not None and name and section.blocks:
-                draft.fields.setdefault(name, "\n".join(t for _, t in _lines(section.blocks[0])))
+                draft.fields.setdefault(name, "\n".join(t for _, t in block_lines(section.blocks[0])))
             continue
         for block in section.blocks:
-            for line, text in _lines(block):
+            for line, text in block_lines(block):
                 bold = _BOLD_TITLE.match(text)
                 if bold and not _field(text):
                     close()

@@ -15,7 +15,7 @@ from plan_portal.model.records import Gate
 from plan_portal.model.status import gate_status, leading_gate_status
 from plan_portal.model.tables import cell, column_roles, extra_cells
 from plan_portal.model.text import keyed, strip_markup
-from plan_portal.read.blocks import Item, Paragraph, Section, Table
+from plan_portal.read.blocks import Item, Paragraph, Section, Table, block_lines
 
 _ROLES = {
     "status": ("status", "result", "pass/fail", "compliant", "compliance", "verdict", "outcome", "state", "✓"),
@@ -31,6 +31,7 @@ _SYMBOLS = ("✅", "❌", "⚠️", "⚠")
 # Keys of lines that sum gates up ("**Gate Result**: ALL PASS") rather than being one.
 _SUMMARY_KEY = re.compile(r"result|verdict|evaluation|re-?check|status|overall|summary|violations|conclusion|outcome",
                           re.I)
+_BODY_STATUS_KEYS = ("status", "result", "verdict", "gate status", "compliance")
 _OTHER_TABLES = re.compile(r"violation|likelihood|probability|mitigation")
 
 
@@ -64,17 +65,12 @@ def _status_of_heading(title: str) -> tuple[str, str] | None:
     return None
 
 
-def _status_in_body(section: Section) -> tuple[str, str, int] | None:
-    """(raw status, evidence, line) from a ``**Status**: PASS`` line or a body that opens with a status."""
-    for block in section.blocks:
-        lines = block.lines if isinstance(block, Paragraph) else [(block.line, block.text)] if isinstance(
-            block, Item) else []
-        for line, text in lines:
-            pair = keyed(text)
-            if pair and pair[0].lower() in ("status", "result", "verdict", "gate status", "compliance"):
-                if gate_status(pair[1]) != "unknown":
-                    return strip_markup(pair[1]), "", line
-        break  # only the first block may carry the status
+def _status_in_body(section: Section) -> str | None:
+    """The raw status of a ``**Status**: PASS`` line opening the body under a principle heading."""
+    for _, text in block_lines(section.blocks[0] if section.blocks else None):
+        pair = keyed(text)
+        if pair and pair[0].lower() in _BODY_STATUS_KEYS and gate_status(pair[1]) != "unknown":
+            return strip_markup(pair[1])
     return None
 
 
@@ -181,9 +177,8 @@ class _GateReader:
         head = _status_of_heading(section.title) if section.level > 1 else None
         if head is None and phase_of(section.title) is None and section.level > 1:
             in_body = _status_in_body(section)
-            if in_body is not None and "gates" in self.outline.kinds[index]:
-                raw, _, _ = in_body
-                head = (section.title, raw)
+            if in_body is not None:
+                head = (section.title, in_body)
         if head is not None and not any(isinstance(b, Table) for b in section.blocks):
             name, raw = head
             self.add(strip_markup(name), raw, gate_status(raw), _evidence(section), "", index, section.line)

@@ -14,7 +14,7 @@ from plan_portal.model.records import Feature, Note, ResearchItem, TableEntry, T
 from plan_portal.model.risks import read_risks
 from plan_portal.model.tables import row_dict
 from plan_portal.model.text import keyed, slug, strip_markup
-from plan_portal.read.blocks import Block, Code, Document, Item, Marker, Paragraph, Table
+from plan_portal.read.blocks import Block, Code, Document, Item, Marker, Paragraph, Table, block_lines
 
 _TITLE_PREFIX = re.compile(r"^(?:implementation\s+plan|plan|feature)\s*[:—–-]\s*", re.I)
 _HEADER_KEYS = {
@@ -101,14 +101,11 @@ def _tech_lines(blocks: list[Block]) -> list[tuple[int, str, bool]]:
     Lines are taken one by one because CommonMark folds a ``**Key**:`` line written right after
     a bullet into that bullet (lazy continuation): here it still starts a new key.
     """
-    lines: list[tuple[int, str, bool]] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            lines.extend((line, text, False) for line, text in block.lines)
-        elif isinstance(block, Item):
-            for offset, text in enumerate(block.text.split("\n")):
-                lines.append((block.line + offset, text, offset == 0 and block.depth > 0))
-    return lines
+    return [
+        (line, text, isinstance(block, Item) and line == block.line)
+        for block in blocks
+        for line, text in block_lines(block)
+    ]
 
 
 def _technical_context(context: FileContext, plan: Outline) -> list[TechEntry]:

@@ -62,6 +62,16 @@ _DECISION_RE = _pattern(_DECISION_WORDS)
 _LEVEL_RE = _pattern(_LEVEL_WORDS, before="A-Za-z", after="A-Za-z")
 
 
+def _key(word: str) -> str:
+    """Spaces, underscores and hyphens are one separator: "IN_PROGRESS" = "in progress"."""
+    return re.sub(r"[\s_-]+", " ", word.lower())
+
+
+_GATE_KEYS = {_key(k): v for k, v in _GATE_WORDS.items()}
+_DECISION_KEYS = {_key(k): v for k, v in _DECISION_WORDS.items()}
+_LEVEL_KEYS = {_key(k): v for k, v in _LEVEL_WORDS.items()}
+
+
 def _first(text: str, symbols: dict[str, str], pattern: re.Pattern[str], words: dict[str, str]) -> str | None:
     """The status of the earliest recognised symbol or word in text."""
     best: tuple[int, str] | None = None
@@ -71,11 +81,7 @@ def _first(text: str, symbols: dict[str, str], pattern: re.Pattern[str], words: 
             best = (at, status)
     match = pattern.search(text)
     if match and (best is None or match.start() < best[0]):
-        key = re.sub(r"[\s_-]+", " ", match.group(0).lower())
-        status = words.get(key) or words.get(match.group(0).lower())
-        if status is None:
-            status = next(v for k, v in words.items() if re.sub(r"[\s_-]+", " ", k) == key)
-        best = (match.start(), status)
+        best = (match.start(), words[_key(match.group(0))])
     return best[1] if best else None
 
 
@@ -94,16 +100,16 @@ def leading_gate_status(text: str) -> str:
 
 def gate_status(raw: str) -> str:
     """pass | fail | waived | not-applicable | pending | unknown (also for empty text)."""
-    return _first(raw, _GATE_SYMBOLS, _GATE_RE, _GATE_WORDS) or "unknown"
+    return _first(raw, _GATE_SYMBOLS, _GATE_RE, _GATE_KEYS) or "unknown"
 
 
 def decision_status(raw: str) -> str:
-    return _first(raw, _DECISION_SYMBOLS, _DECISION_RE, _DECISION_WORDS) or "unknown"
+    return _first(raw, _DECISION_SYMBOLS, _DECISION_RE, _DECISION_KEYS) or "unknown"
 
 
 def level(raw: str) -> str:
     """low | medium | high | unknown; for "Low-Medium" style ranges the higher bound counts."""
-    found = [_LEVEL_WORDS[re.sub(r"[\s_-]+", " ", m.group(0).lower())] for m in _LEVEL_RE.finditer(raw)]
+    found = [_LEVEL_KEYS[_key(m.group(0))] for m in _LEVEL_RE.finditer(raw)]
     if not found:
         digits = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\s*", raw)
         if digits:

@@ -1,10 +1,11 @@
 """Stage 2: turn a file into text and Markdown blocks, with diagnostics for what cannot be read."""
 
-from plan_portal.read.blocks import Document, Item, Paragraph, Row, Section, Table, parse_document
+from plan_portal.read.blocks import Block, Document, Item, Paragraph, Row, Section, Table, block_lines, parse_document
 from plan_portal.read.source import MAX_BYTES, SourceFile, read_source
 
 __all__ = [
     "MAX_BYTES",
+    "Block",
     "Document",
     "Item",
     "Paragraph",
@@ -12,6 +13,7 @@ __all__ = [
     "Section",
     "SourceFile",
     "Table",
+    "block_lines",
     "parse_document",
     "read_source",
 ]

@@ -68,6 +68,18 @@ class Code:
 Block = Table | Item | Paragraph | Code
 
 
+def block_lines(block: Block | None) -> list[tuple[int, str]]:
+    """(line, Markdown source) of a paragraph or list item, one per source line.
+
+    A list item's lazily continued lines keep their own line numbers.
+    """
+    if isinstance(block, Paragraph):
+        return block.lines
+    if isinstance(block, Item):
+        return [(block.line + i, text) for i, text in enumerate(block.text.split("\n"))]
+    return []
+
+
 @dataclass(slots=True)
 class Section:
     """A heading and the blocks up to the next heading; the preamble is level 0."""

@@ -1,0 +1,61 @@
+"""Shared helpers: write a small spec-kit tree under tmp_path and read it back."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from plan_portal.discover import discover
+from plan_portal.model.feature import read_feature
+from plan_portal.model.records import Feature
+from plan_portal.pipeline import Result, run
+from plan_portal.read import MAX_BYTES
+
+
+def _write(tmp_path: Path, feature_id: str, files: dict[str, str | bytes]) -> Path:
+    directory = tmp_path / "specs" / feature_id
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def write_files(tmp_path: Path) -> Callable[..., Path]:
+    """Create tmp_path/specs/<feature_id>/<name> for each file (text is dedented, leading newline dropped)."""
+
+    def make(feature_id: str, files: dict[str, str | bytes]) -> Path:
+        return _write(tmp_path, feature_id, files)
+
+    return make
+
+
+@pytest.fixture
+def write_feature(tmp_path: Path) -> Callable[..., Feature]:
+    """Write one feature's files and read it back as a Feature."""
+
+    def make(feature_id: str, files: dict[str, str | bytes], max_bytes: int = MAX_BYTES) -> Feature:
+        _write(tmp_path, feature_id, files)
+        found = [fd for fd in discover([tmp_path / "specs"], tmp_path) if fd.feature_id == feature_id]
+        assert len(found) == 1, f"feature {feature_id} not discovered"
+        return read_feature(found[0], max_bytes)
+
+    return make
+
+
+@pytest.fixture
+def run_pipeline(tmp_path: Path) -> Callable[..., Result]:
+    """Run discover → read → check over tmp_path/specs."""
+
+    def go(max_bytes: int = MAX_BYTES) -> Result:
+        return run([tmp_path / "specs"], tmp_path, max_bytes=max_bytes)
+
+    return go
