@@ -9,14 +9,15 @@ from plan_portal.model.text import keyed, strip_markup
 from plan_portal.read.blocks import Document, Item, Paragraph
 
 _SPEC_PREFIX = re.compile(r"^(?:feature\s+specification|specification|spec)\s*[:—–-]\s*", re.I)
-_STORY = re.compile(r"^user\s+story\s*(?P<n>\d+)?\s*[-—–:.]?\s*(?P<title>.*?)\s*(?:\(\s*priority\s*:\s*"
-                    r"(?P<priority>[^)]+)\))?\s*$", re.I)
+_STORY = re.compile(r"^user\s+story\s*(?P<n>\d+(?:\.\d+)*)?\s*(?:--|[-—–:.])?\s*(?P<title>.*?)\s*"
+                    r"(?:\(\s*priority\s*:\s*(?P<priority>[^)]+)\))?\s*$", re.I)
 _REQUIREMENT = re.compile(r"^(FR-\d+[a-z]?)\b", re.I)
 _CRITERION = re.compile(r"^(SC-\d+[a-z]?)\b", re.I)
-_TASK_ID = re.compile(r"^T\d+\b")
+_TASK_ID = re.compile(r"^T\d+[A-Za-z]*\b")
 
 
-def read_spec(doc: Document, clarification_count: int) -> SpecSummary:
+def read_spec(doc: Document, metadata: dict[str, object], clarification_count: int) -> SpecSummary:
+    """The spec's facts; its frontmatter (``title``, ``status``) fills what the body does not say."""
     spec = SpecSummary(doc.path, "", "", clarifications=clarification_count)
     requirements: set[str] = set()
     criteria: set[str] = set()
@@ -41,6 +42,9 @@ def read_spec(doc: Document, clarification_count: int) -> SpecSummary:
                         pair = keyed(part)
                         if pair and pair[0].lower() == "status":
                             spec.status = strip_markup(pair[1])
+    for attribute in ("title", "status"):
+        if not getattr(spec, attribute) and isinstance(metadata.get(attribute), (str, int, float)):
+            setattr(spec, attribute, str(metadata[attribute]))
     spec.requirements = len(requirements)
     spec.success_criteria = len(criteria)
     return spec

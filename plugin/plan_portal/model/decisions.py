@@ -106,12 +106,39 @@ def _table_decisions(context: FileContext, table: Table) -> list[Decision]:
     return decisions
 
 
-def _fill(draft: _Draft, blocks: list[Block]) -> None:
+class _Fields:
+    """Feeds ``Rationale:`` / ``Alternatives …:`` lines into a draft; a field left empty on its own
+    line takes the bullet list that follows it. Lines that are no field are returned as prose."""
+
+    def __init__(self, draft: _Draft) -> None:
+        self.draft = draft
+        self.listing: str | None = None
+
+    def feed(self, block: Block, text: str) -> str | None:
+        found = _field(text)
+        if found:
+            name, value = found
+            fresh = name not in self.draft.fields
+            self.draft.fields.setdefault(name, value)
+            self.listing = name if fresh and not value else None
+            return None
+        if self.listing is not None and isinstance(block, Item):
+            current = self.draft.fields[self.listing]
+            self.draft.fields[self.listing] = f"{current}\n- {text}" if current else f"- {text}"
+            return None
+        self.listing = None
+        return text
+
+
+def _fill(draft: _Draft, blocks: list[Block]) -> list[str]:
+    fields = _Fields(draft)
+    prose: list[str] = []
     for block in blocks:
         for _, text in block_lines(block):
-            found = _field(text)
-            if found:
-                draft.fields.setdefault(*found)
+            rest = fields.feed(block, text)
+            if rest is not None and (not isinstance(block, Item) or block.depth == 1):
+                prose.append(rest)
+    return prose
 
 
 def read_plan_decisions(context: FileContext, outline: Outline) -> list[Decision]:
@@ -134,14 +161,7 @@ def read_plan_decisions(context: FileContext, outline: Outline) -> list[Decision
         if not explicit and not section.blocks:
             continue
         draft = _Draft(title, explicit, section.line)
-        prose: list[str] = []
-        for block in section.blocks:
-            for _, text in block_lines(block):
-                found = _field(text)
-                if found:
-                    draft.fields.setdefault(found[0], found[1])
-                elif not isinstance(block, Item) or block.depth == 1:
-                    prose.append(text)
+        prose = _fill(draft, section.blocks)
         if "context" not in draft.fields and prose:
             draft.fields["context"] = "\n".join(prose)
         decisions.append(_make(context, draft, "plan-heading"))
@@ -158,6 +178,7 @@ def read_marked_decisions(context: FileContext, outline: Outline, sections: list
     doc = outline.doc
     decisions: list[Decision] = []
     draft: _Draft | None = None
+    fields: _Fields | None = None
     topic: tuple[str, int] = ("", 0)
     wanted = set(range(len(doc.sections))) if sections is None else set(sections)
 
@@ -200,14 +221,12 @@ def read_marked_decisions(context: FileContext, outline: Outline, sections: list
                     topic = (bold.group("title"), line)
                     continue
                 found = _field(text)
-                if found is None:
-                    continue
-                name, value = found
-                if name == "decision":
+                if found is not None and found[0] == "decision":
                     close()
                     explicit, title = split_title(topic[0])
-                    draft = _Draft(title, explicit, line, {"decision": value})
-                elif draft is not None:
-                    draft.fields.setdefault(name, value)
+                    draft = _Draft(title, explicit, line, {"decision": found[1]})
+                    fields = _Fields(draft)
+                elif draft is not None and fields is not None and fields.draft is draft:
+                    fields.feed(block, text)
     close()
     return decisions

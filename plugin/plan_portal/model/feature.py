@@ -15,9 +15,8 @@ from plan_portal.model.text import IdSpace
 from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, read_source
 
 
-def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int,
-           frontmatter: bool = False) -> tuple[SourceFile, Document | None]:
-    source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes, frontmatter)
+def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int) -> tuple[SourceFile, Document | None]:
+    source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes)
     feature.diagnostics.extend(source.diagnostics)
     if source.text is None:
         return source, None
@@ -41,7 +40,7 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
     )
     ids = IdSpace(fd.feature_id)
     if "plan" in fd.artifacts:
-        source, doc = _parse(feature, fd, "plan", max_bytes, frontmatter=True)
+        source, doc = _parse(feature, fd, "plan", max_bytes)
         feature.has_plan = doc is not None
         feature.metadata = source.metadata
         if doc is not None:
@@ -65,10 +64,10 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
             _clarifications(feature, context, doc)
             feature.diagnostics.extend(context.diagnostics)
     if "spec" in fd.artifacts:
-        _, doc = _parse(feature, fd, "spec", max_bytes)
+        source, doc = _parse(feature, fd, "spec", max_bytes)
         if doc is not None:
             context = FileContext(fd.feature_id, doc.path, ids)
-            feature.spec = read_spec(doc, _clarifications(feature, context, doc))
+            feature.spec = read_spec(doc, source.metadata, _clarifications(feature, context, doc))
     if "tasks" in fd.artifacts:
         _, doc = _parse(feature, fd, "tasks", max_bytes)
         if doc is not None:

@@ -35,14 +35,15 @@ _BODY_STATUS_KEYS = ("status", "result", "verdict", "gate status", "compliance")
 _OTHER_TABLES = re.compile(r"violation|likelihood|probability|mitigation")
 
 
-def _phase(outline: Outline, index: int) -> tuple[str, str]:
+def _phase(outline: Outline, index: int, own_heading: bool = False) -> tuple[str, str]:
     """The gate phase from the nearest heading that names one, and that heading's text.
 
     A Constitution Check that names no phase is the one spec-kit runs before Phase 0 research;
     the re-check after design is always labelled as such.
     """
     label = outline.doc.sections[index].title
-    for ancestor in outline.ancestry(index):
+    chain = outline.ancestry(index)
+    for ancestor in chain[1:] if own_heading else chain:
         if "gates" not in outline.kinds[ancestor]:
             break
         title = outline.doc.sections[ancestor].title
@@ -75,11 +76,12 @@ def _status_in_body(section: Section) -> str | None:
 
 
 def _evidence(section: Section) -> str:
+    """The first prose under a principle heading, past a ``**Status**:`` line."""
     for block in section.blocks:
-        if isinstance(block, Paragraph):
-            return "\n".join(text for _, text in block.lines)
-        if isinstance(block, Item):
-            return block.text
+        lines = [text for _, text in block_lines(block)
+                 if not ((pair := keyed(text)) and pair[0].lower() in _BODY_STATUS_KEYS)]
+        if lines:
+            return "\n".join(lines)
     return ""
 
 
@@ -90,8 +92,9 @@ class _GateReader:
         self.gates: list[Gate] = []
 
     def add(self, name: str, raw: str, status: str, evidence: str, owner: str, index: int, line: int,
-            extra: dict[str, str] | None = None, explicit_id: str = "", phase: str | None = None) -> None:
-        found, label = _phase(self.outline, index)
+            extra: dict[str, str] | None = None, explicit_id: str = "", phase: str | None = None,
+            own_heading: bool = False) -> None:
+        found, label = _phase(self.outline, index, own_heading)
         phase = phase or found
         prefix = {"pre-research": "gate-pre", "post-design": "gate-post"}.get(phase, "gate")
         global_id, local = self.context.claim(explicit_id, prefix, name, line)
@@ -181,7 +184,8 @@ class _GateReader:
                 head = (section.title, in_body)
         if head is not None and not any(isinstance(b, Table) for b in section.blocks):
             name, raw = head
-            self.add(strip_markup(name), raw, gate_status(raw), _evidence(section), "", index, section.line)
+            self.add(strip_markup(name), raw, gate_status(raw), _evidence(section), "", index, section.line,
+                     own_heading=True)
             return
         phase: str | None = None  # a bold label such as "**Post-Design Re-check**:" sets the phase below it
         for block in section.blocks:

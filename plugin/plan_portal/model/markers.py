@@ -13,6 +13,8 @@ _TALK_BEFORE = re.compile(r"(?:\b(?:no|all|any|zero|none|resolve[sd]?|without|re
 _TALK_AFTER = re.compile(r"^[\s`*\"'“”\]]*(?:markers?|items?|remain|resolved|tags?|count|entries|questions?)\b",
                          re.I)
 _BRACKETED = re.compile(r"\[([^\[\]\n]{1,120})\]")
+# "[US1, US2]", "[FR-001]", "[ADR-001]", "[P]": references and tags, not template text.
+_ID_LIST = re.compile(r"[A-Z]+-?\d+[A-Za-z.]*(?:\s*[,;/+&]\s*[A-Z]+-?\d+[A-Za-z.]*)*|P\d*")
 _CAPS = re.compile(r"^[A-Z#][A-Z0-9 _/#.,-]*$")
 #: Sentence-case placeholder texts of the seed and upstream templates (compared lowercased).
 TEMPLATE_PHRASES = frozenset({
@@ -59,7 +61,7 @@ def is_placeholder(inner: str) -> bool:
     if text.startswith("###") or text.lower().startswith("e.g.") or text.lower() in TEMPLATE_PHRASES:
         return True
     letters = sum(ch.isalpha() for ch in text)
-    return bool(_CAPS.match(text)) and letters >= 3 and not re.fullmatch(r"US\d+|T\d+|P\d*|FR-\d+|SC-\d+", text)
+    return bool(_CAPS.match(text)) and letters >= 3 and not _ID_LIST.fullmatch(text)
 
 
 def placeholders(texts: list[Marker]) -> list[Marker]:

@@ -26,8 +26,10 @@ _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("structure", re.compile(r"project structure|source code|documentation \(this feature\)")),
     ("summary", re.compile(r"^summary$|^overview$")),
 )
-_POST = re.compile(r"post|re-?check|re-?evaluat|after|gate 2|second|final")
-_PRE = re.compile(r"\bpre\b|pre-|initial|before|gate 1|phase 0")
+_POST = re.compile(r"post[- ]?(?:design|phase|research|implementation)|re-?check|re-?evaluat|re-?assess|gate 2|"
+                   r"after (?:phase 1|design)")
+_PRE = re.compile(r"pre[- ]?(?:design|phase|research)|initial (?:check|gate|constitution)|gate 1|"
+                  r"before (?:phase 0|research|design)|phase 0 gate")
 
 
 def kinds_of(title: str) -> frozenset[str]:

@@ -8,7 +8,7 @@ from plan_portal.diagnostics import diagnostic
 from plan_portal.model.context import FileContext
 from plan_portal.model.decisions import read_marked_decisions, read_plan_decisions
 from plan_portal.model.gates import read_gates
-from plan_portal.model.markers import placeholders
+from plan_portal.model.markers import is_placeholder, placeholders
 from plan_portal.model.outline import Outline, outline
 from plan_portal.model.records import Feature, Note, ResearchItem, TableEntry, TechEntry
 from plan_portal.model.risks import read_risks
@@ -65,8 +65,12 @@ def _apply_frontmatter(feature: Feature, metadata: dict[str, object]) -> None:
         feature.title = metadata["title"]
 
 
-def _header(feature: Feature, plan: Outline) -> None:
-    """Title and ``**Key**: value`` header fields before the first level-2 heading."""
+def _header(feature: Feature, context: FileContext, plan: Outline) -> None:
+    """Title and ``**Key**: value`` header fields before the first level-2 heading.
+
+    A field left as template text (``**Branch**: `[###-feature-name]```) is reported: code spans
+    are not scanned for placeholders elsewhere.
+    """
     doc = plan.doc
     for section in doc.sections:
         if section.level == 1 and not feature.title:
@@ -76,11 +80,15 @@ def _header(feature: Feature, plan: Outline) -> None:
         for block in section.blocks:
             if not isinstance(block, Paragraph):
                 continue
-            for _, text in block.lines:
+            for line, text in block.lines:
                 for part in re.split(r"\s+\|\s+", text):
                     pair = keyed(part)
                     if not pair:
                         continue
+                    bracketed = re.fullmatch(r"\[(.+)\]", strip_markup(pair[1]))
+                    if bracketed and is_placeholder(bracketed.group(1)):
+                        context.diagnostics.append(diagnostic(
+                            "unfilled-placeholder", context.path, line, f"template text {bracketed.group(0)} left in"))
                     attribute = _HEADER_KEYS.get(pair[0].lower())
                     if attribute and not getattr(feature, attribute):
                         value = pair[1] if attribute == "spec_reference" else strip_markup(pair[1])
@@ -95,17 +103,21 @@ def _summary(feature: Feature, plan: Outline) -> None:
             return
 
 
-def _tech_lines(blocks: list[Block]) -> list[tuple[int, str, bool]]:
-    """(line, text, is_bullet) of a Technical Context section, source line by source line.
+def _tech_lines(blocks: list[Block]) -> list[tuple[int, str, str]]:
+    """(line, text, role) of a Technical Context section, source line by source line.
 
-    Lines are taken one by one because CommonMark folds a ``**Key**:`` line written right after
-    a bullet into that bullet (lazy continuation): here it still starts a new key.
+    role is ``first`` for a paragraph's first line, ``wrap`` for its later lines, ``bullet`` for a
+    list item. Lines are taken one by one because CommonMark folds a ``**Key**:`` line written
+    right after a bullet into that bullet (lazy continuation): here it still starts a new key.
     """
-    return [
-        (line, text, isinstance(block, Item) and line == block.line)
-        for block in blocks
-        for line, text in block_lines(block)
-    ]
+    lines: list[tuple[int, str, str]] = []
+    for block in blocks:
+        for offset, (line, text) in enumerate(block_lines(block)):
+            if isinstance(block, Item):
+                lines.append((line, text, "bullet" if offset == 0 else "wrap"))
+            else:
+                lines.append((line, text, "first" if offset == 0 else "wrap"))
+    return lines
 
 
 def _technical_context(context: FileContext, plan: Outline) -> list[TechEntry]:
@@ -121,15 +133,19 @@ def _technical_context(context: FileContext, plan: Outline) -> list[TechEntry]:
                     value = row.cells[1] if len(row.cells) > 1 else ""
                     extra = {k: v for k, v in row_dict(block, row).items() if k not in block.header[:2]}
                     entries.append(TechEntry(key, tech_category(key), value, context.source(row.line), extra))
-        for line, text, bullet in _tech_lines(blocks):
+        continuing = False  # whether the next unkeyed line still belongs to the last value
+        for line, text, role in _tech_lines(blocks):
             pair = keyed(text)
             if pair:
                 entries.append(TechEntry(pair[0], tech_category(pair[0]), pair[1], context.source(line)))
-            elif entries and bullet:  # a value that continues as a bullet list
+                continuing = True
+            elif entries and continuing and role == "bullet":  # a value that continues as a bullet list
                 last = entries[-1]
                 last.value = f"{last.value}\n- {text}" if last.value else f"- {text}"
-            elif entries and text.strip():  # a hard-wrapped value
+            elif entries and continuing and role == "wrap" and text.strip():  # a hard-wrapped value
                 entries[-1].value = f"{entries[-1].value} {text.strip()}".strip()
+            else:
+                continuing = False  # a paragraph of its own is not part of any value
     return entries
 
 
@@ -201,7 +217,7 @@ def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: d
     """Fill the feature from its plan.md; every record keeps plan.md's path and its line."""
     _apply_frontmatter(feature, metadata)
     plan = outline(doc)
-    _header(feature, plan)
+    _header(feature, context, plan)
     _summary(feature, plan)
     feature.technical_context = _technical_context(context, plan)
     feature.exit_criteria = _tables(context, plan, "exit", ("exit criteria",))

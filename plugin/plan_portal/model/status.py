@@ -26,6 +26,8 @@ _GATE_WORDS = {
     "deferred": "pending", "planned": "pending", "in_progress": "pending", "in progress": "pending",
     "in-progress": "pending", "pending": "pending", "tbd": "pending", "todo": "pending",
     "partial": "pending", "partially": "pending", "conditional": "pending", "review": "pending",
+    "not compliant": "fail", "not pass": "fail", "not passed": "fail", "not passing": "fail",
+    "not satisfied": "fail", "not aligned": "fail", "no violations": "pass", "no violation": "pass",
     "justified": "waived", "watch": "pending", "consideration": "pending", "justify": "pending",
 }
 _DECISION_WORDS = {

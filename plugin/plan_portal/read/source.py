@@ -97,7 +97,8 @@ def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, 
         loaded = _YAML.load(raw)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        # The YAML text starts at the end of the opening "---" line: its line 0 is file line 1.
+        line = mark.line + 1 if mark is not None else 1
         problem = getattr(error, "problem", None) or "invalid YAML"
         return {}, body, offset, [
             diagnostic("invalid-frontmatter", display, line, f"frontmatter is not valid YAML: {problem}")

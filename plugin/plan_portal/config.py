@@ -1,0 +1,37 @@
+"""The plugin's options in mkdocs.yml, validated by MkDocs' typed config classes."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class PlanPortalConfig(base.Config):
+    roots = c.ListOfItems(c.Type(str), default=["specs"])
+    """Spec roots, relative to mkdocs.yml: every ``<root>/<feature>/`` holding spec artifacts is a feature."""
+
+    prefix = c.Type(str, default="plans/")
+    """Where the portal lives in the site: ``plans/`` publishes ``/plans/``, ``/plans/gates/`` …"""
+
+    nav_title = c.Type(str, default="Plans")
+    """Title of the portal's section in the navigation (an explicit ``nav:`` entry's title wins)."""
+
+    nav_features = c.Type(int, default=12)
+    """List features in the navigation only up to this many; past it they are reached from the
+    dashboards, search and breadcrumbs (MkDocs renders the whole nav into every page)."""
+
+    title = c.Type(str, default="Plan portfolio")
+    """Heading of the overview page."""
+
+    severity = c.DictOfItems(c.Choice(("error", "warning", "info", "off")), default={})
+    """Per-check severity, e.g. ``{gate-fail-unmitigated: warning, spec-only-feature: off}``."""
+
+    custom_templates = c.Optional(c.Dir(exists=True))
+    """A folder of templates that replace the portal's own by file name (``feature.html`` …)."""
+
+    max_file_bytes = c.Type(int, default=5 * 1024 * 1024)
+    """Files larger than this are skipped with an ``unreadable-file`` diagnostic."""
+
+    sanitize_artifacts = c.Type(bool, default=True)
+    """Pass the HTML of published spec.md, research.md … pages through an allowlist sanitizer,
+    so that a script or event handler written in a plan's prose never runs in a reader's browser."""

@@ -1,0 +1,92 @@
+"""The MkDocs adapter: run the pipeline, publish its pages in memory, place them in the nav."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from plan_portal import mkdocs_nav
+from plan_portal.config import PlanPortalConfig
+from plan_portal.diagnostics import CODES, Severity
+from plan_portal.pipeline import run
+from plan_portal.render import Layout, PortalPage, environment, portal_pages
+from plan_portal.sanitize import sanitize_html
+
+log = get_plugin_logger(__name__)
+ASSETS = Path(__file__).parent / "render" / "assets"
+ASSET_URI = "assets/plan-portal/"
+_LOG_LEVELS = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
+
+
+class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declared so that ``mkdocs serve`` keeps this instance alive between rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        unknown = sorted(set(self.config.severity) - set(CODES))
+        if unknown:
+            raise PluginError(f"plan-portal: unknown check codes in 'severity': {', '.join(unknown)}")
+        self.base = Path(config.config_file_path or ".").resolve().parent
+        self.roots = [self.base / root for root in self.config.roots]
+        self.prefix = self.config.prefix.strip("/")
+        config.extra_css.append(f"{ASSET_URI}plan-portal.css")
+        config.extra_javascript.append(f"{ASSET_URI}plan-portal.js")
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        overrides = {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()}
+        result = run([r for r in self.roots if r.is_dir()], self.base, overrides, self.config.max_file_bytes)
+        for missing in (r for r in self.roots if not r.is_dir()):
+            log.warning(f"spec root {missing} does not exist")
+        for d in result.diagnostics:
+            _LOG_LEVELS[d.severity](f"{d.path}:{d.line}: {d.code}: {d.message}")
+        layout = Layout(self.prefix, config.use_directory_urls)
+        self.pages = portal_pages(result.portfolio, result.diagnostics, layout, self.base,
+                                  environment(Path(self.config.custom_templates) if self.config.custom_templates
+                                              else None), self.config.title)
+        self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
+        for page in self.pages:
+            files.append(self._file(page, config))
+        for asset in sorted(ASSETS.iterdir()):
+            files.append(File.generated(config, ASSET_URI + asset.name, abs_src_path=str(asset)))
+        return files
+
+    def _file(self, page: PortalPage, config: MkDocsConfig) -> File:
+        # Only the overview enters MkDocs' own nav; on_nav builds the portal's section around it.
+        overview = page.kind == "dashboard" and page.src_uri.endswith("/index.md")
+        inclusion = InclusionLevel.INCLUDED if overview else InclusionLevel.NOT_IN_NAV
+        if page.content is not None:
+            file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+        else:
+            file = File.generated(config, page.src_uri, abs_src_path=str(page.source), inclusion=inclusion)
+        if page.source is not None:  # edit links point at the plan, not at generated text
+            file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
+        else:
+            file.edit_uri = None
+        return file
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        return mkdocs_nav.place_portal(nav, files, self.pages, self.config.nav_title, self.config.nav_features)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.sanitize_artifacts and page.file.src_uri in self.artifact_uris:
+            return sanitize_html(html)
+        return html
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        for root in self.roots:
+            if root.is_dir():
+                server.watch(str(root))
+        return server

@@ -1,0 +1,80 @@
+"""Plan text into safe HTML: cells are Markdown, rendered without raw HTML and with checked links.
+
+markdown-it-py renders with ``html`` off, so tags a plan writes come out as text, and its link
+validation drops ``javascript:``/``vbscript:``/``data:`` URLs. Links to a feature's own
+artifacts (``spec.md``, ``research.md#x``, ``../002-x/plan.md``) are pointed at their portal pages.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
+
+# Images are off: a plan must not make readers' browsers fetch anything from elsewhere.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").disable("image")
+_NEEDS_MARKDOWN = re.compile(r"[`*_\[\]<>&\\!~]")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+#: Maps a link target written in a feature's file to a portal URL, or None to keep it.
+LinkMapper = Callable[[str], "str | None"]
+
+
+def _link_open(
+    self: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[index]
+    mapper: LinkMapper | None = env.get("link_mapper")
+    href = str(token.attrs.get("href", ""))
+    if mapper is not None and href and not _SCHEME.match(href) and not href.startswith("#"):
+        mapped = mapper(href)
+        if mapped is not None:
+            token.attrSet("href", mapped)
+    return self.renderToken(tokens, index, options, env)
+
+
+_MARKDOWN.add_render_rule("link_open", _link_open)
+
+
+def render_inline(text: str, link_mapper: LinkMapper | None = None) -> Markup:
+    """One cell or line of plan Markdown as safe inline HTML."""
+    if not text:
+        return Markup("")
+    if not _NEEDS_MARKDOWN.search(text):
+        return Markup(html.escape(text, quote=False).replace("\n", "<br>"))
+    env: dict[str, Any] = {"link_mapper": link_mapper}
+    rendered = _MARKDOWN.renderInline(text.replace("\n", "  \n"), env)
+    return Markup(rendered.strip())
+
+
+def render_block(text: str, link_mapper: LinkMapper | None = None) -> Markup:
+    """Several paragraphs of plan Markdown (a summary, a decision's context) as safe HTML."""
+    if not text:
+        return Markup("")
+    return Markup(_MARKDOWN.render(text, {"link_mapper": link_mapper}))
+
+
+def artifact_mapper(feature_dir: str, urls: dict[str, str], base_url: str,
+                    relative: Callable[[str, str], str]) -> LinkMapper:
+    """Links written inside a feature's files, resolved against the files the portal publishes.
+
+    ``urls`` maps a published file's repository path (``specs/001-x/spec.md``) to its page URL.
+    """
+
+    def mapper(href: str) -> str | None:
+        path, _, fragment = href.partition("#")
+        resolved = posixpath.normpath(posixpath.join(feature_dir, path)) if path else ""
+        target = urls.get(resolved)
+        if target is None:
+            return None
+        return relative(target, base_url) + (f"#{fragment}" if fragment else "")
+
+    return mapper

@@ -1,0 +1,226 @@
+"""Every page of the portal as Markdown (with HTML blocks), ready for any site generator to render."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from plan_portal.check.gates import unmitigated_gates
+from plan_portal.diagnostics import Diagnostic
+from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
+from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS
+from plan_portal.render import views
+from plan_portal.render.inline import artifact_mapper, render_block, render_inline
+from plan_portal.render.urls import ARTIFACT_PAGES, Layout, anchor, relative_url
+
+GATE_SYMBOLS = {"pass": "✔", "fail": "✘", "waived": "W", "not-applicable": "–", "pending": "…", "unknown": "?"}
+DASHBOARDS = (
+    ("index.md", "Overview"),
+    ("gates.md", "Gates"),
+    ("risks.md", "Risks"),
+    ("decisions.md", "Decisions"),
+    ("research.md", "Research"),
+    ("technology.md", "Technology"),
+    ("constitution.md", "Constitution"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PortalPage:
+    """A page or file to publish at ``src_uri`` (a path under the docs root).
+
+    ``content`` is generated Markdown; when it is None the page shows ``source`` as it is
+    (a spec.md, a contract). ``source`` is also where the page's edit link points.
+    """
+
+    src_uri: str
+    title: str
+    kind: str  # dashboard | feature | artifact | file
+    content: str | None = None
+    source: Path | None = None
+    feature: str = ""
+
+
+@dataclass(slots=True)
+class _Context:
+    layout: Layout
+    portfolio: Portfolio
+    diagnostics: list[Diagnostic]
+    base: Path
+    title: str
+    #: Repository path (as in diagnostics) → portal URL, for links written inside plans.
+    file_urls: dict[str, str] = field(default_factory=dict)
+    unmitigated: set[str] = field(default_factory=set)
+
+
+def _feature_file_pages(feature: Feature, layout: Layout, base: Path) -> list[PortalPage]:
+    pages = []
+    for key, name in ARTIFACT_PAGES.items():
+        if key in feature.artifacts:
+            pages.append(PortalPage(layout.feature_src(feature.id, name), f"{feature.id} {name}", "artifact",
+                                    source=base / feature.artifacts[key], feature=feature.id))
+    for relative in feature.files:
+        kind = "artifact" if relative.endswith(".md") else "file"
+        pages.append(PortalPage(layout.feature_src(feature.id, relative), f"{feature.id} {relative}", kind,
+                                source=base / feature.path / relative, feature=feature.id))
+    return pages
+
+
+class _Renderer:
+    def __init__(self, env: Environment, context: _Context) -> None:
+        self.env = env
+        self.c = context
+        self.features = sorted(context.portfolio.features, key=lambda f: f.id)
+        self.by_id = {f.id: f for f in self.features}
+        self.rows = {row.feature.id: row for row in views.feature_rows(self.features, context.diagnostics)}
+        drift = views.constitution_drift(self.features)
+        self.latest_constitution = next((g.version for g in drift if g.latest), "")
+
+    def feature_url(self, feature: Feature, local_id: str = "") -> str:
+        return self.c.layout.feature_url(feature.id, local_id)
+
+    def globals(self, page_url: str) -> dict[str, Any]:
+        def link(target: str) -> str:
+            return relative_url(target, page_url)
+
+        def mapper(feature: Feature) -> Callable[[str], str | None]:
+            return artifact_mapper(feature.path, self.c.file_urls, page_url, relative_url)
+
+        def cell(text: str, feature: Feature) -> Markup:
+            return render_inline(text, mapper(feature))
+
+        def block(text: str, feature: Feature) -> Markup:
+            return render_block(text, mapper(feature))
+
+        def table(rows: list[TableEntry], feature: Feature) -> Markup:
+            headers: list[str] = []
+            for row in rows:
+                headers.extend(k for k in row.cells if k not in headers)
+            return Markup(self.env.get_template("_table.html").render(
+                headers=headers, rows=rows, feature=feature, cell=cell))
+
+        def source_url(feature: Feature, source: Source) -> str:
+            return self.c.file_urls.get(source.path, self.feature_url(feature))
+
+        return {
+            "title": self.c.title,
+            "link": link,
+            "cell": cell,
+            "block": block,
+            "table": table,
+            "source_url": source_url,
+            "feature_url": self.feature_url,
+            "anchor": anchor,
+            "urls": {name.removesuffix(".md"): self.c.layout.url(self.c.layout.src(name)) for name, _ in DASHBOARDS}
+            | {"gates": self.c.layout.url(self.c.layout.src("gates.md"))},
+            "gate_order": GATE_STATUSES,
+            "level_order": ("high", "medium", "low", "unknown"),
+            "decision_order": DECISION_STATUSES,
+            "gate_symbols": GATE_SYMBOLS,
+            "latest_constitution": self.latest_constitution,
+            "phases": views.PHASES,
+        }
+
+    def render(self, template: str, src_uri: str, **values: object) -> str:
+        page_url = self.c.layout.url(src_uri)
+        return self.env.get_template(template).render(**self.globals(page_url), **values)
+
+    def overview(self, src: str) -> str:
+        rows = [self.rows[f.id] for f in self.features]
+        totals = {
+            "gates": sum(len(f.gates) for f in self.features),
+            "unmitigated": len(self.c.unmitigated),
+            "high_risks": sum(1 for f in self.features for r in f.risks if r.level == "high"),
+            "decisions": sum(len(f.decisions) for f in self.features),
+            "open_decisions": sum(1 for f in self.features for d in f.decisions
+                                  if d.status in ("proposed", "in-review")),
+            "open_questions": sum(r.open_research + r.clarifications for r in rows),
+        }
+        return self.render("overview.html", src, rows=rows, totals=totals)
+
+    def gates(self, src: str) -> str:
+        unmitigated, mitigated, waived = views.gate_issues(self.features)
+        return self.render("gates.html", src, matrices=views.gate_matrices(self.features),
+                           unmitigated=unmitigated, mitigated=mitigated, waived=waived)
+
+    def risks(self, src: str) -> str:
+        risks = sorted(((f, r) for f in self.features for r in f.risks), key=lambda fr: views.risk_sort_key(fr[1]))
+        rank = {level: index for index, level in enumerate(LEVELS)} | {"unknown": -1}
+        return self.render(
+            "risks.html", src, risks=risks, heat=views.heat_map([r for _, r in risks]), rated=views.RATED,
+            unrated=sum(1 for _, r in risks if r.level == "unknown"), level_rank=rank, seen_cells=set(),
+            cell_anchor=views.cell_anchor, heat_level=lambda p, i: views.risk_level_of(p, i),
+        )
+
+    def decisions(self, src: str) -> str:
+        return self.render("decisions.html", src, groups=views.decisions_by_status(self.features))
+
+    def research(self, src: str) -> str:
+        clarifications = [(f, c) for f in self.features for c in f.clarifications]
+        research = [(f, r) for f in self.features for r in f.research if not r.done]
+        return self.render("research.html", src, clarifications=clarifications, research=research)
+
+    def technology(self, src: str) -> str:
+        rows, _ = views.tech_inventory(self.features)
+        return self.render("technology.html", src, rows=rows, categories=views.TECH_CATEGORIES,
+                           titles=views.TECH_TITLES)
+
+    def constitution(self, src: str) -> str:
+        return self.render("constitution.html", src, groups=views.constitution_drift(self.features))
+
+    def feature(self, feature: Feature, src: str) -> str:
+        artifact_links = [
+            (name, self.c.layout.url(self.c.layout.feature_src(feature.id, name)))
+            for key, name in ARTIFACT_PAGES.items() if key in feature.artifacts
+        ]
+        contract_links = [
+            (relative, self.c.file_urls[posixpath.join(feature.path, relative)]) for relative in feature.files
+        ]
+        prefix = feature.path + "/"
+        diagnostics = [d for d in self.c.diagnostics if d.path.startswith(prefix)]
+        return self.render(
+            "feature.html", src, f=feature, row=self.rows[feature.id], artifact_links=artifact_links,
+            contract_links=contract_links, diagnostics=diagnostics, unmitigated=self.c.unmitigated,
+            known_features=self.by_id,
+        )
+
+
+def portal_pages(
+    portfolio: Portfolio,
+    diagnostics: list[Diagnostic],
+    layout: Layout,
+    base: Path,
+    env: Environment,
+    title: str = "Plan portfolio",
+) -> list[PortalPage]:
+    """The dashboards, a page per feature, and the features' own files, in nav order."""
+    context = _Context(layout, portfolio, diagnostics, base, title)
+    pages: list[PortalPage] = []
+    file_pages: list[PortalPage] = []
+    for feature in portfolio.features:
+        plan_src = layout.feature_src(feature.id)
+        context.file_urls[f"{feature.path}/plan.md"] = layout.url(plan_src)
+        for page in _feature_file_pages(feature, layout, base):
+            relative = page.src_uri[len(layout.feature_src(feature.id, "")):]
+            url = layout.url(page.src_uri) if page.kind == "artifact" else page.src_uri
+            context.file_urls[f"{feature.path}/{relative}"] = url
+            file_pages.append(page)
+        context.unmitigated.update(g.id for g in unmitigated_gates(feature))
+    renderer = _Renderer(env, context)
+    for name, title_text in DASHBOARDS:
+        src = layout.src(name)
+        method = getattr(renderer, "overview" if name == "index.md" else name.removesuffix(".md"))
+        pages.append(PortalPage(src, title if name == "index.md" else title_text, "dashboard", method(src)))
+    base_dirs = {f.id: base / f.path for f in portfolio.features}
+    for feature in renderer.features:
+        src = layout.feature_src(feature.id)
+        plan = base_dirs[feature.id] / "plan.md" if feature.has_plan else None
+        pages.append(PortalPage(src, f"{feature.id}: {feature.title}", "feature", renderer.feature(feature, src),
+                                plan, feature.id))
+    return pages + file_pages

@@ -1,0 +1,71 @@
+"""Where every portal page lives, and links between pages, computed the way MkDocs computes them.
+
+The render stage writes HTML links itself (MkDocs does not rewrite links inside HTML blocks),
+so it needs the same source-path → URL rule as MkDocs and relative links from page to page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+_ANCHOR_UNSAFE = re.compile(r"[^\w.~-]+")
+
+#: Sibling artifacts published as pages of a feature, by model key, with their file names.
+ARTIFACT_PAGES = {
+    "spec": "spec.md",
+    "research": "research.md",
+    "data-model": "data-model.md",
+    "quickstart": "quickstart.md",
+    "tasks": "tasks.md",
+}
+
+
+def page_url(src_uri: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives a Markdown page: ``a/b.md`` → ``a/b/`` (or ``a/b.html``)."""
+    parent, filename = posixpath.split(src_uri)
+    name = filename.rsplit(".", 1)[0]
+    if name in ("index", "README"):
+        url = posixpath.join(parent, "index.html")
+        return quote((parent + "/") if directory_urls and parent else ("./" if directory_urls else url))
+    if directory_urls:
+        return quote(posixpath.join(parent, name) + "/")
+    return quote(posixpath.join(parent, name + ".html"))
+
+
+def relative_url(target: str, base: str) -> str:
+    """``target`` relative to the page at ``base`` (both site-relative URLs)."""
+    target_path, _, fragment = target.partition("#")
+    base_dir = base if base.endswith("/") else posixpath.dirname(base)
+    relative = posixpath.relpath(target_path or base, base_dir or ".") if target_path else ""
+    if target_path.endswith("/") and relative and not relative.endswith("/"):
+        relative += "/"
+    return relative + (f"#{fragment}" if fragment else "")
+
+
+def anchor(local_id: str) -> str:
+    """A stable HTML id for a record: its local id with unsafe characters replaced."""
+    return _ANCHOR_UNSAFE.sub("-", local_id).strip("-") or "record"
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Source paths of the portal's pages under the URL prefix."""
+
+    prefix: str
+    directory_urls: bool
+
+    def src(self, name: str) -> str:
+        return posixpath.join(self.prefix, name)
+
+    def feature_src(self, feature_id: str, file_name: str = "plan.md") -> str:
+        return posixpath.join(self.prefix, feature_id, file_name)
+
+    def url(self, src_uri: str) -> str:
+        return page_url(src_uri, self.directory_urls)
+
+    def feature_url(self, feature_id: str, local_id: str = "") -> str:
+        url = self.url(self.feature_src(feature_id))
+        return f"{url}#{anchor(local_id)}" if local_id else url

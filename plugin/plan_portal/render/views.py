@@ -1,0 +1,210 @@
+"""What the dashboards show, computed from the model: counts, matrices, the heat map, drift."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from plan_portal.check.gates import gate_mitigations
+from plan_portal.diagnostics import Diagnostic
+from plan_portal.model.records import Feature, Gate, Risk
+from plan_portal.model.status import DECISION_STATUSES, LEVELS, risk_level
+
+PHASES = (("pre-research", "Pre-research gate"), ("post-design", "Post-design gate"))
+TECH_CATEGORIES = ("language", "frameworks", "storage", "testing", "target")
+TECH_TITLES = {"language": "Language", "frameworks": "Frameworks", "storage": "Storage", "testing": "Testing",
+               "target": "Target"}
+
+
+@dataclass(slots=True)
+class FeatureRow:
+    feature: Feature
+    gates: Counter[str]
+    risks: Counter[str]
+    decisions: Counter[str]
+    open_research: int
+    clarifications: int
+    unmitigated: int
+    errors: int
+    warnings: int
+
+
+def feature_rows(features: list[Feature], diagnostics: list[Diagnostic]) -> list[FeatureRow]:
+    by_path: Counter[tuple[str, str]] = Counter()
+    for d in diagnostics:
+        feature_path = "/".join(d.path.split("/")[:-1])
+        by_path[(feature_path, d.severity.value)] += 1
+    rows = []
+    for f in features:
+        rows.append(FeatureRow(
+            f,
+            Counter(g.status for g in f.gates),
+            Counter(r.level for r in f.risks),
+            Counter(d.status for d in f.decisions),
+            sum(1 for r in f.research if not r.done),
+            len(f.clarifications),
+            sum(1 for g in f.gates if g.status == "fail" and not gate_mitigations(f, g)),
+            by_path[(f.path, "error")],
+            by_path[(f.path, "warning")],
+        ))
+    return rows
+
+
+def _gate_key(name: str) -> str:
+    return re.sub(r"[^\w]+", " ", name.lower()).strip()
+
+
+@dataclass(slots=True)
+class GateMatrix:
+    phase: str
+    title: str
+    columns: list[str]
+    rows: list[tuple[Feature, list[list[Gate]]]]
+
+
+def gate_matrices(features: list[Feature]) -> list[GateMatrix]:
+    """Per phase: a column per gate name (merged case- and punctuation-insensitively), a row per feature.
+
+    Features with an unmitigated FAIL come first, then features with any FAIL, then the rest.
+    """
+    matrices = []
+    for phase, title in PHASES:
+        columns: dict[str, str] = {}
+        for f in features:
+            for g in f.gates:
+                if g.phase == phase:
+                    columns.setdefault(_gate_key(g.name), g.name)
+        keys = list(columns)
+        rows = []
+        for f in features:
+            gates = [g for g in f.gates if g.phase == phase]
+            if not gates:
+                continue
+            cells: list[list[Gate]] = [[] for _ in keys]
+            for g in gates:
+                cells[keys.index(_gate_key(g.name))].append(g)
+            rows.append((f, cells))
+        rows.sort(key=lambda row: (
+            -sum(1 for g in row[0].gates if g.status == "fail" and not gate_mitigations(row[0], g)),
+            -sum(1 for g in row[0].gates if g.status == "fail"),
+        ))
+        if rows:
+            matrices.append(GateMatrix(phase, title, list(columns.values()), rows))
+    return matrices
+
+
+@dataclass(slots=True)
+class GateIssue:
+    feature: Feature
+    gate: Gate
+    mitigations: list[str] = field(default_factory=list)
+
+
+def gate_issues(features: list[Feature]) -> tuple[list[GateIssue], list[GateIssue], list[GateIssue]]:
+    """(unmitigated FAIL, mitigated FAIL, WAIVED) gates across features."""
+    unmitigated: list[GateIssue] = []
+    mitigated: list[GateIssue] = []
+    waived: list[GateIssue] = []
+    for f in features:
+        for g in f.gates:
+            if g.status == "fail":
+                sources = [str(s) for s in gate_mitigations(f, g)]
+                (mitigated if sources else unmitigated).append(GateIssue(f, g, sources))
+            elif g.status == "waived":
+                waived.append(GateIssue(f, g))
+    return unmitigated, mitigated, waived
+
+
+RATED = ("high", "medium", "low")
+
+
+def heat_map(risks: list[Risk]) -> dict[tuple[str, str], int]:
+    """Counts by (probability, impact) for rated risks."""
+    counts: Counter[tuple[str, str]] = Counter((r.probability, r.impact) for r in risks)
+    return {(p, i): counts[(p, i)] for p in RATED for i in RATED}
+
+
+def risk_sort_key(risk: Risk) -> tuple[int, int, int, str]:
+    """Highest level first; inside a level, by probability then impact (so heat-map cells are contiguous)."""
+    return (LEVELS.index(risk.level) * -1 if risk.level != "unknown" else 1,
+            -LEVELS.index(risk.probability) if risk.probability != "unknown" else 1,
+            -LEVELS.index(risk.impact) if risk.impact != "unknown" else 1, risk.id)
+
+
+def risk_level_of(probability: str, impact: str) -> str:
+    return risk_level(probability, impact)
+
+
+def cell_anchor(probability: str, impact: str) -> str:
+    return f"cell-{probability}-{impact}"
+
+
+def decisions_by_status(features: list[Feature]) -> list[tuple[str, list[tuple[Feature, object]]]]:
+    groups: dict[str, list[tuple[Feature, object]]] = defaultdict(list)
+    for f in features:
+        for d in f.decisions:
+            groups[d.status].append((f, d))
+    return [(status, groups[status]) for status in DECISION_STATUSES if groups.get(status)]
+
+
+def _version_key(version: str) -> tuple[int, tuple[int, ...], str]:
+    numbers = tuple(int(n) for n in re.findall(r"\d+", version))
+    return (1 if numbers else 0, numbers, version)
+
+
+@dataclass(slots=True)
+class DriftGroup:
+    version: str
+    features: list[Feature]
+    latest: bool
+
+
+def constitution_drift(features: list[Feature]) -> list[DriftGroup]:
+    """Features grouped by the constitution version they were planned against, newest first."""
+    groups: dict[str, list[Feature]] = defaultdict(list)
+    for f in features:
+        if f.has_plan:
+            groups[f.constitution_version or "unknown"].append(f)
+    versions = sorted(groups, key=_version_key, reverse=True)
+    known = [v for v in versions if v != "unknown"]
+    latest = known[0] if known else None
+    return [DriftGroup(v, groups[v], v == latest) for v in versions]
+
+
+def _normal_value(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[`*_]", "", text)).strip().lower()
+
+
+@dataclass(slots=True)
+class TechCell:
+    value: str
+    common: bool
+
+
+def tech_inventory(features: list[Feature]) -> tuple[list[tuple[Feature, dict[str, TechCell]]], dict[str, str]]:
+    """Each feature's Technical Context by category, and the most common value per category.
+
+    A cell is ``common`` when its value is the category's most common one, so the rest stand out.
+    """
+    values: dict[str, Counter[str]] = {c: Counter() for c in TECH_CATEGORIES}
+    table = []
+    for f in features:
+        by_category: dict[str, str] = {}
+        for entry in f.technical_context:
+            if entry.category in values and entry.category not in by_category:
+                by_category[entry.category] = entry.value
+        for category, value in by_category.items():
+            values[category][_normal_value(value)] += 1
+        table.append((f, by_category))
+    majority = {c: counts.most_common(1)[0][0] for c, counts in values.items() if counts}
+    rows = []
+    for f, by_category in table:
+        if not by_category:
+            continue
+        rows.append((f, {
+            c: TechCell(v, sum(values[c].values()) < 2 or _normal_value(v) == majority.get(c))
+            for c, v in by_category.items()
+        }))
+    return rows, majority
+
