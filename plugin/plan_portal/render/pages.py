@@ -123,6 +123,7 @@ class _Renderer:
             "level_order": ("high", "medium", "low", "unknown"),
             "decision_order": DECISION_STATUSES,
             "gate_symbols": GATE_SYMBOLS,
+            "level_symbols": {"high": "H", "medium": "M", "low": "L", "unknown": "?"},
             "latest_constitution": self.latest_constitution,
             "phases": views.PHASES,
         }
@@ -167,8 +168,8 @@ class _Renderer:
         return self.render("research.html", src, clarifications=clarifications, research=research)
 
     def technology(self, src: str) -> str:
-        rows, _ = views.tech_inventory(self.features)
-        return self.render("technology.html", src, rows=rows, categories=views.TECH_CATEGORIES,
+        rows, majority = views.tech_inventory(self.features)
+        return self.render("technology.html", src, rows=rows, majority=majority, categories=views.TECH_CATEGORIES,
                            titles=views.TECH_TITLES)
 
     def constitution(self, src: str) -> str:

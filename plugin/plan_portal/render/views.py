@@ -172,8 +172,11 @@ def constitution_drift(features: list[Feature]) -> list[DriftGroup]:
     return [DriftGroup(v, groups[v], v == latest) for v in versions]
 
 
-def _normal_value(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[`*_]", "", text)).strip().lower()
+def primary_choice(text: str) -> str:
+    """The leading choice of a Technical Context value: "PostgreSQL 16 (RDS), Redis" → "postgresql 16"."""
+    plain = re.sub(r"[`*_]", "", text)
+    first = re.split(r"[,;(:\n]| and | with | \+ ", plain, maxsplit=1)[0]
+    return re.sub(r"\s+", " ", first).strip(" -").lower()
 
 
 @dataclass(slots=True)
@@ -185,7 +188,8 @@ class TechCell:
 def tech_inventory(features: list[Feature]) -> tuple[list[tuple[Feature, dict[str, TechCell]]], dict[str, str]]:
     """Each feature's Technical Context by category, and the most common value per category.
 
-    A cell is ``common`` when its value is the category's most common one, so the rest stand out.
+    A cell is ``common`` when its leading choice is the category's most common one, so the rest
+    stand out.
     """
     values: dict[str, Counter[str]] = {c: Counter() for c in TECH_CATEGORIES}
     table = []
@@ -195,7 +199,7 @@ def tech_inventory(features: list[Feature]) -> tuple[list[tuple[Feature, dict[st
             if entry.category in values and entry.category not in by_category:
                 by_category[entry.category] = entry.value
         for category, value in by_category.items():
-            values[category][_normal_value(value)] += 1
+            values[category][primary_choice(value)] += 1
         table.append((f, by_category))
     majority = {c: counts.most_common(1)[0][0] for c, counts in values.items() if counts}
     rows = []
@@ -203,7 +207,7 @@ def tech_inventory(features: list[Feature]) -> tuple[list[tuple[Feature, dict[st
         if not by_category:
             continue
         rows.append((f, {
-            c: TechCell(v, sum(values[c].values()) < 2 or _normal_value(v) == majority.get(c))
+            c: TechCell(v, sum(values[c].values()) < 2 or primary_choice(v) == majority.get(c))
             for c, v in by_category.items()
         }))
     return rows, majority
