@@ -1,0 +1,226 @@
+"""Build real sites in temporary folders with the plugin and look at the pages and log records."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+REPO = Path(__file__).resolve().parents[1]
+
+PLAN = """\
+---
+feature_id: {fid}
+branch: {fid}
+created_at: 2026-03-01
+constitution_version: {constitution}
+---
+
+# Implementation Plan: {title}
+
+**Planning Status**: Draft
+
+## Summary
+
+A plan for {title}.
+
+## Technical Context
+
+| Dimension | Decision |
+|-----------|----------|
+| Language / Runtime | {language} |
+
+## Constitution Check
+
+### Pre-Phase 0 Gate
+
+| Gate | Status | Evidence | Owner |
+|------|--------|----------|-------|
+| Contract first | PASS | contracts drafted | Lead |
+| Single datastore | {status} | two stores | Lead |
+
+## Decision Log
+
+| ID | Decision | Context | Status | Follow-up |
+|----|----------|---------|--------|-----------|
+| ADR-001 | Use Postgres | <script>alert('decision')</script> | Accepted | none |
+
+## Risk Register
+
+| ID | Description | Probability | Impact | Owner | Mitigation | Trigger |
+|----|-------------|-------------|--------|-------|------------|---------|
+| R1 | Quokka migration stalls the rollout | High | Low | SRE | Dry runs | Lag over 5 min |
+"""
+
+
+def write_site(root: Path, features: dict[str, dict[str, str]], config: str = "") -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    for fid, values in features.items():
+        folder = root / "specs" / fid
+        folder.mkdir(parents=True)
+        fields = {"fid": fid, "title": fid.title(), "status": "PASS", "constitution": "2.0.0",
+                  "language": "Python 3.12"} | values
+        (folder / "plan.md").write_text(PLAN.format(**fields), encoding="utf-8")
+        (folder / "spec.md").write_text(f"# Feature Specification: {fid}\n\nSee [the plan](plan.md).\n",
+                                        encoding="utf-8")
+        (folder / "tasks.md").write_text("- [x] T001 one\n- [ ] T002 two\n", encoding="utf-8")
+    config = config or ("theme:\n  name: material\n  font: false\n  features: [content.action.edit]\n"
+                        "plugins:\n  - search\n  - plan-portal\n")
+    (root / "mkdocs.yml").write_text("site_name: test\nrepo_url: https://example.org/r\nedit_uri: edit/main/docs/\n"
+                                     + config, encoding="utf-8")
+    return root
+
+
+def build_site(root: Path, strict: bool = False) -> Path:
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=strict)
+    build(config)
+    return root / "site"
+
+
+@pytest.fixture
+def two_features(tmp_path: Path) -> Path:
+    return write_site(tmp_path, {"001-alpha": {}, "002-beta": {"language": "Go 1.23", "constitution": "1.0.0"}})
+
+
+def test_material_build_publishes_dashboards_features_and_their_files(two_features: Path):
+    site = build_site(two_features)
+    for page in ("index", "gates/index", "risks/index", "decisions/index", "research/index",
+                 "technology/index", "constitution/index", "001-alpha/plan/index", "001-alpha/spec/index",
+                 "001-alpha/tasks/index"):
+        assert (site / "plans" / f"{page}.html").is_file(), page
+    overview = (site / "plans" / "index.html").read_text(encoding="utf-8")
+    assert 'href="001-alpha/plan/"' in overview and 'href="002-beta/plan/"' in overview
+    feature = (site / "plans" / "001-alpha" / "plan" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ADR-001"' in feature and 'id="R1"' in feature and 'id="gate-pre-contract-first"' in feature
+    # The edit link points at the real plan, not at generated text.
+    assert 'href="https://example.org/r/edit/main/specs/001-alpha/plan.md"' in feature
+    assert (site / "assets" / "plan-portal" / "plan-portal.css").is_file()
+    assert "assets/plan-portal/plan-portal.css" in feature
+    # Nothing was written into docs/.
+    assert sorted(p.name for p in (two_features / "docs").iterdir()) == ["index.md"]
+
+
+def test_plan_text_is_escaped_in_generated_pages(two_features: Path):
+    site = build_site(two_features)
+    for page in (site / "plans" / "decisions" / "index.html", site / "plans" / "001-alpha" / "plan" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert('decision')" not in html
+        assert "&lt;script&gt;alert(" in html
+
+
+def test_links_inside_published_files_resolve_to_portal_pages(two_features: Path):
+    site = build_site(two_features, strict=True)
+    spec = (site / "plans" / "001-alpha" / "spec" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../plan/"' in spec
+
+
+def test_builtin_mkdocs_theme_builds_and_gets_the_assets(tmp_path: Path):
+    root = write_site(tmp_path, {"001-alpha": {}},
+                      "theme:\n  name: mkdocs\n  highlightjs: false\nplugins:\n  - search\n  - plan-portal\n")
+    site = build_site(root, strict=True)
+    risks = (site / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
+    assert "pp-heatmap" in risks and "Quokka migration stalls the rollout" in risks
+    assert "assets/plan-portal/plan-portal.js" in risks
+
+
+def test_unmitigated_fail_is_an_error_record_and_fails_strict(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    root = write_site(tmp_path, {"001-alpha": {"status": "FAIL"}})
+    plan = (root / "specs" / "001-alpha" / "plan.md").read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(plan, 1) if text.startswith("| Single datastore"))
+    with caplog.at_level(logging.INFO, logger="mkdocs"), pytest.raises(Abort):
+        build_site(root, strict=True)
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR and "gate-fail-unmitigated" in r.getMessage()]
+    assert len(errors) == 1
+    assert f"specs/001-alpha/plan.md:{line}: gate-fail-unmitigated:" in errors[0].getMessage()
+
+
+def test_severity_override_lets_strict_build_pass(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    root = write_site(tmp_path, {"001-alpha": {"status": "FAIL"}}, textwrap.dedent("""\
+        theme: {name: material, font: false}
+        plugins:
+          - search
+          - plan-portal:
+              severity: {gate-fail-unmitigated: info}
+        """))
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        site = build_site(root, strict=True)
+    assert any(r.levelno == logging.INFO and "gate-fail-unmitigated" in r.getMessage() for r in caplog.records)
+    gates = (site / "plans" / "gates" / "index.html").read_text(encoding="utf-8")
+    assert "Unmitigated FAIL" in gates and "Single datastore" in gates
+
+
+def test_unknown_severity_code_is_a_config_error(tmp_path: Path):
+    config = "plugins:\n  - plan-portal:\n      severity: {no-such-check: error}\n"
+    root = write_site(tmp_path, {"001-alpha": {}}, config)
+    with pytest.raises(Abort):
+        build_site(root)
+
+
+def _nav_titles(site: Path) -> str:
+    return (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_explicit_nav_entry_becomes_the_portal_section(tmp_path: Path):
+    root = write_site(tmp_path, {"001-alpha": {}, "002-beta": {}}, textwrap.dedent("""\
+        theme: {name: mkdocs, highlightjs: false}
+        nav:
+          - Home: index.md
+          - Planning: plans/index.md
+        plugins:
+          - plan-portal
+        """))
+    home = _nav_titles(build_site(root, strict=True))
+    assert "Planning" in home and 'href="plans/gates/"' in home and 'href="plans/001-alpha/plan/"' in home
+
+
+def test_features_stay_out_of_the_nav_past_the_limit(tmp_path: Path):
+    root = write_site(tmp_path, {"001-alpha": {}, "002-beta": {}}, textwrap.dedent("""\
+        theme: {name: mkdocs, highlightjs: false}
+        plugins:
+          - plan-portal:
+              nav_features: 1
+        """))
+    home = _nav_titles(build_site(root, strict=True))
+    assert 'href="plans/gates/"' in home
+    assert 'href="plans/001-alpha/plan/"' not in home
+
+
+def test_generated_pages_are_identical_across_builds(two_features: Path, tmp_path_factory: pytest.TempPathFactory):
+    first = build_site(two_features)
+    snapshot = {p.relative_to(first): p.read_bytes() for p in (first / "plans").rglob("*.html")}
+    second = build_site(two_features)
+    assert {p.relative_to(second): p.read_bytes() for p in (second / "plans").rglob("*.html")} == snapshot
+
+
+def test_demo_builds_strict_without_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        build(config)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert len(list((tmp_path / "site" / "plans").glob("*/plan/index.html"))) == 10
+
+
+def test_serve_watches_every_spec_root(two_features: Path):
+    from plan_portal.plugin import PlanPortalPlugin
+
+    config = load_config(str(two_features / "mkdocs.yml"))
+    plugin = config.plugins["plan-portal"]
+    assert isinstance(plugin, PlanPortalPlugin)
+    plugin.on_config(config)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=lambda: None)  # type: ignore[arg-type]
+    assert server.watched == [str(two_features / "specs")]
