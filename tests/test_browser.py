@@ -16,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,7 +72,7 @@ def _browser_available() -> None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -398,13 +397,21 @@ def test_material_search_finds_a_risk(guard: Guard, base_url: str, demo_site: Pa
 
 # --------------------------------------------------------------------------------------------- hostile plan
 
-HOSTILE_PLAN = """\
+# Each payload sets window.__pwned to its own number when it runs, so a failure names the way in.
+SCRIPT = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=2">'
+JS_LINK = "[x](javascript:window.__pwned=3)"
+SVG = '<svg onload="window.__pwned=4">'
+BREAK_OUT = '"><script>window.__pwned=5</script>'
+SPEC_SCRIPT = "<script>window.__pwned=6</script>"
+
+HOSTILE_PLAN = f"""\
 ---
 feature_id: 001-evil
 created_at: 2026-01-01
 ---
 
-# Implementation Plan: Evil <script>window.__pwned=1</script> title
+# Implementation Plan: Evil {SCRIPT} {IMG} title
 
 **Planning Status**: Draft
 
@@ -412,8 +419,8 @@ created_at: 2026-01-01
 
 | Dimension | Decision | Notes |
 |-----------|----------|-------|
-| Language / Runtime | <svg onload="window.__pwned=4"> Python | [x](javascript:window.__pwned=3) |
-| Storage | "><script>window.__pwned=5</script> PostgreSQL | <img src=x onerror="window.__pwned=2"> |
+| Language / Runtime | {SVG} Python | {JS_LINK} |
+| Storage | {BREAK_OUT} PostgreSQL | {IMG} |
 
 ## Constitution Check
 
@@ -421,30 +428,30 @@ created_at: 2026-01-01
 
 | Gate | Status (PASS/FAIL/WAIVED) | Evidence | Owner |
 |------|--------------------------|----------|-------|
-| Tests <img src=x onerror="window.__pwned=2"> first | FAIL | [x](javascript:window.__pwned=3) | <script>window.__pwned=1</script> |
-| "><script>window.__pwned=5</script> | PASS | <svg onload="window.__pwned=4"> | QA |
+| Tests {IMG} first | FAIL | {JS_LINK} | {SCRIPT} |
+| {BREAK_OUT} | PASS | {SVG} | QA |
 
 ## Decision Log (ADR Stubs)
 
 | ID | Decision | Context | Status | Follow-up |
 |----|----------|---------|--------|-----------|
-| ADR-001 | Use <script>window.__pwned=1</script> | [x](javascript:window.__pwned=3) and <svg onload="window.__pwned=4"> and "><script>window.__pwned=5</script> | Accepted | <img src=x onerror="window.__pwned=2"> |
+| ADR-001 | Use {SCRIPT} | {JS_LINK} and {SVG} and {BREAK_OUT} | Accepted | {IMG} |
 
 ## Risk Register
 
 | ID | Description | Probability | Impact | Owner | Mitigation | Trigger |
 |----|-------------|-------------|--------|-------|------------|---------|
-| R1 | <img src=x onerror="window.__pwned=2"> [x](javascript:window.__pwned=3) "><script>window.__pwned=5</script> | High | High | SRE | Tests <img src=x onerror="window.__pwned=2"> first | <svg onload="window.__pwned=4"> |
+| R1 | {IMG} {JS_LINK} {BREAK_OUT} | High | High | SRE | Tests {IMG} first | {SVG} |
 
 ## Complexity Tracking
 
 | Violation | Why Needed | Simpler Alternative Rejected Because |
 |-----------|------------|-------------------------------------|
-| Tests <img src=x onerror="window.__pwned=2"> first | [x](javascript:window.__pwned=3) | <script>window.__pwned=1</script> |
+| Tests {IMG} first | {JS_LINK} | {SCRIPT} |
 """
 
-HOSTILE_SPEC = """\
-# Feature Specification: Evil <svg onload="window.__pwned=4">
+HOSTILE_SPEC = f"""\
+# Feature Specification: Evil {SVG}
 
 **Feature Branch**: `001-evil`
 
@@ -452,11 +459,11 @@ HOSTILE_SPEC = """\
 
 ## Requirements
 
-<script>window.__pwned=6</script>
+{SPEC_SCRIPT}
 
 <details><summary>ok</summary>kept</details>
 
-A [link](javascript:window.__pwned=3) and <img src=x onerror="window.__pwned=2"> and "><script>window.__pwned=5</script>.
+A {JS_LINK} and {IMG} and {BREAK_OUT}.
 """
 
 HOSTILE_MKDOCS = """\
@@ -510,7 +517,6 @@ def test_no_script_from_plan_text_runs(guard: Guard, hostile_site: Path, hostile
             page.locator(f'[data-test-js-link="{i}"]').click(force=True)
         if found:
             page.wait_for_timeout(200)  # a javascript: URL runs in a task of its own
-        if found:
             javascript_links[path] = found
         anywhere = page.eval_on_selector_all(
             "a[href]", "links => links.filter(a => a.protocol === 'javascript:').map(a => a.getAttribute('href'))"

@@ -42,6 +42,13 @@ CODES: dict[str, CheckCode] = {
                   "A table row has more or fewer cells than its header; every cell is kept."),
         CheckCode("gate-fail-unmitigated", Severity.ERROR,
                   "A gate is FAIL and neither a Complexity Tracking row nor a risk mitigates it."),
+        CheckCode("dangling-reference", Severity.ERROR,
+                  "A plan cites a decision or feature that does not exist."),
+        CheckCode("decision-cycle", Severity.ERROR, "Decisions depend on each other in a cycle."),
+        CheckCode("accepted-depends-on-unaccepted", Severity.WARNING,
+                  "An accepted decision rests on one that is still proposed or in review."),
+        CheckCode("superseded-still-referenced", Severity.WARNING,
+                  "A superseded decision is still depended on."),
         CheckCode("empty-plan", Severity.WARNING, "plan.md holds no content."),
         CheckCode("spec-only-feature", Severity.INFO, "A feature directory has spec artifacts but no plan.md."),
     )

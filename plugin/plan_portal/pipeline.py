@@ -1,4 +1,4 @@
-"""The whole pipeline for adapters: discover → read → model → check, in one call."""
+"""The whole pipeline for adapters: discover → read → model → link → check, in one call."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from plan_portal.check import run_checks
 from plan_portal.diagnostics import Diagnostic, Severity
+from plan_portal.link import PortfolioGraph, link
 from plan_portal.model import Portfolio, build_portfolio
 from plan_portal.read import MAX_BYTES
 
@@ -15,6 +16,7 @@ from plan_portal.read import MAX_BYTES
 class Result:
     portfolio: Portfolio
     diagnostics: list[Diagnostic]
+    graph: PortfolioGraph
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -27,4 +29,7 @@ def run(
     max_bytes: int = MAX_BYTES,
 ) -> Result:
     portfolio = build_portfolio(roots, base, max_bytes)
-    return Result(portfolio, run_checks(portfolio, overrides))
+    linked = link(portfolio)
+    portfolio.edges = linked.edges
+    portfolio.diagnostics.extend(linked.diagnostics)
+    return Result(portfolio, run_checks(portfolio, linked.graph, overrides), linked.graph)

@@ -231,6 +231,9 @@ def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: d
     feature.decisions.extend(read_marked_decisions(context, plan, research_sections))
     feature.research = _research(context, plan)
     frontmatter_lines = [Marker(text, number + 1) for number, text in enumerate(frontmatter_text.split("\n"))]
+    if feature.depends_on:
+        line = next((m.line for m in frontmatter_lines if m.text.startswith("depends_on")), 1)
+        feature.depends_on_source = context.source(line)
     for found in placeholders(frontmatter_lines + doc.texts):
         context.diagnostics.append(
             diagnostic("unfilled-placeholder", context.path, found.line, f"template text {found.text} left in")

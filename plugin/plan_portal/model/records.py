@@ -159,6 +159,8 @@ class Feature:
     generator_version: str = ""
     constitution_version: str = ""
     depends_on: list[str] = field(default_factory=list)
+    #: Where ``depends_on`` is written, for diagnostics about it.
+    depends_on_source: Source | None = None
     summary: str = ""
     technical_context: list[TechEntry] = field(default_factory=list)
     exit_criteria: list[TableEntry] = field(default_factory=list)

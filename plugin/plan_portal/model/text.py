@@ -32,6 +32,14 @@ def strip_markup(text: str) -> str:
     return _MARKUP.sub("", _LINK.sub(r"\1", text)).strip()
 
 
+_ANCHOR_UNSAFE = re.compile(r"[^\w.~-]+")
+
+
+def anchor(local_id: str) -> str:
+    """A stable HTML id for a record: its local id with characters unsafe in a fragment replaced."""
+    return _ANCHOR_UNSAFE.sub("-", local_id).strip("-") or "record"
+
+
 def slug(text: str, limit: int = 48) -> str:
     value = _SLUG.sub("-", text.lower()).strip("-_")
     return value[:limit].rstrip("-_") or "item"

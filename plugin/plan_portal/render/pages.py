@@ -15,9 +15,10 @@ from plan_portal.check.gates import unmitigated_gates
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS
+from plan_portal.model.text import anchor
 from plan_portal.render import views
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
-from plan_portal.render.urls import ARTIFACT_PAGES, Layout, anchor, relative_url
+from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
 
 GATE_SYMBOLS = {"pass": "✔", "fail": "✘", "waived": "W", "not-applicable": "–", "pending": "…", "unknown": "?"}
 DASHBOARDS = (

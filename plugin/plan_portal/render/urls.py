@@ -7,11 +7,10 @@ so it needs the same source-path → URL rule as MkDocs and relative links from 
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-_ANCHOR_UNSAFE = re.compile(r"[^\w.~-]+")
+from plan_portal.model.text import anchor
 
 #: Sibling artifacts published as pages of a feature, by model key, with their file names.
 ARTIFACT_PAGES = {
@@ -43,11 +42,6 @@ def relative_url(target: str, base: str) -> str:
     if target_path.endswith("/") and relative and not relative.endswith("/"):
         relative += "/"
     return relative + (f"#{fragment}" if fragment else "")
-
-
-def anchor(local_id: str) -> str:
-    """A stable HTML id for a record: its local id with unsafe characters replaced."""
-    return _ANCHOR_UNSAFE.sub("-", local_id).strip("-") or "record"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,127 @@
+"""Stage 4: one networkx MultiDiGraph over features, decisions, risks and gates.
+
+Edges run from the record that cites to the record cited (``A`` depends-on ``B`` when A's text
+says "depends on B"); "X is superseded by Y" is stored as Y supersedes X, so that every
+supersedes edge reads the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import networkx as nx
+
+from plan_portal.diagnostics import Diagnostic, diagnostic
+from plan_portal.link.references import Reference, Resolver
+from plan_portal.model.records import Decision, Edge, Feature, Gate, Portfolio, Risk, Source
+from plan_portal.model.text import anchor
+
+#: Text fields scanned per record kind, each with the link type its column implies.
+_DECISION_FIELDS = ("title", "context", "rationale", "alternatives", "follow_up")
+
+
+PortfolioGraph: TypeAlias = "nx.MultiDiGraph[str]"
+
+
+@dataclass(slots=True)
+class Linked:
+    graph: PortfolioGraph
+    edges: list[Edge]
+    diagnostics: list[Diagnostic]
+
+
+def _anchor_key(local_id: str) -> str:
+    return anchor(local_id).lower()
+
+
+def resolver_for(portfolio: Portfolio) -> Resolver:
+    records: set[str] = set()
+    anchors: dict[str, dict[str, str]] = {}
+    for feature in portfolio.features:
+        table = anchors.setdefault(feature.id, {})
+        records_of_feature: list[Decision | Risk | Gate] = [*feature.decisions, *feature.risks, *feature.gates]
+        for record in records_of_feature:
+            records.add(record.id)
+            table.setdefault(_anchor_key(record.local_id), record.id)
+    return Resolver(records, {f.id for f in portfolio.features}, {f.path: f.id for f in portfolio.features}, anchors)
+
+
+def _texts(feature: Feature) -> Iterator[tuple[Decision | Risk | Gate, str, str]]:
+    """(record, text, type implied by the column) for every scanned field."""
+    for decision in feature.decisions:
+        if "supersed" in decision.raw_status.lower():
+            yield decision, decision.raw_status, "superseded-by"
+        for name in _DECISION_FIELDS:
+            yield decision, getattr(decision, name), ""
+        for value in decision.extra.values():
+            yield decision, value, ""
+    for risk in feature.risks:
+        yield risk, risk.mitigation, "mitigated-by"
+        for value in (risk.description, risk.trigger, *risk.extra.values()):
+            yield risk, value, ""
+    for gate in feature.gates:
+        yield gate, gate.evidence, "evidenced-by"
+        for value in gate.extra.values():
+            yield gate, value, ""
+
+
+def _edge_type(record: Decision | Risk | Gate, column: str, reference: Reference, target_kind: str) -> str:
+    """The column decides for risks and gates; words decide for decisions; relates-to otherwise."""
+    if target_kind == "feature":
+        return "relates-to"
+    if column in ("mitigated-by", "evidenced-by") and target_kind in ("decision", "risk"):
+        return column
+    if column == "superseded-by" or reference.words == "superseded-by":
+        return "superseded-by"
+    if reference.words in ("depends-on", "supersedes") and isinstance(record, Decision) and target_kind == "decision":
+        return reference.words
+    return "relates-to"
+
+
+def link(portfolio: Portfolio) -> Linked:
+    graph: PortfolioGraph = nx.MultiDiGraph()
+    for feature in portfolio.features:
+        graph.add_node(feature.id, kind="feature", feature=feature.id, label=feature.title)
+        for decision in feature.decisions:
+            graph.add_node(decision.id, kind="decision", feature=feature.id, label=decision.title,
+                           status=decision.status)
+        for risk in feature.risks:
+            graph.add_node(risk.id, kind="risk", feature=feature.id, label=risk.description, status=risk.level)
+        for gate in feature.gates:
+            graph.add_node(gate.id, kind="gate", feature=feature.id, label=gate.name, status=gate.status)
+    resolver = resolver_for(portfolio)
+    edges: list[Edge] = []
+    diagnostics: list[Diagnostic] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(source: str, target: str, kind: str, citation: Source) -> None:
+        if kind == "superseded-by":
+            source, target, kind = target, source, "supersedes"
+        if source == target or (source, target, kind) in seen:
+            return
+        seen.add((source, target, kind))
+        edges.append(Edge(source, target, kind, citation))
+        graph.add_edge(source, target, key=kind, type=kind, citation=citation)
+
+    for feature in portfolio.features:
+        for other in feature.depends_on:
+            citation = feature.depends_on_source or Source(f"{feature.path}/plan.md", 1)
+            if other in resolver.features:
+                add(feature.id, other, "feature-depends-on", citation)
+            else:
+                diagnostics.append(diagnostic("dangling-reference", citation.path, citation.line,
+                                              f"{feature.id} depends_on {other!r}, which is not a feature"))
+        for record, text, column in _texts(feature):
+            for reference in resolver.find(text, feature.id, feature.path):
+                if reference.target is None:
+                    diagnostics.append(diagnostic(
+                        "dangling-reference", record.source.path, record.source.line,
+                        f"{record.id} cites {reference.written}, which does not exist"))
+                    continue
+                if reference.target == record.id:
+                    continue
+                target_kind = graph.nodes[reference.target]["kind"]
+                add(record.id, reference.target, _edge_type(record, column, reference, target_kind), record.source)
+    return Linked(graph, edges, diagnostics)

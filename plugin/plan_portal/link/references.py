@@ -1,0 +1,118 @@
+"""Find the references a piece of plan text makes, and what kind of link each one is.
+
+References are decision ids local to the feature (``ADR-003``, ``D1``, ``DD-001``, research
+decisions), cross-feature ids (``002-payments/ADR-001``), Markdown links to another feature's
+plan (``[x](../002-payments/plan.md#ADR-001)``) and bare feature ids (``001-identity``). The link
+type comes from the words just before a reference in its clause ("depends on", "builds on",
+"requires" → depends-on; "supersedes", "replaces" → supersedes; "superseded by" → the reverse).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+_QUALIFIED = re.compile(r"(?<![\w/.-])(?P<feature>[\w.-]+)/(?P<id>[A-Za-z]+-?\d+[A-Za-z]?(?:~\d+)?)(?![\w-])")
+_LOCAL = re.compile(r"(?<![\w/.-])(?P<id>(?:ADR|DEC|DD|AD|RD|RQ|D|R)-?\d+[a-z]?)(?![\w-])")
+_FEATURE_ID = re.compile(r"(?<![\w/.-])(?P<id>\d+-[\w-]*[A-Za-z][\w-]*)(?![\w/-])")
+_CLAUSE_END = re.compile(r"[.;!?\n]\s")
+_TYPE_WORDS = re.compile(
+    r"(?P<reverse>superseded by|replaced by|obsoleted by)"
+    r"|(?P<supersedes>supersedes|superseding|replaces|replacing|obsoletes|deprecates|overrides)"
+    r"|(?P<depends>depends on|depending on|dependent on|builds on|building on|built on|requires|required|relies on"
+    r"|based on|extends|assumes|blocked by|blocked on|needs|on top of)",
+    re.I,
+)
+#: Ids whose prefix alone says "this is a decision record": an unknown one is a dangling reference.
+STRICT_PREFIX = re.compile(r"^ADR-?\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference found in text: ``target`` is a record id, a feature id, or None when dangling."""
+
+    target: str | None
+    written: str
+    #: depends-on | supersedes | superseded-by | None (no words said what kind)
+    words: str | None
+
+
+def words_before(text: str, position: int) -> str | None:
+    """The link kind named by the nearest type words before ``position`` in the same clause."""
+    start = 0
+    for match in _CLAUSE_END.finditer(text, 0, position):
+        start = match.end()
+    found = None
+    for match in _TYPE_WORDS.finditer(text, start, position):
+        found = match
+    if found is None:
+        return None
+    if found.group("reverse"):
+        return "superseded-by"
+    return "supersedes" if found.group("supersedes") else "depends-on"
+
+
+@dataclass(slots=True)
+class Resolver:
+    """What exists in the portfolio, to resolve references against."""
+
+    records: set[str]
+    features: set[str]
+    #: Repository path of a feature's directory → feature id, for Markdown links.
+    feature_dirs: dict[str, str]
+    #: Per feature: lowercased anchor of a local id → global record id.
+    anchors: dict[str, dict[str, str]]
+
+    def find(self, text: str, feature: str, feature_dir: str) -> list[Reference]:
+        if not text:
+            return []
+        found: list[tuple[int, Reference]] = []
+        masked = text
+        if "](" in text:
+            for match in _LINK.finditer(text):
+                reference = self._markdown_link(match.group(2), feature_dir)
+                if reference is not None:
+                    words = words_before(text, match.start())
+                    found.append((match.start(), Reference(reference, match.group(0), words)))
+                masked = masked[: match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
+        if "/" in masked:
+            for match in _QUALIFIED.finditer(masked):
+                other, local = match.group("feature"), match.group("id")
+                if other in self.features:
+                    target = f"{other}/{local}"
+                    resolved = target if target in self.records else None
+                elif re.match(r"^\d+-", other):
+                    resolved = None
+                else:
+                    continue
+                found.append((match.start(), Reference(resolved, match.group(0), words_before(masked, match.start()))))
+                masked = masked[: match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
+        for match in _LOCAL.finditer(masked):
+            target = f"{feature}/{match.group('id')}"
+            if target in self.records:
+                found.append((match.start(), Reference(target, match.group(0), words_before(masked, match.start()))))
+            elif STRICT_PREFIX.match(match.group("id")):
+                found.append((match.start(), Reference(None, match.group(0), words_before(masked, match.start()))))
+        for match in _FEATURE_ID.finditer(masked):
+            other = match.group("id")
+            if other in self.features and other != feature:
+                found.append((match.start(), Reference(other, other, words_before(masked, match.start()))))
+        found.sort(key=lambda item: item[0])
+        return [reference for _, reference in found]
+
+    def _markdown_link(self, href: str, feature_dir: str) -> str | None:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+            return None
+        path, _, fragment = href.partition("#")
+        if not path:
+            return None
+        resolved = posixpath.normpath(posixpath.join(feature_dir, path))
+        directory, _, name = resolved.rpartition("/")
+        if name != "plan.md" or directory not in self.feature_dirs:
+            return None
+        other = self.feature_dirs[directory]
+        if fragment:
+            return self.anchors.get(other, {}).get(fragment.lower(), other)
+        return other
