@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plan_portal.export import export_document, export_json
+from plan_portal.link.types import LINK_TYPES
 from plan_portal.pipeline import Result, run
 
 FEATURE = "001-prop"
@@ -20,10 +23,10 @@ FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 SEED = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _write_feature(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write files into specs/<FEATURE>/ under root and return the specs directory."""
+def _write_feature(root: Path, files: dict[str, str | bytes], feature_id: str = FEATURE) -> Path:
+    """Write files into specs/<feature_id>/ under root and return the specs directory."""
     specs = root / "specs"
-    feature = specs / FEATURE
+    feature = specs / feature_id
     feature.mkdir(parents=True)
     for name, content in files.items():
         target = feature / name
@@ -36,26 +39,43 @@ def _write_feature(root: Path, files: dict[str, str | bytes]) -> Path:
     return specs
 
 
-def _run_files(files: dict[str, str | bytes]) -> tuple[Result, str]:
-    """Run the whole pipeline and the JSON export on a fresh directory holding these files."""
+def _run_files(files: dict[str, str | bytes], others: dict[str, dict[str, str | bytes]] | None = None,
+               ) -> tuple[Result, str]:
+    """Run the whole pipeline and the JSON export on a fresh directory holding these files (and other features)."""
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         specs = _write_feature(base, files)
+        for feature_id, more in (others or {}).items():
+            _write_feature(base, more, feature_id)
         result = run([specs], base)
         text = export_json(result.portfolio, result.diagnostics)
+        _assert_sane(result, text, base)
     return result, text
 
 
-def _assert_sane(result: Result, text: str) -> None:
+def _assert_sane(result: Result, text: str, base: Path) -> None:
+    """What holds for any input: valid export, lines from 1, paths of real files, ids under their feature."""
     document = json.loads(text)
     assert document["schema"]
+    features = {f["id"] for f in document["features"]}
     for diagnostic in result.diagnostics:
         assert diagnostic.line >= 1, diagnostic
-        assert diagnostic.path.startswith(f"specs/{FEATURE}"), diagnostic
+        assert diagnostic.path.startswith("specs/"), diagnostic
+        assert (base / diagnostic.path).exists(), diagnostic
+    ids = set(features)
     for key in ("gates", "risks", "decisions", "research", "clarifications"):
         for record in document[key]:
-            assert record["id"].startswith(f"{FEATURE}/"), record
+            assert record["feature"] in features, record
+            assert record["id"].startswith(f"{record['feature']}/"), record
             assert record["source"]["line"] >= 1, record
+            assert (base / record["source"]["path"]).is_file(), record
+            ids.add(record["id"])
+    for edge in document["edges"]:
+        assert edge["source"] in ids and edge["target"] in ids, edge
+        assert edge["source"] != edge["target"], edge
+        assert edge["type"] in LINK_TYPES, edge
+        assert edge["citation"]["line"] >= 1, edge
+        assert (base / edge["citation"]["path"]).is_file(), edge
 
 
 # --- a. reading never raises -------------------------------------------------------------------------------
@@ -79,6 +99,24 @@ MARKDOWN_PIECES = [
     "```", "```text", "~~~", "> quote", "> | a | b |", "<!-- c -->", "<div>", "[NEEDS CLARIFICATION: q?]",
     "NEEDS CLARIFICATION", "[DATE]", "[link](x)", "![img](y)", "&amp;", "\\", "*", "**", "__", "`",
     "\r\n", "\r", "\n", "", " ", "\ufeff", "\x00", "\u2028", "\ud800", "é", "🟢",
+    # references between records and features, for the decision graph
+    "| ADR-001 | One | depends on ADR-002 | Accepted | f |", "| ADR-002 | Two | builds on ADR-001 | Proposed | f |",
+    "| ADR-003 | Three | supersedes ADR-001 | Superseded by ADR-002 | f |", "**Context**: requires ADR-009.",
+    "depends on 002-other/ADR-001", "see [x](../002-other/plan.md#adr-001)", "[self](../001-prop/plan.md)",
+    "[up](../../plan.md)", "relies on D1; replaces R1", "002-other", "003-missing/ADR-1", "ADR-001~2",
+    "depends_on: [002-other, 001-prop, nope]", "depends_on: 002-other", "| R1 | risk | High | High | o | ADR-001 | t |",
+    # whole blocks, so that decision, risk and gate records exist to be linked (and to form cycles)
+    "## Decision Log\n\n| ID | Decision | Context | Status | Follow-up |\n|---|---|---|---|---|\n"
+    "| ADR-001 | One | depends on ADR-002 | Accepted | see 002-other/ADR-001 |\n"
+    "| ADR-002 | Two | builds on ADR-001 and D1 | Proposed | supersedes ADR-003 |\n"
+    "| ADR-003 | Three | requires [two](../001-prop/plan.md#adr-002) | Superseded by ADR-002 | depends on ADR-404 |\n",
+    "## Design Decisions\n\n### D1: Cache\n\n**Decision**: depends on ADR-001\n**Status**: Accepted\n\n"
+    "### D2: Queue\n\n**Rationale**: replaces D1, requires 002-other/D1\n",
+    "## Risk Register\n\n| ID | Description | Probability | Impact | Owner | Mitigation | Trigger |\n"
+    "|---|---|---|---|---|---|---|\n| R1 | Outage | High | High | Ops | ADR-001 and D2 | R2 |\n"
+    "| R2 | Drift | Low | Low | Dev | see [plan](../002-other/plan.md) | 003-third |\n",
+    "## Constitution Check\n\n| Gate | Status | Evidence |\n|---|---|---|\n| Simplicity | PASS | ADR-002, R1 |\n"
+    "| Testing | FAIL | relies on 002-other/ADR-002 |\n",
 ]
 _piece = st.sampled_from(MARKDOWN_PIECES) | st.text(max_size=6)
 _separator = st.sampled_from(["\n", "\n", "\n", "", " ", "\r\n", "\n\n"])
@@ -89,15 +127,13 @@ any_content = st.one_of(st.binary(max_size=400), st.text(max_size=400), markdown
 @FUZZ
 @given(content=st.one_of(st.binary(), st.text()))
 def test_plan_from_arbitrary_bytes_or_text_never_raises(content: str | bytes) -> None:
-    result, text = _run_files({"plan.md": content})
-    _assert_sane(result, text)
+    _run_files({"plan.md": content})
 
 
 @FUZZ
 @given(content=markdownish)
 def test_plan_from_markdown_pieces_never_raises(content: str) -> None:
-    result, text = _run_files({"plan.md": content})
-    _assert_sane(result, text)
+    _run_files({"plan.md": content})
 
 
 @FUZZ
@@ -105,8 +141,7 @@ def test_plan_from_markdown_pieces_never_raises(content: str) -> None:
 def test_every_artifact_from_arbitrary_content_never_raises(files: dict[str, str | bytes]) -> None:
     if not files:
         files = {"tasks.md": ""}
-    result, text = _run_files(files)
-    _assert_sane(result, text)
+    result, _ = _run_files(files)
     assert len(result.portfolio.features) == 1
     feature = result.portfolio.features[0]
     assert ("plan" in feature.artifacts) == ("plan.md" in files)
@@ -120,14 +155,30 @@ def test_every_artifact_from_arbitrary_content_never_raises(files: dict[str, str
 @given(frontmatter=st.lists(st.sampled_from(MARKDOWN_PIECES) | st.text(max_size=10), max_size=8), body=markdownish)
 def test_plan_with_arbitrary_frontmatter_never_raises(frontmatter: list[str], body: str) -> None:
     content = "---\n" + "\n".join(frontmatter) + "\n---\n" + body
-    result, text = _run_files({"plan.md": content})
-    _assert_sane(result, text)
+    _run_files({"plan.md": content})
+
+
+@FUZZ
+@given(first=markdownish, second=markdownish, third=st.one_of(st.none(), markdownish),
+       depends=st.lists(st.sampled_from(["002-other", "001-prop", "003-third", "nope"]), max_size=3))
+def test_features_referring_to_each_other_never_raise(first: str, second: str, third: str | None,
+                                                      depends: list[str]) -> None:
+    """The decision graph across features: links, qualified ids, depends_on, cycles and dangling ids."""
+    frontmatter = f"---\ndepends_on: [{', '.join(depends)}]\n---\n" if depends else ""
+    others: dict[str, dict[str, str | bytes]] = {"002-other": {"plan.md": second}}
+    if third is not None:
+        others["003-third"] = {"plan.md": "---\ndepends_on: 001-prop\n---\n" + third, "research.md": first}
+    result, text = _run_files({"plan.md": frontmatter + first}, others)
+    assert len(result.portfolio.features) == len(others) + 1
+    assert export_json(result.portfolio, result.diagnostics) == text
 
 
 # --- b. nothing lost ----------------------------------------------------------------------------------------
 
 SAFE_CHARS = st.characters(categories=("L", "Nd")) | st.sampled_from(" abcXYZ019")
-safe_text = st.text(SAFE_CHARS, min_size=1, max_size=24).map(str.strip).filter(bool)
+# no "ADR1"-like words: an ADR id that exists nowhere is a dangling-reference error, not a lost cell
+safe_text = st.text(SAFE_CHARS, min_size=1, max_size=24).map(str.strip).filter(
+    lambda t: bool(t) and not re.search(r"(?i)adr-?\d", t))
 GATE_STATUSES = {"PASS": "pass", "FAIL": "fail", "WAIVED": "waived", "N/A": "not-applicable",
                  "Pending": "pending", "✅ PASS": "pass", "Passed": "pass"}
 DECISION_STATUSES = {"Proposed": "proposed", "In Review": "in-review", "Accepted": "accepted",
@@ -379,3 +430,54 @@ def test_export_is_byte_identical_across_runs(files: dict[str, str]) -> None:
             third = run([other_specs], other)
             assert export_json(third.portfolio, third.diagnostics) == export_json(first.portfolio,
                                                                                    first.diagnostics)
+
+
+# --- bugs found while fuzzing: reading must not raise, lines must be exact, export must be JSON ----------------
+
+
+def _strict_loads(text: str) -> object:
+    """json.loads that refuses NaN and Infinity, which are not JSON (JSON.parse, jq and others reject them)."""
+
+    def refuse(constant: str) -> object:
+        raise ValueError(f"{constant} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("frontmatter", ["a: &a [*a]", "a: &a {b: *a}"])
+def test_recursive_yaml_alias_in_frontmatter_never_raises(frontmatter: str) -> None:
+    result, _ = _run_files({"plan.md": f"---\n{frontmatter}\n---\n# Plan: Loop\n"})
+    assert result.portfolio.features[0].title == "Loop"
+
+
+def test_export_is_strict_json_with_nan_and_infinity_in_frontmatter() -> None:
+    _, text = _run_files({"plan.md": "---\nscore: .nan\nbig: .inf\nsmall: -.inf\n---\n# Plan: Numbers\n"})
+    document = _strict_loads(text)
+    assert isinstance(document, dict)
+    assert document["features"][0]["title"] == "Numbers"
+
+
+@pytest.mark.parametrize("blank_lines", [0, 1, 3])
+def test_invalid_frontmatter_line_is_the_bad_line(blank_lines: int) -> None:
+    plan = "---\n" + "\n" * blank_lines + "title: ok\nbad: : x\n---\n# Plan: Broken\n"
+    result, _ = _run_files({"plan.md": plan})
+    found = [d for d in result.diagnostics if d.code == "invalid-frontmatter"]
+    assert [d.line for d in found] == [plan.split("\n").index("bad: : x") + 1]
+    assert result.portfolio.features[0].title == "Broken"  # the body is still read
+
+
+def test_many_clarification_markers_on_one_line_are_all_found() -> None:
+    count = 300
+    result, _ = _run_files({"plan.md": "".join(f"[NEEDS CLARIFICATION: q{i}] " for i in range(count))})
+    assert [c.text for c in result.portfolio.features[0].clarifications] == [f"q{i}" for i in range(count)]
+
+
+def test_many_same_named_rows_get_unique_ids() -> None:
+    count = 300
+    head = "## Constitution Check\n\n| Gate | Status |\n|---|---|\n"
+    result, _ = _run_files({"plan.md": head + "| Same gate | PASS |\n" * count})
+    ids = [g.id for g in result.portfolio.gates]
+    assert len(ids) == len(set(ids)) == count
+    stem = f"{FEATURE}/gate-pre-same-gate"
+    assert ids[:3] == [stem, f"{stem}~2", f"{stem}~3"]
+    assert not result.diagnostics  # generated ids repeat silently; only an author's own id is a duplicate-id

@@ -29,6 +29,15 @@ class PlanPortalConfig(base.Config):
     custom_templates = c.Optional(c.Dir(exists=True))
     """A folder of templates that replace the portal's own by file name (``feature.html`` …)."""
 
+    graph_depth = c.Type(int, default=2)
+    """How many links a local graph (on each feature page and for each decision) follows from its roots."""
+
+    graph_nodes = c.Type(int, default=40)
+    """Most nodes in a local graph; the nearest are kept and the view links to the full graph."""
+
+    full_graph_nodes = c.Type(int, default=150)
+    """Most nodes on the portfolio graph page; past it the page says so and points to local views."""
+
     max_file_bytes = c.Type(int, default=5 * 1024 * 1024)
     """Files larger than this are skipped with an ``unreadable-file`` diagnostic."""
 

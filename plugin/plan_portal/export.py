@@ -43,4 +43,5 @@ def export_document(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> dict
 
 
 def export_json(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> str:
-    return json.dumps(export_document(portfolio, diagnostics), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    document = export_document(portfolio, diagnostics)
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"

@@ -19,7 +19,7 @@ from plan_portal import mkdocs_nav
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity
 from plan_portal.pipeline import run
-from plan_portal.render import Layout, PortalPage, environment, portal_pages
+from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
 from plan_portal.sanitize import sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -51,9 +51,11 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         for d in result.diagnostics:
             _LOG_LEVELS[d.severity](f"{d.path}:{d.line}: {d.code}: {d.message}")
         layout = Layout(self.prefix, config.use_directory_urls)
-        self.pages = portal_pages(result.portfolio, result.diagnostics, layout, self.base,
-                                  environment(Path(self.config.custom_templates) if self.config.custom_templates
-                                              else None), self.config.title)
+        templates = Path(self.config.custom_templates) if self.config.custom_templates else None
+        options = RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
+                                self.config.full_graph_nodes)
+        self.pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, self.base,
+                                  environment(templates), options)
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         for page in self.pages:
             files.append(self._file(page, config))

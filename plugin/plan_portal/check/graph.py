@@ -5,18 +5,18 @@ from __future__ import annotations
 import networkx as nx
 
 from plan_portal.diagnostics import Diagnostic, diagnostic
-from plan_portal.link import PortfolioGraph
+from plan_portal.link import PortfolioGraph, nodes_of_kind, typed_edges
 from plan_portal.model.records import Decision, Portfolio
 
 
 def edges_of_type(graph: PortfolioGraph, kind: str) -> list[tuple[str, str]]:
-    return [(a, b) for a, b, attributes in graph.edges(data=True) if attributes["type"] == kind]
+    return [(a, b) for a, b, t in typed_edges(graph) if t == kind]
 
 
 def depends_on_graph(graph: PortfolioGraph) -> nx.DiGraph[str]:
     """Decisions only, with an edge A → B when A depends on B."""
     decisions: nx.DiGraph[str] = nx.DiGraph()
-    decisions.add_nodes_from(n for n, attributes in graph.nodes(data=True) if attributes["kind"] == "decision")
+    decisions.add_nodes_from(nodes_of_kind(graph, "decision"))
     decisions.add_edges_from((a, b) for a, b in edges_of_type(graph, "depends-on") if a in decisions and b in decisions)
     return decisions
 

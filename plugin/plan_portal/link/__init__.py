@@ -1,6 +1,6 @@
 """Stage 4: link records that cite each other into one graph."""
 
-from plan_portal.link.graph import Linked, PortfolioGraph, link
+from plan_portal.link.graph import Linked, PortfolioGraph, link, nodes_of_kind, typed_edges
 from plan_portal.link.types import LINK_TYPES, LinkType
 
-__all__ = ["LINK_TYPES", "LinkType", "Linked", "PortfolioGraph", "link"]
+__all__ = ["LINK_TYPES", "LinkType", "Linked", "PortfolioGraph", "link", "nodes_of_kind", "typed_edges"]

@@ -32,6 +32,15 @@ class Linked:
     diagnostics: list[Diagnostic]
 
 
+def typed_edges(graph: PortfolioGraph) -> list[tuple[str, str, str]]:
+    """Every edge as (source, target, type)."""
+    return [(a, b, str(attributes["type"])) for a, b, attributes in graph.edges(data=True)]
+
+
+def nodes_of_kind(graph: PortfolioGraph, kind: str) -> list[str]:
+    return [n for n, attributes in graph.nodes(data=True) if attributes["kind"] == kind]
+
+
 def _anchor_key(local_id: str) -> str:
     return anchor(local_id).lower()
 
@@ -51,7 +60,7 @@ def resolver_for(portfolio: Portfolio) -> Resolver:
 def _texts(feature: Feature) -> Iterator[tuple[Decision | Risk | Gate, str, str]]:
     """(record, text, type implied by the column) for every scanned field."""
     for decision in feature.decisions:
-        if "supersed" in decision.raw_status.lower():
+        if decision.status == "superseded":  # "Superseded by ADR-005", "Replaced by ADR-005"
             yield decision, decision.raw_status, "superseded-by"
         for name in _DECISION_FIELDS:
             yield decision, getattr(decision, name), ""
@@ -71,10 +80,14 @@ def _edge_type(record: Decision | Risk | Gate, column: str, reference: Reference
     """The column decides for risks and gates; words decide for decisions; relates-to otherwise."""
     if target_kind == "feature":
         return "relates-to"
-    if column in ("mitigated-by", "evidenced-by") and target_kind in ("decision", "risk"):
+    if column == "mitigated-by" and target_kind == "decision":
+        return column
+    if column == "evidenced-by" and target_kind in ("decision", "risk"):
         return column
     if column == "superseded-by" or reference.words == "superseded-by":
         return "superseded-by"
+    if reference.words == "required-by" and isinstance(record, Decision) and target_kind == "decision":
+        return "required-by"
     if reference.words in ("depends-on", "supersedes") and isinstance(record, Decision) and target_kind == "decision":
         return reference.words
     return "relates-to"
@@ -85,20 +98,24 @@ def link(portfolio: Portfolio) -> Linked:
     for feature in portfolio.features:
         graph.add_node(feature.id, kind="feature", feature=feature.id, label=feature.title)
         for decision in feature.decisions:
-            graph.add_node(decision.id, kind="decision", feature=feature.id, label=decision.title,
-                           status=decision.status)
+            graph.add_node(decision.id, kind="decision", feature=feature.id, local=decision.local_id,
+                           label=decision.title, status=decision.status)
         for risk in feature.risks:
-            graph.add_node(risk.id, kind="risk", feature=feature.id, label=risk.description, status=risk.level)
+            graph.add_node(risk.id, kind="risk", feature=feature.id, local=risk.local_id, label=risk.description,
+                           status=risk.level)
         for gate in feature.gates:
-            graph.add_node(gate.id, kind="gate", feature=feature.id, label=gate.name, status=gate.status)
+            graph.add_node(gate.id, kind="gate", feature=feature.id, local=gate.local_id, label=gate.name,
+                           status=gate.status)
     resolver = resolver_for(portfolio)
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
     seen: set[tuple[str, str, str]] = set()
 
     def add(source: str, target: str, kind: str, citation: Source) -> None:
-        if kind == "superseded-by":
+        if kind == "superseded-by":  # stored as the other decision superseding this one
             source, target, kind = target, source, "supersedes"
+        elif kind == "required-by":  # "required by B": B depends on this one
+            source, target, kind = target, source, "depends-on"
         if source == target or (source, target, kind) in seen:
             return
         seen.add((source, target, kind))

@@ -13,18 +13,24 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-_QUALIFIED = re.compile(r"(?<![\w/.-])(?P<feature>[\w.-]+)/(?P<id>[A-Za-z]+-?\d+[A-Za-z]?(?:~\d+)?)(?![\w-])")
-_LOCAL = re.compile(r"(?<![\w/.-])(?P<id>(?:ADR|DEC|DD|AD|RD|RQ|D|R)-?\d+[a-z]?)(?![\w-])")
+_LINK = re.compile(r'\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
+#: Ids the portal generates for records without one (research decisions, unnumbered risks, gates).
+_GENERATED = r"(?:decision|risk|gate(?:-pre|-post)?)-[\w-]+(?:~\d+)?"
+_QUALIFIED = re.compile(
+    rf"(?<![\w/.-])(?P<feature>[\w.-]+)/(?P<id>[A-Za-z]+-?\d+[A-Za-z]?(?:~\d+)?|{_GENERATED})(?![\w-])")
+_LOCAL = re.compile(rf"(?<![\w/.-])(?P<id>(?:ADR|DEC|DD|AD|RD|RQ|D|R)-?\d+[a-z]?|{_GENERATED})(?![\w-])")
 _FEATURE_ID = re.compile(r"(?<![\w/.-])(?P<id>\d+-[\w-]*[A-Za-z][\w-]*)(?![\w/-])")
 _CLAUSE_END = re.compile(r"[.;!?\n]\s")
+# Word boundaries: "required by" must not read as "requires".
 _TYPE_WORDS = re.compile(
     r"(?P<reverse>superseded by|replaced by|obsoleted by)"
+    r"|(?P<required>required by|needed by|relied on by|used by|prerequisite (?:of|for))"
     r"|(?P<supersedes>supersedes|superseding|replaces|replacing|obsoletes|deprecates|overrides)"
     r"|(?P<depends>depends on|depending on|dependent on|builds on|building on|built on|requires|required|relies on"
     r"|based on|extends|assumes|blocked by|blocked on|needs|on top of)",
     re.I,
 )
+_TYPE_WORDS = re.compile(rf"\b(?:{_TYPE_WORDS.pattern})\b", re.I)
 #: Ids whose prefix alone says "this is a decision record": an unknown one is a dangling reference.
 STRICT_PREFIX = re.compile(r"^ADR-?\d")
 
@@ -35,7 +41,7 @@ class Reference:
 
     target: str | None
     written: str
-    #: depends-on | supersedes | superseded-by | None (no words said what kind)
+    #: depends-on | required-by | supersedes | superseded-by | None (no words said what kind)
     words: str | None
 
 
@@ -51,6 +57,8 @@ def words_before(text: str, position: int) -> str | None:
         return None
     if found.group("reverse"):
         return "superseded-by"
+    if found.group("required"):
+        return "required-by"
     return "supersedes" if found.group("supersedes") else "depends-on"
 
 

@@ -43,7 +43,7 @@ def clarifications(texts: list[Marker]) -> list[Marker]:
         if "NEEDS CLARIFICATION" not in run.text:
             continue
         for match in _CLARIFY.finditer(run.text):
-            before = run.text[: match.start()]
+            before = run.text[max(0, match.start() - 60): match.start()]
             after = run.text[match.end():]
             if _TALK_BEFORE.search(before) or (not match.group("text") and _TALK_AFTER.match(after)):
                 continue

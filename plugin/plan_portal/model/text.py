@@ -52,6 +52,8 @@ class IdSpace:
     feature: str
     used: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Next suffix to try per repeated id, so that claiming stays linear in repeats.
+    suffixes: dict[str, int] = field(default_factory=dict)
 
     def claim(self, local: str, path: str, line: int, explicit: bool) -> str:
         if local not in self.used:
@@ -61,9 +63,10 @@ class IdSpace:
             self.diagnostics.append(
                 diagnostic("duplicate-id", path, line, f"id {local!r} is used more than once in {self.feature}")
             )
-        number = 2
+        number = self.suffixes.get(local, 2)
         while f"{local}~{number}" in self.used:
             number += 1
+        self.suffixes[local] = number + 1
         unique = f"{local}~{number}"
         self.used.add(unique)
         return unique

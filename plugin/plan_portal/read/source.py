@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,14 +31,20 @@ class SourceFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _json_safe(value: object) -> object:
-    """YAML values as JSON-friendly data: dates become ISO strings, keys become strings."""
+def _json_safe(value: object, path: tuple[int, ...] = ()) -> object:
+    """YAML values as JSON data: dates become ISO strings, keys strings, NaN and infinities strings,
+    and a container that contains itself (a recursive YAML alias) becomes ``"<recursive>"``."""
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in path:
+            return "<recursive>"
+        inner = (*path, id(value))
+        if isinstance(value, dict):
+            return {str(k): _json_safe(v, inner) for k, v in value.items()}
+        return [_json_safe(v, inner) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
@@ -97,8 +104,10 @@ def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, 
         loaded = _YAML.load(raw)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        # The YAML text starts at the end of the opening "---" line: its line 0 is file line 1.
-        line = mark.line + 1 if mark is not None else 1
+        # Line 0 of the YAML text is the file line where it starts (after the opening "---" and
+        # any blank lines python-frontmatter's boundary pattern takes with it).
+        start = text.find(raw)
+        line = text[: max(start, 0)].count("\n") + mark.line + 1 if mark is not None else 1
         problem = getattr(error, "problem", None) or "invalid YAML"
         return {}, body, offset, [
             diagnostic("invalid-frontmatter", display, line, f"frontmatter is not valid YAML: {problem}")

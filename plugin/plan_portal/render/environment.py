@@ -34,4 +34,5 @@ def environment(custom_templates: Path | None = None) -> Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters["md"] = markdown_text
+    env.filters["truncate_feature"] = lambda record_id: str(record_id).split("/", 1)[0]
     return env

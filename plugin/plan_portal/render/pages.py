@@ -13,10 +13,12 @@ from markupsafe import Markup
 
 from plan_portal.check.gates import unmitigated_gates
 from plan_portal.diagnostics import Diagnostic
+from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS
 from plan_portal.model.text import anchor
 from plan_portal.render import views
+from plan_portal.render.graph_views import GraphViews, dependency_order
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
 
@@ -29,7 +31,19 @@ DASHBOARDS = (
     ("research.md", "Research"),
     ("technology.md", "Technology"),
     ("constitution.md", "Constitution"),
+    ("graph.md", "Graph"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    title: str = "Plan portfolio"
+    #: Links followed from the roots of a local graph.
+    graph_depth: int = 2
+    #: Most nodes in a local graph (feature or decision); more are left out with a note.
+    local_graph_nodes: int = 40
+    #: Most nodes in a portfolio-wide graph.
+    full_graph_nodes: int = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +67,9 @@ class _Context:
     layout: Layout
     portfolio: Portfolio
     diagnostics: list[Diagnostic]
+    graph: PortfolioGraph
     base: Path
-    title: str
+    options: RenderOptions
     #: Repository path (as in diagnostics) → portal URL, for links written inside plans.
     file_urls: dict[str, str] = field(default_factory=dict)
     unmitigated: set[str] = field(default_factory=set)
@@ -77,8 +92,12 @@ class _Renderer:
     def __init__(self, env: Environment, context: _Context) -> None:
         self.env = env
         self.c = context
-        self.features = sorted(context.portfolio.features, key=lambda f: f.id)
-        self.by_id = {f.id: f for f in self.features}
+        by_id = {f.id: f for f in context.portfolio.features}
+        self.features = [by_id[i] for i in dependency_order(context.graph, sorted(by_id))]
+        self.by_id = by_id
+        order = {f.id: i for i, f in enumerate(self.features)}
+        self.graphs = GraphViews(context.graph, {
+            node: order.get(str(feature), 0) for node, feature in context.graph.nodes(data="feature")})
         self.rows = {row.feature.id: row for row in views.feature_rows(self.features, context.diagnostics)}
         drift = views.constitution_drift(self.features)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
@@ -86,6 +105,19 @@ class _Renderer:
     def feature_url(self, feature: Feature, local_id: str = "") -> str:
         return self.c.layout.feature_url(feature.id, local_id)
 
+    def node_url(self, node: str) -> str:
+        """The page and anchor of a graph node: a feature page, or a record on its feature page."""
+        feature, _, local = node.partition("/")
+        return self.c.layout.feature_url(feature, local)
+
+    def node_href(self, page_url: str) -> Callable[[str], str]:
+        return lambda node: relative_url(self.node_url(node), page_url)
+
+    def graph(self, src: str) -> str:
+        href = self.node_href(self.c.layout.url(src))
+        cap = self.c.options.full_graph_nodes
+        return self.render("graph.html", src, features=self.graphs.features(href, cap),
+                           decisions=self.graphs.decisions(href, cap), cap=cap)
     def globals(self, page_url: str) -> dict[str, Any]:
         def link(target: str) -> str:
             return relative_url(target, page_url)
@@ -110,7 +142,9 @@ class _Renderer:
             return self.c.file_urls.get(source.path, self.feature_url(feature))
 
         return {
-            "title": self.c.title,
+            "title": self.c.options.title,
+            "node_url": self.node_url,
+            "link_types": LINK_TYPES,
             "link": link,
             "cell": cell,
             "block": block,
@@ -161,7 +195,10 @@ class _Renderer:
         )
 
     def decisions(self, src: str) -> str:
-        return self.render("decisions.html", src, groups=views.decisions_by_status(self.features))
+        impacts = {d.id: self.graphs.impact(d.id) for f in self.features for d in f.decisions}
+        return self.render("decisions.html", src, groups=views.decisions_by_status(self.features), impacts=impacts,
+                           ranking=self.graphs.most_depended_on(15), decision_of={
+                               d.id: (f, d) for f in self.features for d in f.decisions})
 
     def research(self, src: str) -> str:
         clarifications = [(f, c) for f in self.features for c in f.clarifications]
@@ -186,23 +223,46 @@ class _Renderer:
         ]
         prefix = feature.path + "/"
         diagnostics = [d for d in self.c.diagnostics if d.path.startswith(prefix)]
+        options = self.c.options
+        href = self.node_href(self.c.layout.url(src))
+        roots = [feature.id, *(d.id for d in feature.decisions)]
+        local = self.graphs.local(f"pp-{anchor(feature.id)}", f"Links of {feature.id}", roots, options.graph_depth,
+                                  options.local_graph_nodes, href)
+        impacts = {d.id: self.graphs.impact(d.id) for d in feature.decisions}
+        decision_graphs = {
+            d.id: self.graphs.local(f"pp-{anchor(d.id)}", f"Links of {d.id}", [d.id], options.graph_depth,
+                                    options.local_graph_nodes, href)
+            for d in feature.decisions
+        }
+        record_ids = [r.id for r in feature.decisions] + [r.id for r in feature.risks] + [r.id for r in feature.gates]
+        links = {record_id: self._links_of(record_id) for record_id in record_ids}
         return self.render(
             "feature.html", src, f=feature, row=self.rows[feature.id], artifact_links=artifact_links,
             contract_links=contract_links, diagnostics=diagnostics, unmitigated=self.c.unmitigated,
-            known_features=self.by_id,
+            known_features=self.by_id, local_graph=local, impacts=impacts, decision_graphs=decision_graphs,
+            links=links, graph_url=self.c.layout.url(self.c.layout.src("graph.md")),
         )
+
+    def _links_of(self, node: str) -> list[tuple[str, str]]:
+        """(label, other node) for every link of a record, outgoing with forward labels, incoming with reverse."""
+        graph = self.c.graph
+        found = [(LINK_TYPES[t].forward, b) for _, b, t in graph.out_edges(node, keys=True)]
+        found += [(LINK_TYPES[t].reverse, a) for a, _, t in graph.in_edges(node, keys=True)]
+        return sorted(set(found))
 
 
 def portal_pages(
     portfolio: Portfolio,
     diagnostics: list[Diagnostic],
+    graph: PortfolioGraph,
     layout: Layout,
     base: Path,
     env: Environment,
-    title: str = "Plan portfolio",
+    options: RenderOptions | None = None,
 ) -> list[PortalPage]:
     """The dashboards, a page per feature, and the features' own files, in nav order."""
-    context = _Context(layout, portfolio, diagnostics, base, title)
+    options = options or RenderOptions()
+    context = _Context(layout, portfolio, diagnostics, graph, base, options)
     pages: list[PortalPage] = []
     file_pages: list[PortalPage] = []
     for feature in portfolio.features:
@@ -218,7 +278,7 @@ def portal_pages(
     for name, title_text in DASHBOARDS:
         src = layout.src(name)
         method = getattr(renderer, "overview" if name == "index.md" else name.removesuffix(".md"))
-        pages.append(PortalPage(src, title if name == "index.md" else title_text, "dashboard", method(src)))
+        pages.append(PortalPage(src, options.title if name == "index.md" else title_text, "dashboard", method(src)))
     base_dirs = {f.id: base / f.path for f in portfolio.features}
     for feature in renderer.features:
         src = layout.feature_src(feature.id)

@@ -78,6 +78,31 @@
     });
   }
 
+  function graphHover(root) {
+    root.querySelectorAll("svg[data-pp-graph]").forEach(function (svg) {
+      svg.querySelectorAll("a[data-pp-node]").forEach(function (node) {
+        var id = node.getAttribute("data-pp-node");
+        node.addEventListener("mouseenter", function () {
+          svg.classList.add("pp-dim");
+          node.classList.add("pp-near");
+          svg.querySelectorAll("path[data-pp-from]").forEach(function (edge) {
+            var ends = [edge.getAttribute("data-pp-from"), edge.getAttribute("data-pp-to")];
+            if (ends.indexOf(id) === -1) return;
+            edge.classList.add("pp-near");
+            ends.forEach(function (end) {
+              var other = svg.querySelector('a[data-pp-node="' + CSS.escape(end) + '"]');
+              if (other) other.classList.add("pp-near");
+            });
+          });
+        });
+        node.addEventListener("mouseleave", function () {
+          svg.classList.remove("pp-dim");
+          svg.querySelectorAll(".pp-near").forEach(function (el) { el.classList.remove("pp-near"); });
+        });
+      });
+    });
+  }
+
   function init() {
     var root = document;
     root.querySelectorAll("[data-pp-tools]").forEach(function (tools) { tools.hidden = false; });
@@ -85,6 +110,7 @@
     root.querySelectorAll("input[data-pp-filter]").forEach(makeFilter);
     statusFilter(root);
     heatCells(root);
+    graphHover(root);
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
