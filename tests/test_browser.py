@@ -376,10 +376,9 @@ def test_feature_page_from_overview_and_gate_links(guard: Guard, base_url: str) 
         parts = urlsplit(url)
         by_page[url.split("#", 1)[0]].add(parts.fragment)
     for url, anchors in sorted(by_page.items()):
-        feature = guard.open(url)
-        ids = set(feature.eval_on_selector_all("tr[id]", "rows => rows.map(r => r.id)"))
+        gates.goto(url, wait_until="domcontentloaded")
+        ids = set(gates.eval_on_selector_all("tr[id]", "rows => rows.map(r => r.id)"))
         assert anchors <= ids, (url, sorted(anchors - ids))
-        feature.close()
     guard.assert_clean()
 
 
@@ -503,8 +502,9 @@ def test_no_script_from_plan_text_runs(guard: Guard, hostile_site: Path, hostile
     assert "plans/001-evil/plan" in pages and "plans/001-evil/spec" in pages, pages
     javascript_links: dict[str, list[str]] = {}
     pwned: dict[str, Any] = {}
+    page = guard.new_page()
     for path in pages:
-        page = guard.open(urljoin(hostile_url, path + "/"))
+        page.goto(urljoin(hostile_url, path + "/"), wait_until="load")
         page.wait_for_selector(".md-content")
         # Mark every javascript: link a reader could click, then click each (there should be none).
         found = page.eval_on_selector_all(
@@ -531,7 +531,21 @@ def test_no_script_from_plan_text_runs(guard: Guard, hostile_site: Path, hostile
             assert details.count() == 1
             assert details.locator("summary").inner_text().strip() == "ok"
             assert "kept" in details.text_content()
-        page.close()
     assert pwned == {}, f"plan text ran as script: {pwned}"
     assert javascript_links == {}, f"javascript: links: {javascript_links}"
+    guard.assert_clean()
+
+
+def test_hostile_text_in_search_results_does_not_run(guard: Guard, hostile_url: str) -> None:
+    """Material renders search results as HTML: the plan text quoted in them must stay text."""
+    page = guard.open(hostile_url)
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("pwned", delay=30)
+    page.wait_for_selector(".md-search-result__item")
+    results = page.locator(".md-search-result__item")
+    assert results.count() > 0
+    assert "window.__pwned" in page.locator(".md-search-result").inner_text()
+    page.locator(".md-search-result__more summary").evaluate_all("items => items.forEach(s => s.click())")
+    assert page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert page.locator(".md-search-result script, .md-search-result img, .md-search-result svg[onload]").count() == 0
     guard.assert_clean()

@@ -331,8 +331,6 @@ def test_export_exit_0_even_with_errors(project: Path) -> None:
     assert json.loads(result.stdout)["diagnostics"][0]["severity"] == "error"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: export -o into a missing directory escapes as a FileNotFoundError "
-                   "traceback (exit 1) instead of a usage error like -o <directory> gets", raises=AssertionError)
 def test_export_to_missing_directory_is_a_usage_error(project: Path) -> None:
     _feature(project, "001-clean", CLEAN_PLAN)
     result = CliRunner().invoke(main, ["export", "-o", "missing/out.json", "specs"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -32,7 +33,8 @@ def _overrides(values: tuple[str, ...]) -> dict[str, Severity | None]:
 
 
 def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
-    chosen = list(roots) or [Path("specs")]
+    # normpath keeps paths relative but drops "./" and "x/../", so diagnostics name files plainly.
+    chosen = [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
     for root in chosen:
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
@@ -99,12 +101,17 @@ def check(roots: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
               help="Write to this file instead of standard output.")
 def export(roots: tuple[Path, ...], output: Path | None) -> None:
     """Export the whole portfolio under ROOT (default: specs) as one JSON document."""
+    if output is not None and not output.parent.resolve().is_dir():
+        raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
     result = _run(roots)
     text = export_json(result.portfolio, result.diagnostics)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise click.FileError(str(output), error.strerror or str(error)) from error
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ def _feature(entry: Path, root_display: str) -> FeatureDir | None:
             extra.extend(_list_files(candidate, entry))
     if not artifacts:
         return None
-    return FeatureDir(entry.name, entry, f"{root_display}/{entry.name}", artifacts, tuple(extra))
+    display = entry.name if root_display in ("", ".") else f"{root_display}/{entry.name}"
+    return FeatureDir(entry.name, entry, display, artifacts, tuple(extra))
 
 
 def discover(roots: list[Path], base: Path) -> list[FeatureDir]:

@@ -31,9 +31,22 @@ class SourceFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _json_safe(value: object, path: tuple[int, ...] = ()) -> object:
+#: Most values a frontmatter may expand to: YAML aliases can make a few hundred bytes expand to
+#: millions of values ("billion laughs").
+MAX_FRONTMATTER_VALUES = 10_000
+
+
+class _TooLarge(ValueError):
+    pass
+
+
+def _json_safe(value: object, path: tuple[int, ...] = (), budget: list[int] | None = None) -> object:
     """YAML values as JSON data: dates become ISO strings, keys strings, NaN and infinities strings,
     and a container that contains itself (a recursive YAML alias) becomes ``"<recursive>"``."""
+    budget = budget if budget is not None else [MAX_FRONTMATTER_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
@@ -43,8 +56,8 @@ def _json_safe(value: object, path: tuple[int, ...] = ()) -> object:
             return "<recursive>"
         inner = (*path, id(value))
         if isinstance(value, dict):
-            return {str(k): _json_safe(v, inner) for k, v in value.items()}
-        return [_json_safe(v, inner) for v in value]
+            return {str(k): _json_safe(v, inner, budget) for k, v in value.items()}
+        return [_json_safe(v, inner, budget) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
@@ -119,7 +132,12 @@ def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, 
         return {}, body, offset, [
             diagnostic("invalid-frontmatter", display, 1, f"frontmatter is a {kind}, not a mapping")
         ]
-    safe = _json_safe(loaded)
+    try:
+        safe = _json_safe(loaded)
+    except _TooLarge:
+        return {}, body, offset, [diagnostic(
+            "invalid-frontmatter", display, 1,
+            f"frontmatter expands to more than {MAX_FRONTMATTER_VALUES} values (YAML aliases); not read")]
     assert isinstance(safe, dict)
     return safe, body, offset, []
 
