@@ -93,10 +93,11 @@ class GraphViews:
         sub: nx.DiGraph[str] = nx.DiGraph()
         sub.add_nodes_from(nodes)
         edges = []
-        for a, b, kind in typed_edges(self.graph):
-            if a in chosen and b in chosen and (edge_types is None or kind in edge_types):
-                edges.append((a, b, kind))
-                sub.add_edge(a, b)
+        for a in nodes:  # only the edges among the chosen nodes: a view costs its own size, not the graph's
+            for _, b, kind in self.graph.out_edges(a, keys=True):
+                if b in chosen and (edge_types is None or kind in edge_types):
+                    edges.append((a, b, kind))
+                    sub.add_edge(a, b)
         layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))})
         drawn = {n: self._node(n, href, n in roots) for n in nodes}
         kinds = sorted({node.kind for node in drawn.values()}, key=["feature", "decision", "risk", "gate"].index)
