@@ -76,11 +76,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # the browser closed a page mid-response
+            super().handle_error(request, client_address)
+
+
 def _serve(directory: Path) -> Iterator[str]:
     """Serve directory on 127.0.0.1 with a threaded http.server in a daemon thread; yield its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
+    server = _QuietServer((LOCAL_HOST, 0), handler)
     thread = threading.Thread(target=server.serve_forever, name=f"serve {directory}", daemon=True)
     thread.start()
     try:
@@ -241,7 +248,7 @@ def rare_risk_phrase(demo_site: Path) -> tuple[str, dict[str, Any]]:
 
 def test_overview_lists_every_feature(guard: Guard, base_url: str) -> None:
     expected = demo_feature_ids()
-    assert len(expected) == 10, expected
+    assert {"001-identity", "004-checkout", "010-loyalty-program"} <= set(expected), expected
     page = overview(guard, base_url)
     table = page.locator("#pp-overview")
     assert table.locator("tbody tr").count() == len(expected)
@@ -295,7 +302,7 @@ def test_overview_filter_hides_other_features(guard: Guard, base_url: str) -> No
     for i in range(total):
         row = rows.nth(i)
         hidden = "pp-hidden" in (row.get_attribute("class") or "").split()
-        has_checkout = "004-checkout" in row.inner_text() if not hidden else "004-checkout" in row.text_content()
+        has_checkout = "004-checkout" in (row.text_content() or "")
         assert hidden != has_checkout, (i, row.text_content())
         assert row.is_visible() == (not hidden)
     assert rows.filter(has_text="004-checkout").is_visible()
@@ -339,7 +346,7 @@ def test_heat_map_cell_leads_to_its_risks(guard: Guard, base_url: str) -> None:
     guard.assert_clean()
 
 
-def test_feature_page_from_overview_and_gate_links(guard: Guard, base_url: str) -> None:
+def test_feature_page_from_overview_and_gate_links(guard: Guard, base_url: str, demo_site: Path) -> None:
     page = overview(guard, base_url)
     page.locator("#pp-overview tbody a", has_text="004-checkout").click()
     page.wait_for_url(re.compile(r"/plans/004-checkout/plan/$"))
@@ -370,15 +377,15 @@ def test_feature_page_from_overview_and_gate_links(guard: Guard, base_url: str) 
     assert target.evaluate("t => t.tagName") == "TR"
     assert target.get_attribute("id") == urlsplit(first).fragment
 
-    # Every gate link of the dashboard lands on a row that exists: one visit per feature page.
+    # Every other gate link of the dashboard names a row of its page too (read from the built files).
     by_page: dict[str, set[str]] = collections.defaultdict(set)
     for url in links:
         parts = urlsplit(url)
-        by_page[url.split("#", 1)[0]].add(parts.fragment)
-    for url, anchors in sorted(by_page.items()):
-        gates.goto(url, wait_until="domcontentloaded")
-        ids = set(gates.eval_on_selector_all("tr[id]", "rows => rows.map(r => r.id)"))
-        assert anchors <= ids, (url, sorted(anchors - ids))
+        by_page[parts.path].add(parts.fragment)
+    for path, anchors in sorted(by_page.items()):
+        html = (demo_site / path.strip("/") / "index.html").read_text(encoding="utf-8")
+        ids = set(re.findall(r'<tr id="([^"]+)"', html))
+        assert anchors <= ids, (path, sorted(anchors - ids))
     guard.assert_clean()
 
 
@@ -537,10 +544,11 @@ def test_no_script_from_plan_text_runs(guard: Guard, hostile_site: Path, hostile
 
 
 def test_hostile_text_in_search_results_does_not_run(guard: Guard, hostile_url: str) -> None:
-    """Material renders search results as HTML: the plan text quoted in them must stay text."""
+    """Material renders search results as HTML: the plan text quoted in them (here an `<img onerror>`) must stay
+    text."""
     page = guard.open(hostile_url)
     page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially("window", delay=30)
+    page.locator(".md-search__input").press_sequentially("onerror", delay=30)
     page.wait_for_selector(".md-search-result__item")
     results = page.locator(".md-search-result__item")
     assert results.count() > 0

@@ -35,7 +35,7 @@ class PlanPortalConfig(base.Config):
     graph_nodes = c.Type(int, default=40)
     """Most nodes in a local graph; the nearest are kept and the view links to the full graph."""
 
-    full_graph_nodes = c.Type(int, default=150)
+    full_graph_nodes = c.Type(int, default=100)
     """Most nodes on the portfolio graph page; past it the page says so and points to local views."""
 
     max_file_bytes = c.Type(int, default=5 * 1024 * 1024)

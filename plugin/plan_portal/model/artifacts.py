@@ -36,13 +36,15 @@ def read_spec(doc: Document, metadata: dict[str, object], clarification_count: i
                     match = pattern.match(plain)
                     if match:
                         found.add(match.group(1).upper())
-            elif isinstance(block, Paragraph) and section.level <= 1 and not spec.status:
+            elif isinstance(block, Paragraph) and section.level <= 1:
                 for _, text in block.lines:
                     for part in re.split(r"\s+\|\s+", text):
                         pair = keyed(part)
-                        if pair and pair[0].lower() == "status":
+                        if pair and pair[0].lower() == "status" and not spec.status:
                             spec.status = strip_markup(pair[1])
-    for attribute in ("title", "status"):
+                        elif pair and pair[0].lower() in ("created", "date") and not spec.created:
+                            spec.created = strip_markup(pair[1])
+    for attribute in ("title", "status", "created"):
         if not getattr(spec, attribute) and isinstance(metadata.get(attribute), (str, int, float)):
             setattr(spec, attribute, str(metadata[attribute]))
     spec.requirements = len(requirements)

@@ -75,4 +75,6 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
     feature.diagnostics.extend(ids.diagnostics)
     if not feature.title:
         feature.title = (feature.spec.title if feature.spec and feature.spec.title else "") or fd.feature_id
+    if not feature.created and feature.spec is not None:
+        feature.created = feature.spec.created
     return feature

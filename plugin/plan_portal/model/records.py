@@ -129,6 +129,7 @@ class SpecSummary:
     path: str
     title: str
     status: str
+    created: str = ""
     stories: list[UserStory] = field(default_factory=list)
     requirements: int = 0
     success_criteria: int = 0

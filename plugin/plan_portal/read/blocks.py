@@ -144,7 +144,7 @@ def _plain(children: Sequence[Token] | None, start_line: int, texts: list[Marker
             parts.append(child.content)
             if texts is not None and child.content:
                 texts.append(Marker(child.content, line))
-        elif kind == "code_inline":
+        elif kind in ("code_inline", "html_inline"):  # tags an author wrote are text too: nothing is lost
             parts.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
             parts.append("\n")

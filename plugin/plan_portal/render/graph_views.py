@@ -88,7 +88,13 @@ class GraphViews:
         return Node(node, kind, heading, str(data.get("label", "")), str(data.get("status", "")), href(node), root)
 
     def draw(self, view_id: str, title: str, nodes: list[str], total: int, href: Callable[[str], str],
-             roots: frozenset[str] = frozenset(), edge_types: frozenset[str] | None = None) -> GraphView:
+             roots: frozenset[str] = frozenset(), edge_types: frozenset[str] | None = None,
+             reduce: bool = False) -> GraphView:
+        """Draw the chosen nodes and the links among them.
+
+        ``reduce`` drops links implied by others (A→B when A→C→B exists), which keeps a dependency
+        picture of many features readable; it applies when those links form no cycle.
+        """
         chosen = set(nodes)
         sub: nx.DiGraph[str] = nx.DiGraph()
         sub.add_nodes_from(nodes)
@@ -98,6 +104,10 @@ class GraphViews:
                 if b in chosen and (edge_types is None or kind in edge_types):
                     edges.append((a, b, kind))
                     sub.add_edge(a, b)
+        if reduce and nx.is_directed_acyclic_graph(sub):
+            kept = nx.transitive_reduction(sub)
+            edges = [(a, b, kind) for a, b, kind in edges if kept.has_edge(a, b)]
+            sub = nx.DiGraph(kept)
         layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))})
         drawn = {n: self._node(n, href, n in roots) for n in nodes}
         kinds = sorted({node.kind for node in drawn.values()}, key=["feature", "decision", "risk", "gate"].index)
@@ -118,8 +128,9 @@ class GraphViews:
         nodes = sorted((n for n in nodes_of_kind(self.graph, "feature") if n in linked), key=self._key)
         if not nodes:
             return None
-        return self.draw("pp-features", "Feature dependencies", nodes[:cap], len(nodes), href,
-                         edge_types=frozenset({FEATURE_EDGE}))
+        view = self.draw("pp-features", "Feature dependencies", nodes[:cap], len(nodes), href,
+                         edge_types=frozenset({FEATURE_EDGE}), reduce=True)
+        return view
 
     def decisions(self, href: Callable[[str], str], cap: int) -> GraphView | None:
         decision_edges = {"depends-on", "supersedes"}

@@ -43,7 +43,7 @@ class RenderOptions:
     #: Most nodes in a local graph (feature or decision); more are left out with a note.
     local_graph_nodes: int = 40
     #: Most nodes in a portfolio-wide graph.
-    full_graph_nodes: int = 150
+    full_graph_nodes: int = 100
 
 
 @dataclass(frozen=True, slots=True)
