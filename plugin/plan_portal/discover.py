@@ -41,18 +41,33 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
+def _encloses(outer: str, inner: str) -> bool:
+    """Whether the real path outer is inner or one of its parents."""
+    try:
+        return os.path.commonpath([outer, inner]) == outer
+    except ValueError:  # different drives
+        return False
+
+
 def _list_files(directory: Path, feature_dir: Path) -> list[str]:
+    """Regular files below directory, following symlinks but never into a directory twice.
+
+    A symlinked directory that contains the walk's start (``..``, ``/``) would walk the start
+    again or the whole disk, and a symlink that leads nowhere (dangling, a loop) is no file.
+    """
     found: list[str] = []
     seen: set[str] = set()
+    start = os.path.realpath(directory)
     for current, dirnames, filenames in os.walk(directory, followlinks=True):
         real = os.path.realpath(current)
         if real in seen:  # a symlink loop: stop descending
             dirnames[:] = []
             continue
         seen.add(real)
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if not _encloses(os.path.realpath(os.path.join(current, d)), start))
         for name in sorted(filenames):
-            found.append(Path(current, name).relative_to(feature_dir).as_posix())
+            if os.path.isfile(os.path.join(current, name)):
+                found.append(Path(current, name).relative_to(feature_dir).as_posix())
     return found
 
 
@@ -77,18 +92,26 @@ def _feature(entry: Path, root_display: str) -> FeatureDir | None:
     return FeatureDir(entry.name, entry, display, artifacts, tuple(extra))
 
 
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
+
+
 def discover(roots: list[Path], base: Path) -> list[FeatureDir]:
     """Every feature directory directly under each root, sorted by root order then name.
 
     The feature id is the whole directory name. A directory counts as a feature when it holds
     any spec artifact (plan.md or a sibling); plan.md itself is optional (spec-only features).
+    A directory reached twice (a symlink to another feature) is read once, under its real name
+    when the real directory is under a root too.
     """
-    features: list[FeatureDir] = []
-    seen_real: set[str] = set()
-    for root in roots:
+    candidates: list[tuple[int, str, bool, Path, str]] = []
+    for index, root in enumerate(roots):
         root_display = display_path(root, base)
         try:
-            entries = sorted(os.scandir(root), key=lambda e: e.name)
+            entries = list(os.scandir(root))
         except OSError:
             continue
         for entry in entries:
@@ -97,11 +120,16 @@ def discover(roots: list[Path], base: Path) -> list[FeatureDir]:
                     continue
             except OSError:
                 continue
-            real = os.path.realpath(entry.path)
-            if real in seen_real:  # the same directory reached twice through symlinks
-                continue
-            seen_real.add(real)
-            feature = _feature(Path(entry.path), root_display)
-            if feature is not None:
-                features.append(feature)
-    return features
+            candidates.append((index, entry.name, _is_link(entry), Path(entry.path), root_display))
+    seen_real: set[str] = set()
+    kept: list[tuple[int, str, FeatureDir]] = []
+    # Real directories claim their real path before symlinks to them do.
+    for index, name, _, path, root_display in sorted(candidates, key=lambda c: (c[2], c[0], c[1])):
+        real = os.path.realpath(path)
+        if real in seen_real:  # the same directory reached twice through symlinks
+            continue
+        seen_real.add(real)
+        feature = _feature(path, root_display)
+        if feature is not None:
+            kept.append((index, name, feature))
+    return [feature for _, _, feature in sorted(kept, key=lambda k: (k[0], k[1]))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,33 +66,45 @@ def _json_safe(value: object, path: tuple[int, ...] = (), budget: list[int] | No
 
 def _load_bytes(path: Path, display: str, max_bytes: int) -> tuple[bytes | None, list[Diagnostic]]:
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             return None, [diagnostic("unreadable-file", display, 1, "is a directory, not a file")]
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, [
-                diagnostic(
-                    "unreadable-file", display, 1,
-                    f"file is {size} bytes, over the limit of {max_bytes}; skipped",
-                )
-            ]
-        with open(path, "rb") as handle:
-            return handle.read(max_bytes + 1), []
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            return None, [diagnostic("unreadable-file", display, 1, "is not a regular file; skipped")]
+        size = info.st_size
+        if size <= max_bytes:
+            with open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+            if len(data) <= max_bytes:
+                return data, []
+            size = len(data)  # grew since stat: still over the limit
+        return None, [
+            diagnostic(
+                "unreadable-file", display, 1,
+                f"file is {size} bytes, over the limit of {max_bytes}; skipped",
+            )
+        ]
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return None, [diagnostic("unreadable-file", display, 1, f"cannot be read: {reason}")]
 
 
+def _line_at(data: bytes, offset: int) -> int:
+    """1-based line of a byte offset, counting CRLF, LF and a lone CR each as one line ending."""
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
 def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 text with a BOM removed and every line ending turned into LF."""
     if b"\x00" in data[:8192]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        line = _line_at(data, data.index(b"\x00"))
         return None, [diagnostic("unreadable-file", display, line, "binary content (NUL byte); skipped")]
     diagnostics: list[Diagnostic] = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        line = _line_at(data, error.start)
         diagnostics.append(
             diagnostic(
                 "unreadable-file", display, line,

@@ -33,12 +33,13 @@ class Layout:
 
 
 def _layers(graph: nx.DiGraph[str], order_key: dict[str, int]) -> list[list[str]]:
-    condensed = nx.condensation(graph)
-    layers = []
-    for generation in nx.topological_generations(condensed):
-        nodes = [n for component in generation for n in condensed.nodes[component]["members"]]
-        layers.append(sorted(nodes, key=order_key.__getitem__))
-    return layers
+    try:
+        generations = [list(g) for g in nx.topological_generations(graph)]
+    except nx.NetworkXUnfeasible:  # a cycle: layer the condensation, a cycle's members side by side
+        condensed = nx.condensation(graph)
+        generations = [[n for component in generation for n in condensed.nodes[component]["members"]]
+                       for generation in nx.topological_generations(condensed)]
+    return [sorted(nodes, key=order_key.__getitem__) for nodes in generations]
 
 
 def _sweep(layers: list[list[str]], graph: nx.DiGraph[str], rounds: int = 4) -> None:
@@ -78,7 +79,7 @@ def layered_layout(graph: nx.DiGraph[str], order_key: dict[str, int], row_limit:
     components = sorted(nx.weakly_connected_components(graph), key=lambda c: min(order_key[n] for n in c))
     blocks = []
     for component in components:
-        rows = _component_rows(graph.subgraph(component).copy(), order_key, row_limit)
+        rows = _component_rows(graph.subgraph(component), order_key, row_limit)
         blocks.append((rows, max(len(r) for r in rows)))
     positions: dict[str, Placed] = {}
     shelf_top, shelf_height, used, width = 0.0, 0, 0, 0

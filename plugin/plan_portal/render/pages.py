@@ -19,6 +19,7 @@ from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS
 from plan_portal.model.text import anchor
 from plan_portal.render import views
 from plan_portal.render.graph_views import GraphViews, dependency_order
+from plan_portal.render.html_blocks import extract_html_blocks
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
 
@@ -60,6 +61,14 @@ class PortalPage:
     content: str | None = None
     source: Path | None = None
     feature: str = ""
+    #: HTML blocks taken out of ``content`` (see html_blocks): placeholder → HTML.
+    blocks: dict[str, str] = field(default_factory=dict)
+
+
+def _generated(src: str, title: str, kind: str, markdown: str, source: Path | None = None,
+               feature: str = "") -> PortalPage:
+    skeleton, blocks = extract_html_blocks(markdown, src)
+    return PortalPage(src, title, kind, skeleton, source, feature, blocks)
 
 
 @dataclass(slots=True)
@@ -229,9 +238,11 @@ class _Renderer:
         local = self.graphs.local(f"pp-{anchor(feature.id)}", f"Links of {feature.id}", roots, options.graph_depth,
                                   options.local_graph_nodes, href)
         impacts = {d.id: self.graphs.impact(d.id) for d in feature.decisions}
+        # A decision's own view is half the size of its feature's: a page holds one per decision.
+        decision_cap = max(10, options.local_graph_nodes // 2)
         decision_graphs = {
             d.id: self.graphs.local(f"pp-{anchor(d.id)}", f"Links of {d.id}", [d.id], options.graph_depth,
-                                    options.local_graph_nodes, href)
+                                    decision_cap, href)
             for d in feature.decisions
         }
         record_ids = [r.id for r in feature.decisions] + [r.id for r in feature.risks] + [r.id for r in feature.gates]
@@ -278,11 +289,11 @@ def portal_pages(
     for name, title_text in DASHBOARDS:
         src = layout.src(name)
         method = getattr(renderer, "overview" if name == "index.md" else name.removesuffix(".md"))
-        pages.append(PortalPage(src, options.title if name == "index.md" else title_text, "dashboard", method(src)))
+        pages.append(_generated(src, options.title if name == "index.md" else title_text, "dashboard", method(src)))
     base_dirs = {f.id: base / f.path for f in portfolio.features}
     for feature in renderer.features:
         src = layout.feature_src(feature.id)
         plan = base_dirs[feature.id] / "plan.md" if feature.has_plan else None
-        pages.append(PortalPage(src, f"{feature.id}: {feature.title}", "feature", renderer.feature(feature, src),
+        pages.append(_generated(src, f"{feature.id}: {feature.title}", "feature", renderer.feature(feature, src),
                                 plan, feature.id))
     return pages + file_pages

@@ -59,61 +59,69 @@ def _edge_path(x1: float, y1: float, x2: float, y2: float) -> str:
     if y2 > y1 + NODE_HEIGHT / 2:  # downwards: leave from the bottom, arrive at the top
         start_y, end_y = y1 + NODE_HEIGHT, y2
         bend = (end_y - start_y) / 2
-        return (f"M{x1:.1f},{start_y:.1f} C{x1:.1f},{start_y + bend:.1f} {x2:.1f},{end_y - bend:.1f} "
-                f"{x2:.1f},{end_y:.1f}")
+        return f"M{x1:.0f},{start_y:.0f}C{x1:.0f},{start_y + bend:.0f} {x2:.0f},{end_y - bend:.0f} {x2:.0f},{end_y:.0f}"
     # same row or upwards (a cycle): arc around the side
     side = 1 if x2 >= x1 else -1
     start_x, end_x = x1 + side * NODE_WIDTH / 2, x2 - side * NODE_WIDTH / 2
     lift = NODE_HEIGHT * 1.2
-    return (f"M{start_x:.1f},{y1 + NODE_HEIGHT / 2:.1f} C{start_x + side * lift:.1f},{y1 - lift:.1f} "
-            f"{end_x - side * lift:.1f},{y2 - lift:.1f} {end_x:.1f},{y2 + NODE_HEIGHT / 2:.1f}")
+    return (f"M{start_x:.0f},{y1 + NODE_HEIGHT / 2:.0f}C{start_x + side * lift:.0f},{y1 - lift:.0f} "
+            f"{end_x - side * lift:.0f},{y2 - lift:.0f} {end_x:.0f},{y2 + NODE_HEIGHT / 2:.0f}")
 
 
 def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str, str]], layout: Layout,
                title: str, label_of: Callable[[str, int], str] = _label) -> Markup:
-    """One graph as an ``<svg>`` element; ``view_id`` keeps marker ids unique on the page."""
+    """One graph as an ``<svg>`` element; ``view_id`` keeps marker ids unique on the page.
+
+    Shared presentation attributes sit on group elements and are inherited, which keeps a view
+    small: a page can hold several.
+    """
+    view = escape(view_id)
+    used = sorted({kind for _, _, kind in edges})
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pp-graph" role="img" '
         f'viewBox="0 0 {layout.width:.0f} {layout.height:.0f}" width="{layout.width:.0f}" '
-        f'height="{layout.height:.0f}" aria-label="{escape(title)}" data-pp-graph="{escape(view_id)}">',
+        f'height="{layout.height:.0f}" aria-label="{escape(title)}" data-pp-graph="{view}" font-size="11">',
         f"<title>{escape(title)}</title>",
-        "<defs>",
     ]
-    for kind, (colour, _) in EDGE_STYLES.items():
-        out.append(
-            f'<marker id="{escape(view_id)}-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-            f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
-        )
-    out.append("</defs>")
-    for source, target, kind in edges:
-        a, b = layout.positions[source], layout.positions[target]
+    if used:
+        out.append("<defs>")
+        for kind in used:
+            colour = EDGE_STYLES.get(kind, EDGE_STYLES["relates-to"])[0]
+            out.append(f'<marker id="{view}-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+                       f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+                       f'fill="{colour}"/></marker>')
+        out.append("</defs>")
+    for kind in used:
         colour, dash = EDGE_STYLES.get(kind, EDGE_STYLES["relates-to"])
-        label = LINK_TYPES[kind].forward if kind in LINK_TYPES else kind
-        out.append(
-            f'<path d="{_edge_path(a.x + NODE_WIDTH / 2, a.y, b.x + NODE_WIDTH / 2, b.y)}" fill="none" '
-            f'stroke="{colour}" stroke-width="1.6"'
-            + (f' stroke-dasharray="{dash}"' if dash else "")
-            + f' marker-end="url(#{escape(view_id)}-{kind})"'
-            + f' data-pp-from="{escape(source)}" data-pp-to="{escape(target)}">'
-            f"<title>{escape(source)} {escape(label)} {escape(target)}</title></path>"
-        )
-    for node in nodes.values():
-        place = layout.positions[node.id]
-        colour = KIND_COLOURS.get(node.kind, "#57606a")
-        dash, opacity = STATUS_STYLES.get(node.status, ("", "0.14"))
-        stroke_width = "3" if node.root else "1.5"
-        tooltip = f"{node.id}: {node.label}" + (f" ({node.status})" if node.status else "")
-        out.append(
-            f'<a href="{escape(node.href)}" data-pp-node="{escape(node.id)}"><title>{escape(tooltip)}</title>'
-            f'<rect x="{place.x:.1f}" y="{place.y:.1f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" '
-            f'fill="{colour}" fill-opacity="{opacity}" stroke="{colour}" stroke-width="{stroke_width}"'
-            + (f' stroke-dasharray="{dash}"' if dash else "")
-            + "/>"
-            f'<text x="{place.x + 8:.1f}" y="{place.y + 16:.1f}" font-size="11" font-weight="700" '
-            f'fill="{colour}">{escape(label_of(node.heading, 28))}</text>'
-            f'<text x="{place.x + 8:.1f}" y="{place.y + 31:.1f}" font-size="11" fill="currentColor">'
-            f"{escape(label_of(node.label, 26))}</text></a>"
-        )
+        label = escape(LINK_TYPES[kind].forward if kind in LINK_TYPES else kind)
+        out.append(f'<g fill="none" stroke="{colour}" stroke-width="1.6" marker-end="url(#{view}-{kind})"'
+                   + (f' stroke-dasharray="{dash}"' if dash else "") + ">")
+        for source, target, edge_kind in edges:
+            if edge_kind != kind:
+                continue
+            a, b = layout.positions[source], layout.positions[target]
+            out.append(f'<path d="{_edge_path(a.x + NODE_WIDTH / 2, a.y, b.x + NODE_WIDTH / 2, b.y)}" '
+                       f'data-pp-from="{escape(source)}" data-pp-to="{escape(target)}">'
+                       f"<title>{escape(source)} {label} {escape(target)}</title></path>")
+        out.append("</g>")
+    for kind in sorted({node.kind for node in nodes.values()}):
+        colour = KIND_COLOURS.get(kind, "#57606a")
+        out.append(f'<g fill="{colour}" stroke="{colour}">')
+        for node in nodes.values():
+            if node.kind != kind:
+                continue
+            place = layout.positions[node.id]
+            dash, opacity = STATUS_STYLES.get(node.status, ("", "0.14"))
+            tooltip = f"{node.id}: {node.label}" + (f" ({node.status})" if node.status else "")
+            out.append(
+                f'<a href="{escape(node.href)}" data-pp-node="{escape(node.id)}" '
+                f'transform="translate({place.x:.0f},{place.y:.0f})"><title>{escape(tooltip)}</title>'
+                f'<rect width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill-opacity="{opacity}" '
+                f'stroke-width="{3 if node.root else 1.5}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+                f'<text x="8" y="16" stroke="none" font-weight="700">{escape(label_of(node.heading, 28))}</text>'
+                f'<text x="8" y="31" stroke="none" fill="currentColor">{escape(label_of(node.label, 26))}</text></a>'
+            )
+        out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))
 

@@ -1,0 +1,61 @@
+"""Keep generated HTML out of the Markdown converter.
+
+The portal's pages are Markdown headings (for the table of contents and search sections) around
+large HTML blocks. Python-Markdown would run every HTML block through its HTML parser, which is
+most of the cost of a big dashboard, and gains nothing: the blocks are finished HTML. So each
+top-level ``<div class="pp-portal">`` block is swapped for a placeholder paragraph, and the site
+generator adapter puts the HTML back after conversion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+_OPEN = re.compile(r"<div\b")
+_CLOSE = re.compile(r"</div>")
+_START = '<div class="pp-portal"'
+
+
+def extract_html_blocks(markdown: str, page_key: str) -> tuple[str, dict[str, str]]:
+    """(Markdown with placeholders, placeholder → HTML). Placeholders are letters and digits only,
+    so Markdown leaves them alone; plan text inside the blocks is escaped, so a ``<div`` counted
+    here is always the portal's own."""
+    stem = "PPBLOCK" + hashlib.sha1(page_key.encode("utf-8")).hexdigest()[:10]
+    lines = markdown.split("\n")
+    out: list[str] = []
+    blocks: dict[str, str] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line.startswith(_START):
+            out.append(line)
+            index += 1
+            continue
+        depth = 0
+        captured: list[str] = []
+        while index < len(lines):
+            current = lines[index]
+            captured.append(current)
+            depth += len(_OPEN.findall(current)) - len(_CLOSE.findall(current))
+            index += 1
+            if depth <= 0:
+                break
+        token = f"{stem}X{len(blocks)}"
+        blocks[token] = "\n".join(captured)
+        out.extend(["", token, ""])
+    return "\n".join(out), blocks
+
+
+def restore_html_blocks(html: str, blocks: dict[str, str]) -> str:
+    """Put the blocks back into the converted page (each placeholder became a paragraph)."""
+    if not blocks:
+        return html
+    return re.sub(r"<p>(PPBLOCK[0-9a-f]{10}X\d+)</p>", lambda m: blocks.get(m.group(1), m.group(0)), html)
+
+
+def inline_html_blocks(markdown: str, blocks: dict[str, str]) -> str:
+    """The page as one Markdown document again, for site generators without the adapter."""
+    for token, block in blocks.items():
+        markdown = markdown.replace(f"\n{token}\n", f"\n{block}\n", 1)
+    return markdown
