@@ -73,7 +73,9 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
     """One graph as an ``<svg>`` element; ``view_id`` keeps marker ids unique on the page.
 
     Shared presentation attributes sit on group elements and are inherited, which keeps a view
-    small: a page can hold several.
+    small: a page can hold several. Each box first paints the page's own background colour
+    (the CSS system colour ``Canvas``, dark in a dark scheme) so that links passing behind it do
+    not cross its text.
     """
     view = escape(view_id)
     used = sorted({kind for _, _, kind in edges})
@@ -116,6 +118,7 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
             out.append(
                 f'<a href="{escape(node.href)}" data-pp-node="{escape(node.id)}" '
                 f'transform="translate({place.x:.0f},{place.y:.0f})"><title>{escape(tooltip)}</title>'
+                f'<rect width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="Canvas" stroke="none"/>'
                 f'<rect width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill-opacity="{opacity}" '
                 f'stroke-width="{3 if node.root else 1.5}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
                 f'<text x="8" y="16" stroke="none" font-weight="700">{escape(label_of(node.heading, 28))}</text>'
