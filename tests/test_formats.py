@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from fixture_text import line_of, norm
 from plan_portal.check.gates import unmitigated_gates
 from plan_portal.model import status as st
 from plan_portal.model.records import Feature, Source, TableEntry
@@ -18,16 +19,6 @@ from plan_portal.model.records import Feature, Source, TableEntry
 PLAN = "specs/001-login/plan.md"
 
 
-def norm(text: str) -> str:
-    """The text exactly as the write_feature fixture writes it."""
-    return textwrap.dedent(text).lstrip("\n")
-
-
-def line_of(text: str, needle: str) -> int:
-    """1-based line of the only line of the (normalised) fixture that contains needle."""
-    hits = [number for number, line in enumerate(norm(text).split("\n"), 1) if needle in line]
-    assert len(hits) == 1, f"{needle!r} found on lines {hits}"
-    return hits[0]
 
 
 def diags(feature: Feature, code: str) -> list[tuple[str, int, str]]:

@@ -8,12 +8,12 @@ Every fixture is a small hand-written plan; line numbers are computed from the f
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 
 import networkx as nx
 import pytest
 
+from fixture_text import line_of
 from plan_portal.diagnostics import Severity
 from plan_portal.export import export_document
 from plan_portal.pipeline import Result, run
@@ -21,16 +21,6 @@ from plan_portal.pipeline import Result, run
 GRAPH_CODES = ("dangling-reference", "decision-cycle", "accepted-depends-on-unaccepted", "superseded-still-referenced")
 
 
-def norm(text: str) -> str:
-    """The text exactly as the write_files fixture writes it."""
-    return textwrap.dedent(text).lstrip("\n")
-
-
-def line_of(text: str, needle: str) -> int:
-    """1-based line of the only line of the (normalised) fixture that contains needle."""
-    hits = [number for number, line in enumerate(norm(text).split("\n"), 1) if needle in line]
-    assert len(hits) == 1, f"{needle!r} found on lines {hits}"
-    return hits[0]
 
 
 def edge_set(result: Result) -> set[tuple[str, str, str]]:
