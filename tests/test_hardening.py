@@ -549,11 +549,8 @@ def test_feature_directory_names_needing_care(tmp_path: Path, name: str):
 
 # The render publishes sibling artifacts (spec.md, contracts/*.md …) by abs_src_path, so MkDocs
 # reads them itself and its read error aborts the whole build.
-_SIBLING_BUG = "bug: render/pages.py publishes {what} by abs_src_path; MkDocs' own read raises {error}, build aborts"
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError,
-                   reason=_SIBLING_BUG.format(what="a non-UTF-8 spec.md", error="UnicodeDecodeError"))
 def test_site_builds_with_a_spec_md_that_is_not_utf8(tmp_path: Path):
     portfolio(tmp_path, {"plan.md": plan(BAD), "spec.md": b"# Feature Specification: Bad \xff\n"})
     assert codes(pipeline(tmp_path), f"specs/{BAD}/spec.md") == [("unreadable-file", 1)]
@@ -562,8 +559,6 @@ def test_site_builds_with_a_spec_md_that_is_not_utf8(tmp_path: Path):
     assert_good_page(site, BAD)
 
 
-@pytest.mark.xfail(strict=True, raises=IsADirectoryError,
-                   reason=_SIBLING_BUG.format(what="a directory named spec.md", error="IsADirectoryError"))
 def test_site_builds_with_a_directory_named_spec_md(tmp_path: Path):
     portfolio(tmp_path, {"plan.md": plan(BAD), "spec.md/notes.md": "# notes\n"})
     assert codes(pipeline(tmp_path), f"specs/{BAD}/spec.md") == [("unreadable-file", 1)]
@@ -572,8 +567,6 @@ def test_site_builds_with_a_directory_named_spec_md(tmp_path: Path):
     assert_good_page(site, BAD)
 
 
-@pytest.mark.xfail(strict=True, raises=FileNotFoundError,
-                   reason=_SIBLING_BUG.format(what="a dangling spec.md symlink", error="FileNotFoundError"))
 def test_site_builds_with_a_dangling_symlink_named_spec_md(tmp_path: Path):
     folder = write(tmp_path, BAD, {"plan.md": plan(BAD)})
     portfolio(tmp_path)
@@ -584,8 +577,6 @@ def test_site_builds_with_a_dangling_symlink_named_spec_md(tmp_path: Path):
     assert_good_page(site, BAD)
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError,
-                   reason=_SIBLING_BUG.format(what="a non-UTF-8 contracts/api.md", error="UnicodeDecodeError"))
 def test_site_builds_with_a_contract_md_that_is_not_utf8(tmp_path: Path):
     portfolio(tmp_path, {"plan.md": plan(BAD), "contracts/api.md": b"# API \xff\n"})
     site = build_site(tmp_path)

@@ -17,6 +17,7 @@ from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS
 from plan_portal.model.text import anchor
+from plan_portal.read import read_source
 from plan_portal.render import views
 from plan_portal.render.graph_views import GraphViews, dependency_order
 from plan_portal.render.html_blocks import extract_html_blocks
@@ -84,16 +85,33 @@ class _Context:
     unmitigated: set[str] = field(default_factory=set)
 
 
-def _feature_file_pages(feature: Feature, layout: Layout, base: Path) -> list[PortalPage]:
+def _artifact_page(src: str, title: str, path: Path, display: str, feature: str, readable: bool) -> PortalPage:
+    """A feature's Markdown file as a page: MkDocs reads a readable file itself; a file it could
+    not read (not UTF-8, a directory, a dangling link, too large) becomes a generated page with
+    what could be decoded, so that one bad file never stops the build."""
+    if readable:
+        return PortalPage(src, title, "artifact", source=path, feature=feature)
+    source = read_source(path, display, frontmatter=False)
+    problems = "; ".join(d.message for d in source.diagnostics) or "could not be read"
+    note = f"> **{display} could not be read as it is:** {problems}\n\n"
+    return PortalPage(src, title, "artifact", note + (source.text or ""), path, feature)
+
+
+def _feature_file_pages(feature: Feature, layout: Layout, base: Path, unreadable: set[str]) -> list[PortalPage]:
     pages = []
     for key, name in ARTIFACT_PAGES.items():
         if key in feature.artifacts:
-            pages.append(PortalPage(layout.feature_src(feature.id, name), f"{feature.id} {name}", "artifact",
-                                    source=base / feature.artifacts[key], feature=feature.id))
+            display = feature.artifacts[key]
+            pages.append(_artifact_page(layout.feature_src(feature.id, name), f"{feature.id} {name}", base / display,
+                                        display, feature.id, display not in unreadable))
     for relative in feature.files:
-        kind = "artifact" if relative.endswith(".md") else "file"
-        pages.append(PortalPage(layout.feature_src(feature.id, relative), f"{feature.id} {relative}", kind,
-                                source=base / feature.path / relative, feature=feature.id))
+        src, title, path = layout.feature_src(feature.id, relative), f"{feature.id} {relative}", base / feature.path
+        if relative.endswith(".md"):  # contracts and checklists are not read by the model: check them here
+            display = f"{feature.path}/{relative}"
+            readable = not read_source(path / relative, display, frontmatter=False).diagnostics
+            pages.append(_artifact_page(src, title, path / relative, display, feature.id, readable))
+        else:
+            pages.append(PortalPage(src, title, "file", source=path / relative, feature=feature.id))
     return pages
 
 
@@ -273,13 +291,14 @@ def portal_pages(
 ) -> list[PortalPage]:
     """The dashboards, a page per feature, and the features' own files, in nav order."""
     options = options or RenderOptions()
+    unreadable = {d.path for d in diagnostics if d.code == "unreadable-file"}
     context = _Context(layout, portfolio, diagnostics, graph, base, options)
     pages: list[PortalPage] = []
     file_pages: list[PortalPage] = []
     for feature in portfolio.features:
         plan_src = layout.feature_src(feature.id)
         context.file_urls[f"{feature.path}/plan.md"] = layout.url(plan_src)
-        for page in _feature_file_pages(feature, layout, base):
+        for page in _feature_file_pages(feature, layout, base, unreadable):
             relative = page.src_uri[len(layout.feature_src(feature.id, "")):]
             url = layout.url(page.src_uri) if page.kind == "artifact" else page.src_uri
             context.file_urls[f"{feature.path}/{relative}"] = url
