@@ -18,8 +18,10 @@ LANGUAGES = ["Python 3.12", "Python 3.12", "Python 3.12", "Go 1.23", "Node.js 22
 STORAGE = ["PostgreSQL 16", "PostgreSQL 16", "Redis 7", "DynamoDB", "ClickHouse 24.8"]
 LEVELS = ["Low", "Med", "High"]
 STATUSES = ["Accepted", "Accepted", "Accepted", "Proposed", "In Review"]
-WORDS = ("ledger cache tenant audit export queue search token invoice shipment catalog refund webhook "
-         "replica schema quota partner session payout report").split()
+WORDS = [
+    "ledger", "cache", "tenant", "audit", "export", "queue", "search", "token", "invoice", "shipment",
+    "catalog", "refund", "webhook", "replica", "schema", "quota", "partner", "session", "payout", "report",
+]
 
 
 def _words(rng: random.Random, count: int) -> str:
@@ -45,7 +47,7 @@ def plan(index: int, feature: str, features: list[str], rng: random.Random) -> s
             context += "; requires ADR-001"
         if n == 4 and depends:
             context += f"; depends on {depends[0]}/ADR-002"
-        status = "Accepted" if n < 3 or n == 4 and depends else rng.choice(STATUSES)
+        status = "Accepted" if n < 3 or (n == 4 and depends) else rng.choice(STATUSES)
         decisions.append(f"| ADR-00{n} | Decision {n} for {feature}: {_words(rng, 5)} | {context} | {status} | "
                          f"Follow up on {_words(rng, 3)} |")
     risks = "\n".join(
