@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import tempfile
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 from plan_portal.export import export_document, export_json
 from plan_portal.link.types import LINK_TYPES
 from plan_portal.pipeline import Result, run
+from plan_portal.render import Layout, environment, portal_pages
+from plan_portal.render.html_blocks import inline_html_blocks
 
 FEATURE = "001-prop"
 ARTIFACTS = ("plan.md", "research.md", "spec.md", "tasks.md")
@@ -405,6 +408,29 @@ def test_seed_plan_loses_nothing(pre: list[GateRow], post: list[GateRow], decisi
     assert reported <= failing
     if not risks:  # nothing can mitigate (Complexity Tracking is empty): every FAIL gate is reported
         assert reported == failing
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pre=gate_rows, post=gate_rows, decisions=decision_rows(), risks=risk_rows())
+def test_feature_page_shows_every_record_with_every_cell(pre: list[GateRow], post: list[GateRow],
+                                                          decisions: list[DecisionRow], risks: list[RiskRow]) -> None:
+    """Nothing lost on the published page either: K rows in a table give K anchored rows, each cell's text."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        specs = _write_feature(base, {"plan.md": seed_plan(pre, post, decisions, risks)})
+        result = run([specs], base)
+        pages = portal_pages(result.portfolio, result.diagnostics, result.graph, Layout("plans", True), base,
+                             environment())
+    page = next(p for p in pages if p.kind == "feature")
+    assert page.content is not None
+    html_text = inline_html_blocks(page.content, page.blocks)
+    assert html_text.count('<tr id="') == len(pre) + len(post) + len(decisions) + len(risks)
+    cells = [text for row in pre + post for text in (row.name, row.evidence, row.owner, row.status)]
+    cells += [text for row in decisions for text in (row.id, row.title, row.context, row.follow_up, row.status)]
+    cells += [text for row in risks for text in (row.id, row.description, row.probability, row.impact, row.owner,
+                                                   row.mitigation, row.trigger)]
+    for text in cells:
+        assert html.escape(text, quote=False) in html_text, text
 
 
 # --- c. deterministic ---------------------------------------------------------------------------------------
