@@ -21,7 +21,7 @@ from plan_portal.diagnostics import CODES, Severity
 from plan_portal.pipeline import run
 from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
 from plan_portal.render.html_blocks import restore_html_blocks
-from plan_portal.sanitize import sanitize_html
+from plan_portal.sanitize import safe_title, sanitize_html
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "render" / "assets"
@@ -58,6 +58,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         self.pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, self.base,
                                   environment(templates), options)
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
+        self.portal_uris = {page.src_uri for page in self.pages}
         self.html_blocks = {page.src_uri: page.blocks for page in self.pages if page.blocks}
         for page in self.pages:
             files.append(self._file(page, config))
@@ -83,6 +84,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         return mkdocs_nav.place_portal(nav, files, self.pages, self.config.nav_title, self.config.nav_features)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.src_uri in self.portal_uris and page.title:
+            page.title = safe_title(page.title)
         if self.config.sanitize_artifacts and page.file.src_uri in self.artifact_uris:
             return sanitize_html(html)
         return restore_html_blocks(html, self.html_blocks.get(page.file.src_uri, {}))
