@@ -22,6 +22,7 @@ import base64
 import html.parser
 import json
 import logging
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -426,7 +427,7 @@ NEEDS CLARIFICATION: {vector(0, field).replace("<", chr(92) + "<")}
 """
 
 
-def dir_plan(key: str, name: str) -> str:
+def dir_plan(name: str) -> str:
     return f"""\
 ---
 created_at: 2026-01-03
@@ -495,8 +496,8 @@ def write_project(root: Path) -> None:
         "003-dependency/plan.md": dependency_plan(),
         "009-spec-only/spec.md": f"# Feature Specification: {inline('so')}\n\n**Created**: {inline('soc')}\n",
     }
-    for key, name in HOSTILE_DIRS.items():
-        files[f"{name}/plan.md"] = dir_plan(key, name)
+    for name in HOSTILE_DIRS.values():
+        files[f"{name}/plan.md"] = dir_plan(name)
         files[f"{name}/spec.md"] = f"# Feature Specification: {name}\n\n{name}\n"
     for relative, text in files.items():
         target = specs / relative
@@ -523,8 +524,6 @@ def write_project(root: Path) -> None:
 @pytest.fixture(scope="module", autouse=True)
 def _browser_available() -> None:
     """Skip the module without a browser, or fail when PLAN_PORTAL_REQUIRE_BROWSER=1 (as test_browser.py)."""
-    import os
-
     reason = _unavailable()
     if reason is None:
         return
@@ -853,7 +852,12 @@ def read_page(site: Path, relative: str) -> str:
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_page_titles_stay_inside_the_title_element(theme: str, sites: dict[str, Path]) -> None:
-    """Both themes end <title> with the site name: if a page's <title> text ends earlier, plan text closed it."""
+    """Both themes end <title> with the site name: if a page's <title> text ends earlier, plan text closed it.
+
+    Material prints ``{{ page.title | striptags }}`` there, and ``striptags`` decodes entities: a title that
+    holds ``&lt;/title&gt;`` as escaped text (a plan's H1, a frontmatter title, a spec.md H1) ends the element
+    and the rest of the title runs as markup, unless the portal defuses its pages' titles (safe_title).
+    """
     broken = []
     for relative in html_pages(sites[theme]):
         text = (sites[theme] / relative).read_text(encoding="utf-8")
