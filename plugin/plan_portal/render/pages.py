@@ -15,7 +15,7 @@ from plan_portal.check.gates import unmitigated_gates
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
-from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS
+from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS, risk_level
 from plan_portal.model.text import anchor
 from plan_portal.read import read_source
 from plan_portal.render import views
@@ -179,8 +179,7 @@ class _Renderer:
             "source_url": source_url,
             "feature_url": self.feature_url,
             "anchor": anchor,
-            "urls": {name.removesuffix(".md"): self.c.layout.url(self.c.layout.src(name)) for name, _ in DASHBOARDS}
-            | {"gates": self.c.layout.url(self.c.layout.src("gates.md"))},
+            "urls": {name.removesuffix(".md"): self.c.layout.url(self.c.layout.src(name)) for name, _ in DASHBOARDS},
             "gate_order": GATE_STATUSES,
             "level_order": ("high", "medium", "low", "unknown"),
             "decision_order": DECISION_STATUSES,
@@ -218,7 +217,7 @@ class _Renderer:
         return self.render(
             "risks.html", src, risks=risks, heat=views.heat_map([r for _, r in risks]), rated=views.RATED,
             unrated=sum(1 for _, r in risks if r.level == "unknown"), level_rank=rank, seen_cells=set(),
-            cell_anchor=views.cell_anchor, heat_level=lambda p, i: views.risk_level_of(p, i),
+            cell_anchor=views.cell_anchor, heat_level=risk_level,
         )
 
     def decisions(self, src: str) -> str:

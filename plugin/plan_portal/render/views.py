@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from plan_portal.check.gates import gate_mitigations
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.records import Feature, Gate, Risk
-from plan_portal.model.status import DECISION_STATUSES, LEVELS, risk_level
+from plan_portal.model.status import DECISION_STATUSES, LEVELS
 
 PHASES = (("pre-research", "Pre-research gate"), ("post-design", "Post-design gate"))
 TECH_CATEGORIES = ("language", "frameworks", "storage", "testing", "target")
@@ -130,10 +130,6 @@ def risk_sort_key(risk: Risk) -> tuple[int, int, int, str]:
     return (LEVELS.index(risk.level) * -1 if risk.level != "unknown" else 1,
             -LEVELS.index(risk.probability) if risk.probability != "unknown" else 1,
             -LEVELS.index(risk.impact) if risk.impact != "unknown" else 1, risk.id)
-
-
-def risk_level_of(probability: str, impact: str) -> str:
-    return risk_level(probability, impact)
 
 
 def cell_anchor(probability: str, impact: str) -> str:
