@@ -60,15 +60,19 @@ def _unavailable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _browser_available() -> None:
-    """Skip the whole module without a browser, or fail when PLAN_PORTAL_REQUIRE_BROWSER=1."""
+def require_browser() -> None:
+    """Skip the calling module without a browser, or fail when PLAN_PORTAL_REQUIRE_BROWSER=1."""
     reason = _unavailable()
     if reason is None:
         return
     if os.environ.get("PLAN_PORTAL_REQUIRE_BROWSER") == "1":
         pytest.fail(f"PLAN_PORTAL_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _browser_available() -> None:
+    require_browser()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

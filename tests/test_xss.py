@@ -22,7 +22,6 @@ import base64
 import html.parser
 import json
 import logging
-import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _serve, _unavailable
+from test_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _serve, require_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -523,13 +522,7 @@ def write_project(root: Path) -> None:
 
 @pytest.fixture(scope="module", autouse=True)
 def _browser_available() -> None:
-    """Skip the module without a browser, or fail when PLAN_PORTAL_REQUIRE_BROWSER=1 (as test_browser.py)."""
-    reason = _unavailable()
-    if reason is None:
-        return
-    if os.environ.get("PLAN_PORTAL_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"PLAN_PORTAL_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    require_browser()
 
 
 @pytest.fixture(scope="module")
