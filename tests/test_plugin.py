@@ -224,3 +224,27 @@ def test_serve_watches_every_spec_root(two_features: Path):
     server = Server()
     plugin.on_serve(server, config=config, builder=lambda: None)  # type: ignore[arg-type]
     assert server.watched == [str(two_features / "specs")]
+
+
+def test_a_rebuild_reads_only_the_plan_that_changed(tmp_path: Path):
+    """What mkdocs serve does between rebuilds: the plugin instance and its cache survive."""
+    import os
+
+    root = write_site(tmp_path, {f"00{n}-feature": {} for n in range(1, 6)})
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    plugin = config.plugins["plan-portal"]
+    start = plugin.cache.reads  # MkDocs keeps plugins with on_startup alive across builds in one process
+    build(config)
+    assert plugin.cache.reads - start == 5
+    assert len(plugin.cache.entries) == 5
+    build(config)
+    assert plugin.cache.reads - start == 5  # nothing changed: nothing read again
+    plan = root / "specs" / "003-feature" / "plan.md"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("Quokka", "Wombat"), encoding="utf-8")
+    stat = plan.stat()
+    os.utime(plan, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    build(config)
+    assert plugin.cache.reads - start == 6
+    risks = (root / "site" / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
+    assert risks.count("Wombat migration stalls the rollout") == 1
+    assert risks.count("Quokka migration stalls the rollout") == 4

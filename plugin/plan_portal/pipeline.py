@@ -9,6 +9,7 @@ from plan_portal.check import run_checks
 from plan_portal.diagnostics import Diagnostic, Severity
 from plan_portal.link import PortfolioGraph, link
 from plan_portal.model import Portfolio, build_portfolio
+from plan_portal.model.cache import ReadCache
 from plan_portal.read import MAX_BYTES
 
 
@@ -27,8 +28,9 @@ def run(
     base: Path,
     overrides: dict[str, Severity | None] | None = None,
     max_bytes: int = MAX_BYTES,
+    cache: ReadCache | None = None,
 ) -> Result:
-    portfolio = build_portfolio(roots, base, max_bytes)
+    portfolio = build_portfolio(roots, base, max_bytes, cache)
     linked = link(portfolio)
     portfolio.edges = linked.edges
     portfolio.diagnostics.extend(linked.diagnostics)

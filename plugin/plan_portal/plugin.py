@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 from plan_portal import mkdocs_nav
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity
+from plan_portal.model.cache import ReadCache
 from plan_portal.pipeline import run
 from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
 from plan_portal.render.html_blocks import restore_html_blocks
@@ -30,8 +31,12 @@ _LOG_LEVELS = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severit
 
 
 class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache = ReadCache()
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Declared so that ``mkdocs serve`` keeps this instance alive between rebuilds."""
+        """Declared so that ``mkdocs serve`` keeps this instance, and its cache, between rebuilds."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         unknown = sorted(set(self.config.severity) - set(CODES))
@@ -46,7 +51,10 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         overrides = {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()}
-        result = run([r for r in self.roots if r.is_dir()], self.base, overrides, self.config.max_file_bytes)
+        reads_before = self.cache.reads
+        roots = [r for r in self.roots if r.is_dir()]
+        result = run(roots, self.base, overrides, self.config.max_file_bytes, self.cache)
+        log.debug(f"read {self.cache.reads - reads_before} of {len(result.portfolio.features)} features")
         for missing in (r for r in self.roots if not r.is_dir()):
             log.warning(f"spec root {missing} does not exist")
         for d in result.diagnostics:

@@ -6,18 +6,27 @@ from pathlib import Path
 
 from plan_portal.diagnostics import diagnostic
 from plan_portal.discover import discover
+from plan_portal.model.cache import ReadCache
 from plan_portal.model.feature import read_feature
 from plan_portal.model.records import Feature, Portfolio
 from plan_portal.read import MAX_BYTES
 
 
-def build_portfolio(roots: list[Path], base: Path, max_bytes: int = MAX_BYTES) -> Portfolio:
-    """Features in discovery order; a feature id seen under two roots keeps both, the second reported."""
+def build_portfolio(
+    roots: list[Path], base: Path, max_bytes: int = MAX_BYTES, cache: ReadCache | None = None
+) -> Portfolio:
+    """Features in discovery order; a feature id seen under two roots keeps both, the second reported.
+
+    With a cache, a feature whose files are unchanged since the last run is not read again.
+    """
     features: list[Feature] = []
     seen: dict[str, Feature] = {}
     portfolio = Portfolio(features)
-    for feature_dir in discover(roots, base):
-        feature = read_feature(feature_dir, max_bytes)
+    feature_dirs = discover(roots, base)
+    if cache is not None:
+        cache.keep_only(feature_dirs)
+    for feature_dir in feature_dirs:
+        feature = cache.feature(feature_dir, max_bytes) if cache is not None else read_feature(feature_dir, max_bytes)
         if feature.id in seen:
             portfolio.diagnostics.append(
                 diagnostic("duplicate-id", feature.path, 1,
