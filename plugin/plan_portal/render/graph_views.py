@@ -47,6 +47,8 @@ class GraphViews:
         self.graph = graph
         self.order = order
         self.depends = depends_on_graph(graph)
+        # The decisions page and every feature page ask for the same decisions' impact.
+        self._impacts: dict[str, Impact] = {}
         self._undirected: nx.Graph[str] = nx.Graph()
         self._undirected.add_nodes_from(graph.nodes)
         self._undirected.add_edges_from((a, b) for a, b, t in typed_edges(graph) if t != FEATURE_EDGE)
@@ -54,9 +56,11 @@ class GraphViews:
     def impact(self, decision_id: str) -> Impact:
         if decision_id not in self.depends:
             return Impact([], [], 0)
-        upstream = sorted(nx.descendants(self.depends, decision_id), key=self._key)
-        downstream = sorted(nx.ancestors(self.depends, decision_id), key=self._key)
-        return Impact(upstream, downstream, self.depends.in_degree(decision_id))
+        if decision_id not in self._impacts:
+            upstream = sorted(nx.descendants(self.depends, decision_id), key=self._key)
+            downstream = sorted(nx.ancestors(self.depends, decision_id), key=self._key)
+            self._impacts[decision_id] = Impact(upstream, downstream, self.depends.in_degree(decision_id))
+        return self._impacts[decision_id]
 
     def most_depended_on(self, limit: int) -> list[tuple[str, Impact]]:
         ranked = [(d, self.impact(d)) for d in self.depends if self.depends.in_degree(d)]

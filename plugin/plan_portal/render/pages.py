@@ -125,7 +125,7 @@ class _Renderer:
         order = {f.id: i for i, f in enumerate(self.features)}
         self.graphs = GraphViews(context.graph, {
             node: order.get(str(feature), 0) for node, feature in context.graph.nodes(data="feature")})
-        self.rows = {row.feature.id: row for row in views.feature_rows(self.features, context.diagnostics)}
+        self.rows = {row.feature.id: row for row in views.feature_rows(self.features, context.unmitigated)}
         drift = views.constitution_drift(self.features)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
 
@@ -208,7 +208,7 @@ class _Renderer:
 
     def gates(self, src: str) -> str:
         unmitigated, mitigated, waived = views.gate_issues(self.features)
-        return self.render("gates.html", src, matrices=views.gate_matrices(self.features),
+        return self.render("gates.html", src, matrices=views.gate_matrices(self.features, self.c.unmitigated),
                            unmitigated=unmitigated, mitigated=mitigated, waived=waived)
 
     def risks(self, src: str) -> str:

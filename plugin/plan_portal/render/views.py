@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from plan_portal.check.gates import gate_mitigations
-from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.records import Feature, Gate, Risk
 from plan_portal.model.status import DECISION_STATUSES, LEVELS
 
@@ -26,15 +25,10 @@ class FeatureRow:
     open_research: int
     clarifications: int
     unmitigated: int
-    errors: int
-    warnings: int
 
 
-def feature_rows(features: list[Feature], diagnostics: list[Diagnostic]) -> list[FeatureRow]:
-    by_path: Counter[tuple[str, str]] = Counter()
-    for d in diagnostics:
-        feature_path = "/".join(d.path.split("/")[:-1])
-        by_path[(feature_path, d.severity.value)] += 1
+def feature_rows(features: list[Feature], unmitigated: set[str]) -> list[FeatureRow]:
+    """One row per feature; ``unmitigated`` holds the ids of FAIL gates nothing mitigates."""
     rows = []
     for f in features:
         rows.append(FeatureRow(
@@ -44,9 +38,7 @@ def feature_rows(features: list[Feature], diagnostics: list[Diagnostic]) -> list
             Counter(d.status for d in f.decisions),
             sum(1 for r in f.research if not r.done),
             len(f.clarifications),
-            sum(1 for g in f.gates if g.status == "fail" and not gate_mitigations(f, g)),
-            by_path[(f.path, "error")],
-            by_path[(f.path, "warning")],
+            sum(1 for g in f.gates if g.id in unmitigated),
         ))
     return rows
 
@@ -63,7 +55,7 @@ class GateMatrix:
     rows: list[tuple[Feature, list[list[Gate]]]]
 
 
-def gate_matrices(features: list[Feature]) -> list[GateMatrix]:
+def gate_matrices(features: list[Feature], unmitigated: set[str]) -> list[GateMatrix]:
     """Per phase: a column per gate name (merged case- and punctuation-insensitively), a row per feature.
 
     Features with an unmitigated FAIL come first, then features with any FAIL, then the rest.
@@ -86,7 +78,7 @@ def gate_matrices(features: list[Feature]) -> list[GateMatrix]:
                 cells[keys.index(_gate_key(g.name))].append(g)
             rows.append((f, cells))
         rows.sort(key=lambda row: (
-            -sum(1 for g in row[0].gates if g.status == "fail" and not gate_mitigations(row[0], g)),
+            -sum(1 for g in row[0].gates if g.id in unmitigated),
             -sum(1 for g in row[0].gates if g.status == "fail"),
         ))
         if rows:
