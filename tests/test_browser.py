@@ -116,8 +116,9 @@ def base_url(demo_site: Path) -> Iterator[str]:
     yield from _serve(demo_site)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="module", name="browser")
+def browser_fixture() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright; other browser test modules import this fixture."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:  # pragma: no cover - _browser_available skipped or failed already

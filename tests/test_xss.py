@@ -34,7 +34,12 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _serve, require_browser
+from test_browser import (
+    Guard,
+    _serve,
+    browser_fixture,  # noqa: F401 - the "browser" fixture
+    require_browser,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -557,18 +562,6 @@ def urls(sites: dict[str, Path]) -> Iterator[dict[str, str]]:
     finally:
         for server in servers.values():
             server.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
