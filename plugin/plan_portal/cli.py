@@ -114,5 +114,29 @@ def export(roots: tuple[Path, ...], output: Path | None) -> None:
             raise click.FileError(str(output), error.strerror or str(error)) from error
 
 
+
+@main.command()
+@_ROOTS
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the portal to, e.g. docs/plans.")
+@click.option("--force", is_flag=True, help="Write into a non-empty folder that generate did not make.")
+@click.option("--directory-urls/--no-directory-urls", default=True,
+              help="Link pages as folders (gates/, the default of MkDocs, Zensical, TechDocs) or as .html files.")
+def generate(roots: tuple[Path, ...], out: Path, force: bool, directory_urls: bool) -> None:
+    """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator."""
+    from plan_portal.generate import STYLESHEET, GenerateError, OutputFolderError, write_portal
+
+    result = _run(roots)
+    try:
+        written = write_portal(result, roots or (Path("specs"),), Path.cwd(), out, force=force,
+                               directory_urls=directory_urls)
+    except OutputFolderError as error:
+        raise click.BadParameter(str(error), param_hint="--out") from error
+    except GenerateError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {written.pages} pages, {written.files} other files and {written.graphs} graphs to {out}")
+    click.echo(_summary(result))
+    click.echo(f"Style it: list {STYLESHEET} by its path in the docs folder (e.g. plans/{STYLESHEET}) in extra_css.")
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,212 @@
+"""Write the portal as plain Markdown files, for site generators that run no MkDocs plugin.
+
+Zensical and MkDocs 2 run no third-party plugins, and Backstage TechDocs strips scripts and styles,
+so this adapter writes what the plugin publishes in memory as files: the dashboards and feature
+pages as Markdown with their HTML blocks inline (Markdown engines pass block-level HTML through),
+the features' own files copied, and each graph as an ``.svg`` file shown with ``<img>``. An image
+is not clickable, so each graph is followed by the links its boxes carried.
+
+Links inside HTML blocks are not rewritten by Markdown engines, so they are written for one URL
+style: directory URLs (``gates/``, the default of MkDocs, Zensical and TechDocs) or ``.html`` files.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from plan_portal.pipeline import Result
+from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
+from plan_portal.render.html_blocks import inline_html_blocks
+from plan_portal.render.urls import relative_url
+
+#: The file that marks a folder as written by ``generate``, and lists what it wrote.
+MARKER = ".plan-portal-generated.json"
+STYLESHEET = "plan-portal.css"
+_STYLESHEET_SOURCE = Path(__file__).parent / "render" / "assets" / STYLESHEET
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_GRAPH_SVG = re.compile(r'<svg\b[^>]*\bdata-pp-graph="([^"]*)"[^>]*>.*?</svg>', re.DOTALL)
+_HREF = re.compile(r'\bhref="([^"]*)"')
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class GenerateError(Exception):
+    """The portal could not be written; the message says why."""
+
+
+class OutputFolderError(GenerateError):
+    """The output folder is not one to write into; the message says what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    out: Path
+    pages: int
+    files: int
+    graphs: int
+
+
+def write_portal(
+    result: Result,
+    roots: Sequence[Path],
+    base: Path,
+    out: Path,
+    *,
+    force: bool = False,
+    directory_urls: bool = True,
+    options: RenderOptions | None = None,
+) -> Written:
+    """Write the portal of ``result`` under ``out`` (the folder the portal's URLs start from)."""
+    previous = _check_target(out, roots, force)
+    layout = Layout("", directory_urls)
+    pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, base, environment(), options)
+    try:
+        _remove(out, previous)
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[str] = []
+        graphs = 0
+        for page in pages:
+            graphs += _write_page(out, page, layout, written)
+        shutil.copyfile(_STYLESHEET_SOURCE, out / STYLESHEET)
+        written.append(STYLESHEET)
+        note = (f"Written by plan-portal generate; the next run replaces the files listed here. "
+                f"Add {STYLESHEET} (its path inside the docs folder) to extra_css to style the portal.")
+        (out / MARKER).write_text(json.dumps({"note": note, "files": sorted(written)}, indent=1) + "\n",
+                                  encoding="utf-8")
+    except OSError as error:
+        raise GenerateError(f"could not write {error.filename or out}: {error.strerror or error}") from error
+    documents = sum(1 for page in pages if page.content is not None or page.kind == "artifact")
+    return Written(out, documents, len(pages) - documents, graphs)
+
+
+def _check_target(out: Path, roots: Sequence[Path], force: bool) -> list[str]:
+    """Refuse a folder that is not ours; return the files a previous run wrote there."""
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"{out} is a file; --out needs a folder")
+    resolved = out.resolve()
+    for root in roots:
+        spec_root = root.resolve()
+        if resolved == spec_root or spec_root in resolved.parents:
+            raise OutputFolderError(f"{out} is inside the spec root {root}: the portal would overwrite plans or be "
+                                f"read as plans; choose a folder outside it")
+    if not out.is_dir() or not any(out.iterdir()):
+        return []
+    marker = out / MARKER
+    if not marker.is_file():
+        if force:
+            return []
+        raise OutputFolderError(f"{out} is not empty and was not written by plan-portal generate (it has no {MARKER}); "
+                            f"choose a new or empty folder, or pass --force to write into it anyway")
+    try:
+        files = json.loads(marker.read_text(encoding="utf-8"))["files"]
+        if not all(isinstance(name, str) for name in files):
+            raise TypeError("file names must be strings")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        if force:
+            return []
+        raise OutputFolderError(f"{marker} cannot be read ({error}); delete the folder, or pass --force to write "
+                            f"into it without removing the files of the previous run") from error
+    return [str(name) for name in files]
+
+
+def _inside(out: Path, relative: str) -> Path:
+    target = (out / relative).resolve()
+    if out.resolve() not in target.parents:
+        raise GenerateError(f"refusing to touch {relative}: it lies outside {out}")
+    return target
+
+
+def _remove(out: Path, previous: list[str]) -> None:
+    """Delete what the previous run wrote, so that removed features and graphs do not linger."""
+    folders: set[Path] = set()
+    for relative in previous:
+        target = _inside(out, relative)
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+        folders.update(p for p in target.parents if out.resolve() in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _write_page(out: Path, page: PortalPage, layout: Layout, written: list[str]) -> int:
+    """Write one page (or copy its file); return how many graphs it has."""
+    target = _inside(out, page.src_uri)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written.append(page.src_uri)
+    if page.content is None:
+        assert page.source is not None  # a page without content always names its file
+        shutil.copyfile(page.source, target)
+        return 0
+    markdown, graphs = _graphs_to_files(inline_html_blocks(page.content, page.blocks), page.src_uri, layout)
+    for name, svg in graphs.items():
+        relative = posixpath.join(posixpath.dirname(page.src_uri), name)
+        _inside(out, relative).write_text(svg, encoding="utf-8")
+        written.append(relative)
+    target.write_text(markdown, encoding="utf-8")
+    return len(graphs)
+
+
+def _graphs_to_files(markdown: str, src_uri: str, layout: Layout) -> tuple[str, dict[str, str]]:
+    """Swap each inline graph for an image of an ``.svg`` file beside the page, and the graph's links."""
+    page_url = layout.url(src_uri)
+    folder, page_name = posixpath.split(src_uri)
+    stem = page_name.rsplit(".", 1)[0]
+    files: dict[str, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        view = _UNSAFE_NAME.sub("-", match.group(1).removeprefix("pp-")).strip("-.") or "graph"
+        name = f"{stem}-{view}.svg"
+        counter = 1
+        while name in files:
+            counter += 1
+            name = f"{stem}-{view}-{counter}.svg"
+        file_url = posixpath.join(folder, name)
+        files[name] = _standalone_svg(match.group(0), page_url, file_url)
+        return _graph_html(match.group(0), relative_url(file_url, page_url))
+
+    return _GRAPH_SVG.sub(replace, markdown), files
+
+
+def _standalone_svg(svg: str, page_url: str, file_url: str) -> str:
+    """The graph as a file: links made relative to the file (opened on its own, its boxes work)."""
+
+    def rebase(match: re.Match[str]) -> str:
+        target = _resolve(html.unescape(match.group(1)), page_url)
+        return f'href="{html.escape(relative_url(target, file_url))}"'
+
+    svg = _HREF.sub(rebase, svg).replace("<svg ", '<svg font-family="system-ui, sans-serif" ', 1)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{svg}\n'
+
+
+def _resolve(href: str, page_url: str) -> str:
+    """A link written on the page at ``page_url`` as a site-relative URL."""
+    path, hash_mark, fragment = href.partition("#")
+    base_dir = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+    target = posixpath.normpath(posixpath.join(base_dir, path)) if path else page_url
+    if path.endswith("/") and not target.endswith("/"):
+        target += "/"
+    return target + hash_mark + fragment
+
+
+def _graph_html(svg: str, file_href: str) -> str:
+    """An ``<img>`` of the graph file (a link to the file, where the boxes are clickable) and the
+    links the boxes carry, since an image is not clickable."""
+    root = ElementTree.fromstring(svg)
+    title = root.get("aria-label") or "Graph"
+    links = []
+    for box in root.iter(f"{_SVG_NS}a"):
+        tooltip = box.findtext(f"{_SVG_NS}title") or box.get("data-pp-node") or ""
+        links.append(f'<li><a href="{html.escape(box.get("href") or "")}">{html.escape(tooltip)}</a></li>')
+    image = (f'<a href="{html.escape(file_href)}"><img class="pp-graph" src="{html.escape(file_href)}" '
+             f'alt="{html.escape(title)}" width="{html.escape(root.get("width") or "")}" '
+             f'height="{html.escape(root.get("height") or "")}"></a>')
+    return (f'{image}<details class="pp-graph-links"><summary>The {len(links)} records in this graph</summary>'
+            f'<ul>{"".join(links)}</ul></details>')
