@@ -1,0 +1,230 @@
+"""``plan-portal generate``: the portal as Markdown files and SVG graphs, for engines without plugins."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import markdown
+import pytest
+from click.testing import CliRunner, Result
+from mkdocs.utils.meta import get_data
+
+from plan_portal.cli import main
+from plan_portal.generate import MARKER, STYLESHEET
+from plan_portal.render.html_blocks import extract_html_blocks
+from plan_portal.render.pages import DASHBOARDS
+
+REPO = Path(__file__).resolve().parents[1]
+SPECS = REPO / "specs"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("generated") / "plans"
+    result = invoke("generate", str(SPECS), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"to {out}" in result.output and STYLESHEET in result.output
+    return out
+
+
+class _Links(HTMLParser):
+    """Every element's tag and attributes, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(text: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Links()
+    parser.feed(text)
+    return parser.elements
+
+
+def resolve(href: str, page_url: str) -> str:
+    """A relative link on the page at page_url as a site path (fragment dropped)."""
+    path = href.partition("#")[0]
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+    return posixpath.normpath(posixpath.join(base, path)) + ("/" if path.endswith("/") else "")
+
+
+def test_pages_and_files_have_the_plugin_layout(demo_out: Path):
+    for name, _ in DASHBOARDS:
+        assert (demo_out / name).is_file(), name
+    features = sorted(p.name for p in SPECS.iterdir() if p.is_dir())
+    assert len(features) == 10
+    for feature in features:
+        assert (demo_out / feature / "plan.md").is_file(), feature
+        for source in (SPECS / feature).rglob("*"):
+            if source.is_file() and source.name != "plan.md":  # spec.md, research.md, contracts: copied as they are
+                copy = demo_out / feature / source.relative_to(SPECS / feature)
+                assert filecmp.cmp(source, copy, shallow=False), copy
+    assert filecmp.cmp(REPO / "plugin/plan_portal/render/assets" / STYLESHEET, demo_out / STYLESHEET, shallow=False)
+    # The marker lists exactly what was written.
+    listed = json.loads((demo_out / MARKER).read_text(encoding="utf-8"))["files"]
+    written = sorted(p.relative_to(demo_out).as_posix() for p in demo_out.rglob("*") if p.is_file())
+    assert sorted([*listed, MARKER]) == written
+
+
+def test_html_blocks_pass_through_python_markdown_unchanged(demo_out: Path):
+    """Block-level HTML starts a line after a blank line, so Markdown leaves each block as it is."""
+    checked = 0
+    for page in [demo_out / name for name, _ in DASHBOARDS] + sorted(demo_out.glob("*/plan.md")):
+        text, _meta = get_data(page.read_text(encoding="utf-8"))
+        _skeleton, blocks = extract_html_blocks(text, page.name)
+        html = markdown.markdown(text, extensions=["tables", "toc"])
+        for block in blocks.values():
+            assert block in html, f"{page}: {block[:120]}"
+            checked += 1
+        assert "PPBLOCK" not in text and "data-pp-graph" not in text, page
+    assert checked > 50
+
+
+def test_each_graph_is_an_svg_file_beside_the_page_followed_by_its_links(demo_out: Path):
+    page = (demo_out / "graph.md").read_text(encoding="utf-8")
+    images = [attrs for tag, attrs in elements(page) if tag == "img"]
+    assert [i["src"] for i in images] == ["../graph-features.svg", "../graph-decisions.svg"]
+    assert images[0]["alt"] == "Feature dependencies"
+    page_links = {a["href"] for tag, a in elements(page) if tag == "a"}
+    for name in ("graph-features.svg", "graph-decisions.svg"):
+        svg = ElementTree.parse(demo_out / name).getroot()
+        boxes = list(svg.iter(f"{SVG}a"))
+        assert boxes
+        for box in boxes:
+            # The file's own links are relative to the file, and lead where the page's text links lead.
+            target = resolve(box.get("href") or "", name)
+            on_page = [h for h in page_links if h and resolve(h, "graph/") == target]
+            assert on_page, (name, box.get("href"))
+    # The feature pages' graphs sit beside them.
+    feature_page = (demo_out / "002-payments" / "plan.md").read_text(encoding="utf-8")
+    sources = [attrs["src"] for tag, attrs in elements(feature_page) if tag == "img"]
+    assert "../plan-002-payments.svg" in sources
+    for src in sources:
+        assert (demo_out / "002-payments" / resolve(src or "", "plan/")).is_file(), src
+
+
+def test_plan_text_is_escaped_in_pages_and_svg_files(write_files, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    hostile = '<script>alert(1)</script> "quoted" & </svg><img src=x onerror=alert(2)>'
+    write_files("001-a", {"plan.md": f"""
+        # Implementation Plan: {hostile}
+
+        ## Decision Log
+
+        | ID | Decision | Context | Status | Follow-up |
+        |----|----------|---------|--------|-----------|
+        | ADR-001 | {hostile} | Base | Accepted | |
+        """})
+    write_files("002-b", {"plan.md": f"""
+        ---
+        depends_on: [001-a]
+        ---
+        # Implementation Plan: B
+
+        ## Decision Log
+
+        | ID | Decision | Context | Status | Follow-up |
+        |----|----------|---------|--------|-----------|
+        | ADR-001 | {hostile} | Builds on 001-a/ADR-001 | Accepted | |
+        """})
+    monkeypatch.chdir(tmp_path)
+    assert invoke("generate", "--out", "out").exit_code == 0
+    out = tmp_path / "out"
+    svgs = list(out.rglob("*.svg"))
+    assert svgs
+    for svg_file in svgs:
+        root = ElementTree.parse(svg_file).getroot()  # well-formed: the plan text did not close the <svg>
+        for element in root.iter():
+            assert not element.tag.endswith("script") and not any(k.startswith("on") for k in element.attrib)
+    assert any(hostile in (t.text or "") for f in svgs for t in ElementTree.parse(f).getroot().iter(f"{SVG}title"))
+    for page in out.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        for tag, attrs in elements(text):
+            assert tag != "script" and not any(k.startswith("on") for k in attrs), page
+        assert "<script>" not in text, page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "001-a" / "plan.md").read_text(encoding="utf-8")
+
+
+def _demo_project(tmp_path: Path) -> Path:
+    specs = tmp_path / "specs"
+    for feature in ("001-identity", "002-payments"):
+        (specs / feature).mkdir(parents=True)
+        for source in (SPECS / feature).glob("*.md"):
+            (specs / feature / source.name).write_bytes(source.read_bytes())
+    return specs
+
+
+def test_refuses_a_folder_it_did_not_make_unless_forced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    _demo_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    refused = invoke("generate", "--out", "docs")
+    assert refused.exit_code == 2
+    assert "docs is not empty and was not written by plan-portal generate" in refused.output
+    assert "--force" in refused.output and "Traceback" not in refused.output
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == ["index.md"]
+    forced = invoke("generate", "--out", "docs", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "docs" / "index.md").read_text(encoding="utf-8") != "# Mine\n"  # the overview took its place
+    assert (tmp_path / "docs" / "001-identity" / "plan.md").is_file()
+
+
+def test_a_second_run_replaces_what_the_first_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    specs = _demo_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert invoke("generate", "--out", "out").exit_code == 0
+    (tmp_path / "out" / "notes.txt").write_text("kept", encoding="utf-8")  # not ours: left alone
+    for path in sorted((specs / "002-payments").iterdir()):
+        path.unlink()
+    (specs / "002-payments").rmdir()
+    again = invoke("generate", "--out", "out")
+    assert again.exit_code == 0, again.output
+    assert not (tmp_path / "out" / "002-payments").exists()
+    assert (tmp_path / "out" / "001-identity" / "plan.md").is_file()
+    assert (tmp_path / "out" / "notes.txt").read_text(encoding="utf-8") == "kept"
+
+
+@pytest.mark.parametrize(("setup", "out", "message"), [
+    (None, "specs/portal", "is inside the spec root specs"),
+    (None, "specs", "is inside the spec root specs"),
+    ("file", "out", "is a file"),
+    ("bad-marker", "out", "cannot be read"),
+])
+def test_unusable_output_folders_are_clean_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        setup: str | None, out: str, message: str):
+    specs = _demo_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    if setup == "file":
+        (tmp_path / out).write_text("x", encoding="utf-8")
+    elif setup == "bad-marker":
+        (tmp_path / out).mkdir()
+        (tmp_path / out / MARKER).write_text("{not json", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in specs.rglob("*"))
+    result = invoke("generate", "--out", out, "--force") if setup != "bad-marker" else invoke("generate", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert sorted(p.relative_to(tmp_path) for p in specs.rglob("*")) == before
+
+
+def test_html_file_urls_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    _demo_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert invoke("generate", "--out", "out", "--no-directory-urls").exit_code == 0
+    overview = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
+    assert 'href="gates.html"' in overview and 'href="001-identity/plan.html"' in overview
+    feature = (tmp_path / "out" / "001-identity" / "plan.md").read_text(encoding="utf-8")
+    assert re.search(r'<img class="pp-graph" src="plan-001-identity\.svg"', feature)
