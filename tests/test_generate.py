@@ -223,7 +223,7 @@ def test_unusable_output_folders_are_clean_usage_errors(tmp_path: Path, monkeypa
 def test_html_file_urls_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     _demo_project(tmp_path)
     monkeypatch.chdir(tmp_path)
-    assert invoke("generate", "--out", "out", "--no-directory-urls").exit_code == 0
+    assert invoke("generate", "--out", "out", "--links", "html").exit_code == 0
     overview = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
     assert 'href="gates.html"' in overview and 'href="001-identity/plan.html"' in overview
     feature = (tmp_path / "out" / "001-identity" / "plan.md").read_text(encoding="utf-8")

@@ -120,16 +120,17 @@ def export(roots: tuple[Path, ...], output: Path | None) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The folder to write the portal to, e.g. docs/plans.")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder that generate did not make.")
-@click.option("--directory-urls/--no-directory-urls", default=True,
-              help="Link pages as folders (gates/, the default of MkDocs, Zensical, TechDocs) or as .html files.")
-def generate(roots: tuple[Path, ...], out: Path, force: bool, directory_urls: bool) -> None:
+@click.option("--links", type=click.Choice(["directory", "html", "markdown"]), default="directory",
+              help="directory: MkDocs, TechDocs, MkDocs 2 (gates/); html: use_directory_urls false (gates.html); "
+                   "markdown: Zensical (gates.md).")
+def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str) -> None:
     """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator."""
     from plan_portal.generate import STYLESHEET, GenerateError, OutputFolderError, write_portal
 
     result = _run(roots)
     try:
         written = write_portal(result, roots or (Path("specs"),), Path.cwd(), out, force=force,
-                               directory_urls=directory_urls)
+                               links=links)
     except OutputFolderError as error:
         raise click.BadParameter(str(error), param_hint="--out") from error
     except GenerateError as error:

@@ -6,8 +6,12 @@ pages as Markdown with their HTML blocks inline (Markdown engines pass block-lev
 the features' own files copied, and each graph as an ``.svg`` file shown with ``<img>``. An image
 is not clickable, so each graph is followed by the links its boxes carried.
 
-Links inside HTML blocks are not rewritten by Markdown engines, so they are written for one URL
-style: directory URLs (``gates/``, the default of MkDocs, Zensical and TechDocs) or ``.html`` files.
+Engines differ in what they do with links inside HTML blocks, so the links are written in one of
+three styles (``LINK_STYLES``). MkDocs 1.6 (and so TechDocs and ProperDocs) and the MkDocs 2
+pre-releases leave them as they are: they must be the pages' URLs, ``gates/`` with directory URLs
+(their default) or ``gates.html`` without. Zensical rewrites every relative link in a page as a
+link to a source file, as it does Markdown links: there they must name the ``.md`` files, which
+also makes them independent of the URL style.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 from xml.etree import ElementTree
 
 from plan_portal.pipeline import Result
 from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
 from plan_portal.render.html_blocks import inline_html_blocks
-from plan_portal.render.urls import relative_url
+from plan_portal.render.urls import page_url, relative_url
 
 #: The file that marks a folder as written by ``generate``, and lists what it wrote.
 MARKER = ".plan-portal-generated.json"
@@ -35,6 +40,21 @@ _SVG_NS = "{http://www.w3.org/2000/svg}"
 _GRAPH_SVG = re.compile(r'<svg\b[^>]*\bdata-pp-graph="([^"]*)"[^>]*>.*?</svg>', re.DOTALL)
 _HREF = re.compile(r'\bhref="([^"]*)"')
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+#: Link style → the engines it is for.
+LINK_STYLES: dict[str, str] = {
+    "directory": "MkDocs, Backstage TechDocs, MkDocs 2 (pages at gates/)",
+    "html": "MkDocs with use_directory_urls: false (pages at gates.html)",
+    "markdown": "Zensical, which rewrites links to .md files in HTML too",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLayout(Layout):
+    """Links between the Markdown files themselves, for engines that rewrite them into URLs."""
+
+    def url(self, src_uri: str) -> str:
+        return quote(src_uri)
 
 
 class GenerateError(Exception):
@@ -60,12 +80,14 @@ def write_portal(
     out: Path,
     *,
     force: bool = False,
-    directory_urls: bool = True,
+    links: str = "directory",
     options: RenderOptions | None = None,
 ) -> Written:
     """Write the portal of ``result`` under ``out`` (the folder the portal's URLs start from)."""
+    if links not in LINK_STYLES:
+        raise ValueError(f"unknown link style {links!r}; use one of {', '.join(LINK_STYLES)}")
     previous = _check_target(out, roots, force)
-    layout = Layout("", directory_urls)
+    layout = SourceLayout("", False) if links == "markdown" else Layout("", links == "directory")
     pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, base, environment(), options)
     try:
         _remove(out, previous)
@@ -156,7 +178,7 @@ def _write_page(out: Path, page: PortalPage, layout: Layout, written: list[str])
 
 def _graphs_to_files(markdown: str, src_uri: str, layout: Layout) -> tuple[str, dict[str, str]]:
     """Swap each inline graph for an image of an ``.svg`` file beside the page, and the graph's links."""
-    page_url = layout.url(src_uri)
+    here = layout.url(src_uri)
     folder, page_name = posixpath.split(src_uri)
     stem = page_name.rsplit(".", 1)[0]
     files: dict[str, str] = {}
@@ -169,28 +191,33 @@ def _graphs_to_files(markdown: str, src_uri: str, layout: Layout) -> tuple[str, 
             counter += 1
             name = f"{stem}-{view}-{counter}.svg"
         file_url = posixpath.join(folder, name)
-        files[name] = _standalone_svg(match.group(0), page_url, file_url)
-        return _graph_html(match.group(0), relative_url(file_url, page_url))
+        files[name] = _standalone_svg(match.group(0), here, file_url)
+        return _graph_html(match.group(0), relative_url(file_url, here))
 
     return _GRAPH_SVG.sub(replace, markdown), files
 
 
-def _standalone_svg(svg: str, page_url: str, file_url: str) -> str:
-    """The graph as a file: links made relative to the file (opened on its own, its boxes work)."""
+def _standalone_svg(svg: str, page: str, file_url: str) -> str:
+    """The graph as a file: links made relative to the file, so that opened on its own its boxes
+    work. Engines do not rewrite links inside an SVG file: links to Markdown files become the
+    directory URLs that Zensical gives them by default."""
 
     def rebase(match: re.Match[str]) -> str:
-        target = _resolve(html.unescape(match.group(1)), page_url)
+        target = _resolve(html.unescape(match.group(1)), page)
+        path, hash_mark, fragment = target.partition("#")
+        if path.endswith(".md"):
+            target = page_url(unquote(path), directory_urls=True) + hash_mark + fragment
         return f'href="{html.escape(relative_url(target, file_url))}"'
 
     svg = _HREF.sub(rebase, svg).replace("<svg ", '<svg font-family="system-ui, sans-serif" ', 1)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{svg}\n'
 
 
-def _resolve(href: str, page_url: str) -> str:
-    """A link written on the page at ``page_url`` as a site-relative URL."""
+def _resolve(href: str, page: str) -> str:
+    """A link written on the page at ``page`` (a site-relative URL) as a site-relative URL."""
     path, hash_mark, fragment = href.partition("#")
-    base_dir = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
-    target = posixpath.normpath(posixpath.join(base_dir, path)) if path else page_url
+    base_dir = page if page.endswith("/") else posixpath.dirname(page)
+    target = posixpath.normpath(posixpath.join(base_dir, path)) if path else page
     if path.endswith("/") and not target.endswith("/"):
         target += "/"
     return target + hash_mark + fragment
