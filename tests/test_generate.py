@@ -5,7 +5,6 @@ from __future__ import annotations
 import filecmp
 import json
 import posixpath
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -220,11 +219,21 @@ def test_unusable_output_folders_are_clean_usage_errors(tmp_path: Path, monkeypa
     assert sorted(p.relative_to(tmp_path) for p in specs.rglob("*")) == before
 
 
-def test_html_file_urls_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize(("links", "overview_links", "image", "svg_link"), [
+    ("html", ['href="gates.html"', 'href="001-identity/plan.html"'], "plan-001-identity.svg",
+     'href="plan.html#ADR-001"'),
+    # Zensical rewrites links to source files in HTML too; links inside an SVG file are not rewritten.
+    ("markdown", ['href="gates.md"', 'href="001-identity/plan.md"'], "plan-001-identity.svg",
+     'href="plan/#ADR-001"'),
+])
+def test_link_styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: str, overview_links: list[str],
+                     image: str, svg_link: str):
     _demo_project(tmp_path)
     monkeypatch.chdir(tmp_path)
-    assert invoke("generate", "--out", "out", "--links", "html").exit_code == 0
+    assert invoke("generate", "--out", "out", "--links", links).exit_code == 0
     overview = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
-    assert 'href="gates.html"' in overview and 'href="001-identity/plan.html"' in overview
+    for link in overview_links:
+        assert link in overview
     feature = (tmp_path / "out" / "001-identity" / "plan.md").read_text(encoding="utf-8")
-    assert re.search(r'<img class="pp-graph" src="plan-001-identity\.svg"', feature)
+    assert f'<img class="pp-graph" src="{image}"' in feature
+    assert svg_link in (tmp_path / "out" / "001-identity" / image).read_text(encoding="utf-8")
