@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
+
 from test_plugin import build_site, write_site
 
 FEATURES = [f"00{n}-feature" for n in range(1, 8)]  # 7 features, one risk and one decision each
@@ -28,9 +29,8 @@ class _Links(HTMLParser):
         values = dict(attrs)
         if values.get("id"):
             self.ids.add(str(values["id"]))
-        if tag == "div":
-            if self.depth or "pp-portal" in (values.get("class") or "").split():
-                self.depth += 1
+        if tag == "div" and (self.depth or "pp-portal" in (values.get("class") or "").split()):
+            self.depth += 1
         if tag == "a" and self.depth and values.get("href"):
             self.hrefs.append(str(values["href"]))
 
@@ -76,7 +76,7 @@ def test_a_list_longer_than_a_page_is_split_and_every_row_shown_once(site: Path,
 
 
 def test_every_portal_link_on_every_dashboard_page_resolves(site: Path):
-    pages = sorted((site / "plans").glob("*/index.html")) + [site / "plans" / "index.html"]
+    pages = [*sorted((site / "plans").glob("*/index.html")), site / "plans" / "index.html"]
     dashboards = [p for p in pages if not (p.parent / "plan").is_dir() and p.parent.name not in FEATURES]
     assert len(dashboards) >= 16  # 8 dashboards, 5 of them with 2 further pages
     checked = 0
@@ -97,6 +97,7 @@ def test_heat_map_and_status_counts_lead_to_the_page_with_their_first_row(site: 
     # All seven risks are High probability, Low impact: the cell's first row is on the first page.
     last = (site / "plans" / "risks-3" / "index.html").read_text(encoding="utf-8")
     assert 'href="../risks/#cell-high-low"' in last
+    assert 'href="#cell-high-low"' in (site / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
     assert 'id="cell-high-low"' in (site / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
     decisions = (site / "plans" / "decisions-2" / "index.html").read_text(encoding="utf-8")
     assert 'href="../decisions/#status-accepted">7 accepted</a>' in decisions

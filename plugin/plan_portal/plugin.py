@@ -21,7 +21,7 @@ from plan_portal.diagnostics import CODES, Severity
 from plan_portal.model.cache import ReadCache
 from plan_portal.pipeline import run
 from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
-from plan_portal.render.html_blocks import restore_html_blocks
+from plan_portal.render.html_blocks import restore_graphs, restore_html_blocks
 from plan_portal.sanitize import safe_title, sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -70,6 +70,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}
         self.html_blocks = {page.src_uri: page.blocks for page in self.pages if page.blocks}
+        self.graphs = {page.src_uri: page.graphs for page in self.pages if page.graphs}
         for page in self.pages:
             files.append(self._file(page, config))
         for asset in sorted(ASSETS.iterdir()):
@@ -99,6 +100,10 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.config.sanitize_artifacts and page.file.src_uri in self.artifact_uris:
             return sanitize_html(html)
         return restore_html_blocks(html, self.html_blocks.get(page.file.src_uri, {}))
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Graphs go in after the search plugin indexed the page (see html_blocks.defer_graphs)."""
+        return restore_graphs(output, self.graphs.get(page.file.src_uri, {}))
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]

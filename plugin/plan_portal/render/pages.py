@@ -22,7 +22,7 @@ from plan_portal.model.text import anchor
 from plan_portal.read import read_source
 from plan_portal.render import views
 from plan_portal.render.graph_views import GraphViews, dependency_order
-from plan_portal.render.html_blocks import extract_html_blocks
+from plan_portal.render.html_blocks import defer_graphs, extract_html_blocks
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
 
@@ -68,12 +68,15 @@ class PortalPage:
     feature: str = ""
     #: HTML blocks taken out of ``content`` (see html_blocks): placeholder → HTML.
     blocks: dict[str, str] = field(default_factory=dict)
+    #: Graph pictures taken out of ``blocks``, to be put back into the finished page.
+    graphs: dict[str, str] = field(default_factory=dict)
 
 
 def _generated(src: str, title: str, kind: str, markdown: str, source: Path | None = None,
                feature: str = "") -> PortalPage:
     skeleton, blocks = extract_html_blocks(markdown, src)
-    return PortalPage(src, title, kind, skeleton, source, feature, blocks)
+    blocks, graphs = defer_graphs(blocks, src)
+    return PortalPage(src, title, kind, skeleton, source, feature, blocks, graphs)
 
 
 @dataclass(slots=True)
