@@ -1,4 +1,4 @@
-"""The ``plan-portal`` command: check plans in CI and export the portfolio as JSON."""
+"""The ``plan-portal`` command: check plans in CI and export the portfolio as JSON or CSV."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from plan_portal.diagnostics import CODES, Diagnostic, Severity
-from plan_portal.export import export_json
+from plan_portal.export import export_document, export_json
+from plan_portal.export_csv import RECORDS as CSV_TABLES
+from plan_portal.export_csv import export_csv
 from plan_portal.pipeline import Result, run
 
 _ROOTS = click.argument(
@@ -97,19 +99,31 @@ def check(roots: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
 
 @main.command()
 @_ROOTS
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="The whole portfolio as JSON, or one table as CSV (needs --table).")
+@click.option("--table", type=click.Choice(list(CSV_TABLES)), help="The table to write as CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
-def export(roots: tuple[Path, ...], output: Path | None) -> None:
-    """Export the whole portfolio under ROOT (default: specs) as one JSON document."""
+def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None) -> None:
+    """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
+    if output_format == "csv" and table is None:
+        raise click.UsageError("--format csv needs --table gates, risks or decisions")
+    if output_format == "json" and table is not None:
+        raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():
         raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
     result = _run(roots)
-    text = export_json(result.portfolio, result.diagnostics)
+    if table is None:
+        text = export_json(result.portfolio, result.diagnostics)
+    else:
+        text = export_csv(table, export_document(result.portfolio, result.diagnostics))
+    # Bytes, so the CSV's CRLF line ends reach the file or the terminal untranslated.
+    data = text.encode("utf-8")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(data)
         except OSError as error:
             raise click.FileError(str(output), error.strerror or str(error)) from error
 
