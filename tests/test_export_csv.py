@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plan_portal.cli import main
-from plan_portal.export_csv import defuse, rows
+from plan_portal.export_csv import defuse, export_csv, rows
 
 REPO = Path(__file__).resolve().parents[1]
 TABLES = ("gates", "risks", "decisions")
@@ -237,3 +239,15 @@ def test_list_values_are_joined_then_defused() -> None:
     header, body = rows("gates", {"gates": [record]})
     cells = dict(zip(header, body[0], strict=True))
     assert (cells["name"], cells["status"], cells["raw_status"], cells["source_line"]) == ("'-a; b", "pass", "", 3)
+
+
+@given(texts=st.lists(st.text(), min_size=1, max_size=4), extra=st.dictionaries(st.text(), st.text(), max_size=3))
+def test_any_text_round_trips(texts: list[str], extra: dict[str, str]) -> None:
+    records = [
+        {"feature": "f", "id": f"f/ADR-{n}", "local_id": f"ADR-{n}", "title": text, "status": "accepted",
+         "raw_status": text, "context": text, "rationale": "", "alternatives": text, "follow_up": "",
+         "origin": "plan-table", "source": {"path": "specs/f/plan.md", "line": n + 1}, "extra": extra}
+        for n, text in enumerate(texts)
+    ]
+    parsed = list(csv.DictReader(io.StringIO(export_csv("decisions", {"decisions": records}), newline="")))
+    assert_rows_match_records("decisions", parsed, records)
