@@ -1,15 +1,19 @@
-"""The ``plan-portal`` command: check plans in CI and export the portfolio as JSON."""
+"""The ``plan-portal`` command: check plans in CI and export the portfolio as JSON or CSV."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
 
 import click
 
+from plan_portal.changed import changed_features, diagnostics_in
 from plan_portal.diagnostics import CODES, Diagnostic, Severity
-from plan_portal.export import export_json
+from plan_portal.export import export_document, export_json
+from plan_portal.export_csv import RECORDS as CSV_TABLES
+from plan_portal.export_csv import export_csv
 from plan_portal.pipeline import Result, run
 
 _ROOTS = click.argument(
@@ -74,15 +78,29 @@ def main() -> None:
 
 
 @main.command()
-@_ROOTS
+@click.argument("paths", nargs=-1, metavar="[ROOT|FILE]...", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default="text",
               help="text lines, a JSON list, or GitHub Actions annotations.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option("--severity", multiple=True, metavar="CODE=LEVEL",
               help="Re-rate a check: error, warning, info or off. Repeatable.")
-def check(roots: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...]) -> None:
-    """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict)."""
+@click.option("--files", "changed_files", is_flag=True,
+              help="Report only the features holding the FILE arguments (as pre-commit passes them); "
+                   "the ROOT arguments (default: specs) are still read whole.")
+def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...], changed_files: bool) -> None:
+    """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict).
+
+    With --files, references across features still resolve, but only problems written in the
+    features of the FILE arguments are reported: a file outside every feature is ignored.
+    """
+    roots = tuple(path for path in paths if path.is_dir()) if changed_files else paths
     result = _run(roots, severity)
+    summary = _summary(result)
+    if changed_files:
+        features = changed_features([path for path in paths if not path.is_dir()], result.portfolio.features,
+                                    Path.cwd())
+        result = dataclasses.replace(result, diagnostics=diagnostics_in(features, result.diagnostics, Path.cwd()))
+        summary = f"{_summary(result)} (reported for the {len(features)} features whose files changed)"
     if output == "json":
         import json
 
@@ -90,26 +108,38 @@ def check(roots: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
     else:
         for d in result.diagnostics:
             click.echo(github_annotation(d) if output == "github" else str(d))
-        click.echo(_summary(result), err=output == "github")
+        click.echo(summary, err=output == "github")
     failed = result.count(Severity.ERROR) > 0 or (strict and result.count(Severity.WARNING) > 0)
     sys.exit(1 if failed else 0)
 
 
 @main.command()
 @_ROOTS
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="The whole portfolio as JSON, or one table as CSV (needs --table).")
+@click.option("--table", type=click.Choice(list(CSV_TABLES)), help="The table to write as CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
-def export(roots: tuple[Path, ...], output: Path | None) -> None:
-    """Export the whole portfolio under ROOT (default: specs) as one JSON document."""
+def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None) -> None:
+    """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
+    if output_format == "csv" and table is None:
+        raise click.UsageError("--format csv needs --table gates, risks or decisions")
+    if output_format == "json" and table is not None:
+        raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():
         raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
     result = _run(roots)
-    text = export_json(result.portfolio, result.diagnostics)
+    if table is None:
+        text = export_json(result.portfolio, result.diagnostics)
+    else:
+        text = export_csv(table, export_document(result.portfolio, result.diagnostics))
+    # Bytes, so the CSV's CRLF line ends reach the file or the terminal untranslated.
+    data = text.encode("utf-8")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(data)
         except OSError as error:
             raise click.FileError(str(output), error.strerror or str(error)) from error
 
