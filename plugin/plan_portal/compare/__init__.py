@@ -5,6 +5,7 @@
 """
 
 from plan_portal.compare.changes import Change, Comparison, compare
-from plan_portal.compare.revision import RevisionError, export_at_commit, load_export, resolve_commit
+from plan_portal.compare.revision import BaselineCache, RevisionError, export_at_commit, load_export, resolve_commit
 
-__all__ = ["Change", "Comparison", "RevisionError", "compare", "export_at_commit", "load_export", "resolve_commit"]
+__all__ = ["BaselineCache", "Change", "Comparison", "RevisionError", "compare", "export_at_commit", "load_export",
+           "resolve_commit"]

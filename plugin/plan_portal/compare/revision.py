@@ -133,3 +133,22 @@ def load_export(path: Path) -> dict[str, Any]:
         if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
             raise RevisionError("invalid-export", f"{path}: {key!r} is missing or not a list of objects")
     return document
+
+
+class BaselineCache:
+    """The export document of the last baseline read: the plans at a commit never change, so
+    ``mkdocs serve`` reads them again only when the ref moves or the reading options change."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._document: dict[str, Any] = {}
+
+    def document(
+        self, ref: str, roots: list[Path], base: Path, overrides: dict[str, Severity | None], max_bytes: int
+    ) -> dict[str, Any]:
+        commit = resolve_commit(ref, base)
+        key = (commit, tuple(roots), base, tuple(sorted(overrides.items(), key=lambda item: item[0])), max_bytes)
+        if key != self._key:
+            self._document = export_at_commit(commit, roots, base, overrides, max_bytes)
+            self._key = key
+        return self._document
