@@ -47,7 +47,9 @@ def repository_root(base: Path) -> Path:
     """The top folder of the git work tree that holds ``base``."""
     process = _git(["rev-parse", "--show-toplevel"], base)
     if process.returncode != 0:
-        raise RevisionError("not-a-repository", f"{base} is not inside a git repository ({_stderr(process)})")
+        reason = _stderr(process)  # e.g. git refusing a repository owned by another user
+        detail = "" if "not a git repository" in reason else f" that git can use ({reason})"
+        raise RevisionError("not-a-repository", f"{base} is not inside a git repository{detail}")
     return Path(process.stdout.decode("utf-8").strip()).resolve()
 
 
