@@ -22,7 +22,7 @@ from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS, r
 from plan_portal.model.text import anchor
 from plan_portal.read import read_source
 from plan_portal.render import views
-from plan_portal.render.changes import Mark, change_marks, describe
+from plan_portal.render.changes import change_marks, describe
 from plan_portal.render.graph_views import GraphViews, dependency_order
 from plan_portal.render.html_blocks import extract_html_blocks
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
@@ -193,7 +193,7 @@ class _Renderer:
             "level_symbols": {"high": "H", "medium": "M", "low": "L", "unknown": "?"},
             "latest_constitution": self.latest_constitution,
             "phases": views.PHASES,
-            "changed": self.changed,
+            "change_mark": self.change_mark,
         }
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
@@ -243,14 +243,16 @@ class _Renderer:
         return self.render("technology.html", src, rows=rows, majority=majority, categories=views.TECH_CATEGORIES,
                            titles=views.TECH_TITLES)
 
-    def changed(self, key: str, feature: str = "", new_only: bool = False) -> Mark | None:
-        """The mark of a feature or record changed since ``compare_to``, only if new with ``new_only``;
-        a record of a new ``feature`` is new."""
+    def change_mark(self, key: str, feature: str = "", new_only: bool = False) -> Markup:
+        """The badge of a feature or record changed since ``compare_to`` (only a "new" one with
+        ``new_only``); a record of a new ``feature`` is new. Empty without ``compare_to``."""
         mark = self.marks.get(key)
         feature_mark = self.marks.get(feature)
         if mark is None and feature_mark is not None and feature_mark.label == "new":
             mark = feature_mark
-        return None if mark is None or (new_only and mark.label != "new") else mark
+        if mark is None or (new_only and mark.label != "new"):
+            return Markup("")
+        return Markup(self.env.get_template("_change_mark.html").render(mark=mark))
 
     def changes(self, src: str, comparison: Comparison) -> str:
         def change_url(change: Change) -> str:
