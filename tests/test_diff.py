@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 import subprocess
 import tarfile
 import textwrap
@@ -17,9 +18,13 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from plan_portal.cli import main
-from plan_portal.compare import compare
+from plan_portal.compare import compare, export_at_commit, resolve_commit
 from plan_portal.compare.report import markdown_cell
 from plan_portal.compare.revision import _extract
+from plan_portal.export import export_document
+from plan_portal.pipeline import run
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 ALPHA = """\
 ---
@@ -255,6 +260,22 @@ def test_extraction_skips_links_and_paths_that_leave_the_folder(tmp_path: Path):
     _extract(archive, destination)
     found = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() or p.is_symlink())
     assert found == ["a.tar", "out/specs/a/plan.md"]
+
+
+@pytest.mark.parametrize("project", ["inference-sim__inference-sim", "ethan-nola__nola-design-system"])
+def test_real_plans_read_at_a_commit_give_the_working_tree_document(tmp_path: Path, project: str):
+    """Reading through git archive must not change a thing, diagnostics' paths and lines included."""
+    if not (CORPUS / project).is_dir():
+        pytest.skip(f"no corpus at {CORPUS}")
+    repo = tmp_path / "repo"
+    shutil.copytree(CORPUS / project / "specs", repo / "project" / "specs", symlinks=True)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "corpus")
+    base, roots = repo / "project", [repo / "project" / "specs"]
+    result = run(roots, base)
+    at_commit = export_at_commit(resolve_commit("HEAD", base), roots, base)
+    assert at_commit["features"] and at_commit == export_document(result.portfolio, result.diagnostics)
 
 
 def test_diagnostics_match_by_path_code_and_message_and_count_repeats():
