@@ -30,13 +30,17 @@ class PlanPortalConfig(base.Config):
     """A folder of templates that replace the portal's own by file name (``feature.html`` …)."""
 
     graph_depth = c.Type(int, default=2)
-    """How many links a local graph (on each feature page and for each decision) follows from its roots."""
+    """How many links the graph on each feature page follows from the feature and its decisions."""
 
     graph_nodes = c.Type(int, default=40)
     """Most nodes in a local graph; the nearest are kept and the view links to the full graph."""
 
     full_graph_nodes = c.Type(int, default=100)
     """Most nodes on the portfolio graph page; past it the page says so and points to local views."""
+
+    page_size = c.Type(int, default=500)
+    """Most rows on one page of a dashboard list (features, risks, decisions …); longer lists continue
+    on numbered pages, so that no page grows without bound as the portfolio grows."""
 
     max_file_bytes = c.Type(int, default=5 * 1024 * 1024)
     """Files larger than this are skipped with an ``unreadable-file`` diagnostic."""

@@ -45,6 +45,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         unknown = sorted(set(self.config.severity) - set(CODES))
         if unknown:
             raise PluginError(f"plan-portal: unknown check codes in 'severity': {', '.join(unknown)}")
+        if self.config.page_size < 1:
+            raise PluginError("plan-portal: 'page_size' must be at least 1")
         self.base = Path(config.config_file_path or ".").resolve().parent
         self.roots = [self.base / root for root in self.config.roots]
         self.prefix = self.config.prefix.strip("/")
@@ -65,7 +67,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         layout = Layout(self.prefix, config.use_directory_urls)
         templates = Path(self.config.custom_templates) if self.config.custom_templates else None
         options = RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
-                                self.config.full_graph_nodes)
+                                self.config.full_graph_nodes, self.config.page_size)
         comparison = self._comparison(result, self.roots, overrides) if self.config.compare_to else None
         self.pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, self.base,
                                   environment(templates), options, comparison)

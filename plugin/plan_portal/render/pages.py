@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,8 @@ class RenderOptions:
     local_graph_nodes: int = 40
     #: Most nodes in a portfolio-wide graph.
     full_graph_nodes: int = 100
+    #: Most rows on one page of a dashboard list; longer lists continue on further pages.
+    page_size: int = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,7 @@ class PortalPage:
 
     src_uri: str
     title: str
-    kind: str  # dashboard | feature | artifact | file
+    kind: str  # dashboard | dashboard-page (a long list's further page) | feature | artifact | file
     content: str | None = None
     source: Path | None = None
     feature: str = ""
@@ -146,11 +150,11 @@ class _Renderer:
     def node_href(self, page_url: str) -> Callable[[str], str]:
         return lambda node: relative_url(self.node_url(node), page_url)
 
-    def graph(self, src: str) -> str:
+    def graph(self, src: str) -> list[tuple[str, str]]:
         href = self.node_href(self.c.layout.url(src))
         cap = self.c.options.full_graph_nodes
-        return self.render("graph.html", src, features=self.graphs.features(href, cap),
-                           decisions=self.graphs.decisions(href, cap), cap=cap)
+        return [(src, self.render("graph.html", src, features=self.graphs.features(href, cap),
+                                  decisions=self.graphs.decisions(href, cap), cap=cap))]
     def globals(self, page_url: str) -> dict[str, Any]:
         def link(target: str) -> str:
             return relative_url(target, page_url)
@@ -200,9 +204,24 @@ class _Renderer:
         page_url = self.c.layout.url(src_uri)
         return self.env.get_template(template).render(**self.globals(page_url), **values)
 
-    def overview(self, src: str) -> str:
+    def pages(self, src: str, total: int) -> list[tuple[str, views.Pager]]:
+        """A long list's pages: the dashboard's own page, then ``<name>-2.md`` and so on."""
+        stem = src.removesuffix(".md")
+        return views.paginate(lambda count: [src] + [f"{stem}-{n}.md" for n in range(2, count + 1)],
+                              self.c.layout.url, total, self.c.options.page_size)
+
+    def first_page_of(self, pages: list[tuple[str, views.Pager]], keys: list[str]) -> dict[str, str]:
+        """Key → URL of the page holding its first row (``keys`` has one key per row)."""
+        found: dict[str, str] = {}
+        for page_src, pager in pages:
+            for key in pager.rows(keys):
+                found.setdefault(key, self.c.layout.url(page_src))
+        return found
+
+    def overview(self, src: str) -> list[tuple[str, str]]:
         rows = [self.rows[f.id] for f in self.features]
         totals = {
+            "features": len(rows),
             "gates": sum(len(f.gates) for f in self.features),
             "unmitigated": len(self.c.unmitigated),
             "high_risks": sum(1 for f in self.features for r in f.risks if r.level == "high"),
@@ -211,37 +230,58 @@ class _Renderer:
                                   if d.status in ("proposed", "in-review")),
             "open_questions": sum(r.open_research + r.clarifications for r in rows),
         }
-        return self.render("overview.html", src, rows=rows, totals=totals)
+        return [(page_src, self.render("overview.html", page_src, rows=pager.rows(rows), totals=totals, pager=pager))
+                for page_src, pager in self.pages(src, len(rows))]
 
-    def gates(self, src: str) -> str:
+    def gates(self, src: str) -> list[tuple[str, str]]:
         unmitigated, mitigated, waived = views.gate_issues(self.features)
-        return self.render("gates.html", src, matrices=views.gate_matrices(self.features, self.c.unmitigated),
-                           unmitigated=unmitigated, mitigated=mitigated, waived=waived)
+        return [(page_src, self.render(
+            "gates.html", page_src, matrices=views.gate_matrices(list(pager.rows(self.features)), self.c.unmitigated),
+            unmitigated=unmitigated, mitigated=mitigated, waived=waived, pager=pager))
+            for page_src, pager in self.pages(src, len(self.features))]
 
-    def risks(self, src: str) -> str:
+    def risks(self, src: str) -> list[tuple[str, str]]:
         risks = sorted(((f, r) for f in self.features for r in f.risks), key=lambda fr: views.risk_sort_key(fr[1]))
         rank = {level: index for index, level in enumerate(LEVELS)} | {"unknown": -1}
-        return self.render(
-            "risks.html", src, risks=risks, heat=views.heat_map([r for _, r in risks]), rated=views.RATED,
-            unrated=sum(1 for _, r in risks if r.level == "unknown"), level_rank=rank, seen_cells=set(),
-            cell_anchor=views.cell_anchor, heat_level=risk_level,
-        )
+        pages = self.pages(src, len(risks))
+        cell_pages = self.first_page_of(pages, [views.cell_anchor(r.probability, r.impact) for _, r in risks])
+        heat = views.heat_map([r for _, r in risks])
+        unrated = sum(1 for _, r in risks if r.level == "unknown")
+        return [(page_src, self.render(
+            "risks.html", page_src, risks=pager.rows(risks), heat=heat, rated=views.RATED, unrated=unrated,
+            level_rank=rank, seen_cells=set(), cell_anchor=views.cell_anchor, cell_pages=cell_pages,
+            heat_level=risk_level, pager=pager)) for page_src, pager in pages]
 
-    def decisions(self, src: str) -> str:
-        impacts = {d.id: self.graphs.impact(d.id) for f in self.features for d in f.decisions}
-        return self.render("decisions.html", src, groups=views.decisions_by_status(self.features), impacts=impacts,
-                           ranking=self.graphs.most_depended_on(15), decision_of={
-                               d.id: (f, d) for f in self.features for d in f.decisions})
+    def decisions(self, src: str) -> list[tuple[str, str]]:
+        listed = [(status, f, d) for status, items in views.decisions_by_status(self.features) for f, d in items]
+        pages = self.pages(src, len(listed))
+        status_pages = self.first_page_of(pages, [status for status, _, _ in listed])
+        totals = [(status, sum(1 for _ in items)) for status, items in groupby(listed, key=itemgetter(0))]
+        ranking = self.graphs.most_depended_on(15)
+        decision_of = {d.id: (f, d) for f in self.features for d in f.decisions}
+        rendered = []
+        for page_src, pager in pages:
+            shown = pager.rows(listed)
+            groups = [(status, [(f, d) for _, f, d in items]) for status, items in groupby(shown, key=itemgetter(0))]
+            impacts = {d.id: self.graphs.impact(d.id) for _, _, d in shown}
+            rendered.append((page_src, self.render(
+                "decisions.html", page_src, groups=groups, totals=totals, status_pages=status_pages, impacts=impacts,
+                ranking=ranking if pager.number == 1 else [], decision_of=decision_of, pager=pager)))
+        return rendered
 
-    def research(self, src: str) -> str:
+    def research(self, src: str) -> list[tuple[str, str]]:
         clarifications = [(f, c) for f in self.features for c in f.clarifications]
         research = [(f, r) for f in self.features for r in f.research if not r.done]
-        return self.render("research.html", src, clarifications=clarifications, research=research)
+        return [(page_src, self.render(
+            "research.html", page_src, clarifications=pager.rows(clarifications), research=pager.rows(research),
+            clarification_count=len(clarifications), research_count=len(research), pager=pager))
+            for page_src, pager in self.pages(src, max(len(clarifications), len(research)))]
 
-    def technology(self, src: str) -> str:
+    def technology(self, src: str) -> list[tuple[str, str]]:
         rows, majority = views.tech_inventory(self.features)
-        return self.render("technology.html", src, rows=rows, majority=majority, categories=views.TECH_CATEGORIES,
-                           titles=views.TECH_TITLES)
+        return [(page_src, self.render(
+            "technology.html", page_src, rows=pager.rows(rows), majority=majority, categories=views.TECH_CATEGORIES,
+            titles=views.TECH_TITLES, pager=pager)) for page_src, pager in self.pages(src, len(rows))]
 
     def change_mark(self, key: str, feature: str = "", new_only: bool = False) -> Markup:
         """The badge of a feature or record changed since ``compare_to`` (only a "new" one with
@@ -265,8 +305,8 @@ class _Renderer:
         return self.render("changes.html", src, comparison=comparison, kinds=KINDS, summary=summary(comparison),
                            describe=describe, change_url=change_url)
 
-    def constitution(self, src: str) -> str:
-        return self.render("constitution.html", src, groups=views.constitution_drift(self.features))
+    def constitution(self, src: str) -> list[tuple[str, str]]:
+        return [(src, self.render("constitution.html", src, groups=views.constitution_drift(self.features)))]
 
     def feature(self, feature: Feature, src: str) -> str:
         artifact_links = [
@@ -284,19 +324,12 @@ class _Renderer:
         local = self.graphs.local(f"pp-{anchor(feature.id)}", f"Links of {feature.id}", roots, options.graph_depth,
                                   options.local_graph_nodes, href)
         impacts = {d.id: self.graphs.impact(d.id) for d in feature.decisions}
-        # A decision's own view is half the size of its feature's: a page holds one per decision.
-        decision_cap = max(10, options.local_graph_nodes // 2)
-        decision_graphs = {
-            d.id: self.graphs.local(f"pp-{anchor(d.id)}", f"Links of {d.id}", [d.id], options.graph_depth,
-                                    decision_cap, href)
-            for d in feature.decisions
-        }
         record_ids = [r.id for r in feature.decisions] + [r.id for r in feature.risks] + [r.id for r in feature.gates]
         links = {record_id: self._links_of(record_id) for record_id in record_ids}
         return self.render(
             "feature.html", src, f=feature, row=self.rows[feature.id], artifact_links=artifact_links,
             contract_links=contract_links, diagnostics=diagnostics, unmitigated=self.c.unmitigated,
-            known_features=self.by_id, local_graph=local, impacts=impacts, decision_graphs=decision_graphs,
+            known_features=self.by_id, local_graph=local, impacts=impacts,
             links=links, graph_url=self.c.layout.url(self.c.layout.src("graph.md")),
         )
 
@@ -341,7 +374,12 @@ def portal_pages(
     for name, title_text in DASHBOARDS:
         src = layout.src(name)
         method = getattr(renderer, "overview" if name == "index.md" else name.removesuffix(".md"))
-        pages.append(_generated(src, options.title if name == "index.md" else title_text, "dashboard", method(src)))
+        title = options.title if name == "index.md" else title_text
+        for number, (page_src, markdown) in enumerate(method(src), 1):
+            if number == 1:
+                pages.append(_generated(page_src, title, "dashboard", markdown))
+            else:
+                pages.append(_generated(page_src, f"{title} (page {number})", "dashboard-page", markdown))
     if comparison is not None:
         src = layout.src("changes.md")
         content = renderer.changes(src, comparison)
