@@ -1,4 +1,4 @@
-"""The ``plan-portal`` command: check plans in CI and export the portfolio as JSON or CSV."""
+"""The ``plan-portal`` command: check plans in CI, export the portfolio as JSON or CSV, compare revisions."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from plan_portal.changed import changed_features, diagnostics_in
+from plan_portal.compare import RevisionError, compare, export_at_commit, load_export, resolve_commit
+from plan_portal.compare.report import json_report, markdown_report
 from plan_portal.diagnostics import CODES, Diagnostic, Severity
 from plan_portal.export import export_document, export_json
 from plan_portal.export_csv import RECORDS as CSV_TABLES
@@ -36,9 +39,13 @@ def _overrides(values: tuple[str, ...]) -> dict[str, Severity | None]:
     return overrides
 
 
-def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
+def _chosen_roots(roots: tuple[Path, ...]) -> list[Path]:
     # normpath keeps paths relative but drops "./" and "x/../", so diagnostics name files plainly.
-    chosen = [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
+    return [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
+
+
+def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
+    chosen = _chosen_roots(roots)
     for root in chosen:
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
@@ -142,6 +149,53 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
             output.write_bytes(data)
         except OSError as error:
             raise click.FileError(str(output), error.strerror or str(error)) from error
+
+
+class DiffError(click.ClickException):
+    """A revision that cannot be read: exit 2, as for other usage errors."""
+
+    exit_code = 2
+
+
+def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """The export document and label of a revision: the working tree, an export file, or a git ref."""
+    if name is None:
+        result = _run(roots, severity)
+        return export_document(result.portfolio, result.diagnostics), "working tree"
+    try:
+        if Path(name).is_file():
+            return load_export(Path(name)), name
+        commit = resolve_commit(name, Path.cwd())
+        document = export_at_commit(commit, _chosen_roots(roots), Path.cwd(), _overrides(severity))
+    except RevisionError as error:
+        raise DiffError(f"{error} [{error.code}]") from error
+    return document, f"{name} ({commit[:7]})" if not commit.startswith(name) else name
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--root", "roots", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A spec root (default: specs). Repeatable.")
+@click.option("--format", "output", type=click.Choice(["markdown", "json"]), default="markdown",
+              help="Markdown for a pull-request comment, or JSON.")
+@click.option("--severity", multiple=True, metavar="CODE=LEVEL",
+              help="Re-rate a check on both sides: error, warning, info or off. Repeatable.")
+@click.option("--fail-on-new-errors", is_flag=True, help="Exit 1 when an error diagnostic appeared.")
+def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, severity: tuple[str, ...],
+         fail_on_new_errors: bool) -> None:
+    """Changes from BASE to HEAD: features, gates, risks, decisions and diagnostics.
+
+    BASE and HEAD are git refs (plans are read at the ref, nothing is checked out) or files
+    written by `plan-portal export`; without HEAD, the working tree. A diff is not a failure:
+    the exit status is 0 unless --fail-on-new-errors finds a new error.
+    """
+    base_document, base_label = _revision(base, roots, severity)
+    head_document, head_label = _revision(head, roots, severity)
+    comparison = compare(base_document, head_document, base_label, head_label)
+    click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
+    new_errors = [c for c in comparison.of("diagnostic") if c.action == "appeared" and c.after == "error"]
+    sys.exit(1 if fail_on_new_errors and new_errors else 0)
 
 
 if __name__ == "__main__":

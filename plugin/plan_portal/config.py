@@ -48,3 +48,8 @@ class PlanPortalConfig(base.Config):
     sanitize_artifacts = c.Type(bool, default=True)
     """Pass the HTML of published spec.md, research.md … pages through an allowlist sanitizer,
     so that a script or event handler written in a plan's prose never runs in a reader's browser."""
+
+    compare_to = c.Optional(c.Type(str))
+    """A git ref (``main``, ``v1.4``, ``HEAD~10``) to compare the plans with: the portal gains a
+    "Changes since <ref>" page and the dashboards mark what is new or changed since it. A ref
+    that cannot be read is a warning, and the page says why."""

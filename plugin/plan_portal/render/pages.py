@@ -14,6 +14,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from plan_portal.check.gates import unmitigated_gates
+from plan_portal.compare import Change, Comparison
+from plan_portal.compare.changes import KINDS
+from plan_portal.compare.report import summary
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
@@ -21,6 +24,7 @@ from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS, r
 from plan_portal.model.text import anchor
 from plan_portal.read import read_source
 from plan_portal.render import views
+from plan_portal.render.changes import change_marks, describe
 from plan_portal.render.graph_views import GraphViews, dependency_order
 from plan_portal.render.html_blocks import defer_graphs, extract_html_blocks
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
@@ -90,6 +94,7 @@ class _Context:
     #: Repository path (as in diagnostics) → portal URL, for links written inside plans.
     file_urls: dict[str, str] = field(default_factory=dict)
     unmitigated: set[str] = field(default_factory=set)
+    comparison: Comparison | None = None
 
 
 def _artifact_page(src: str, title: str, path: Path, display: str, feature: str, readable: bool) -> PortalPage:
@@ -135,6 +140,7 @@ class _Renderer:
         self.rows = {row.feature.id: row for row in views.feature_rows(self.features, context.unmitigated)}
         drift = views.constitution_drift(self.features)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
+        self.marks = change_marks(context.comparison) if context.comparison else {}
 
     def feature_url(self, feature: Feature, local_id: str = "") -> str:
         return self.c.layout.feature_url(feature.id, local_id)
@@ -194,6 +200,7 @@ class _Renderer:
             "level_symbols": {"high": "H", "medium": "M", "low": "L", "unknown": "?"},
             "latest_constitution": self.latest_constitution,
             "phases": views.PHASES,
+            "change_mark": self.change_mark,
         }
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
@@ -279,6 +286,28 @@ class _Renderer:
             "technology.html", page_src, rows=pager.rows(rows), majority=majority, categories=views.TECH_CATEGORIES,
             titles=views.TECH_TITLES, pager=pager)) for page_src, pager in self.pages(src, len(rows))]
 
+    def change_mark(self, key: str, feature: str = "", new_only: bool = False) -> Markup:
+        """The badge of a feature or record changed since ``compare_to`` (only a "new" one with
+        ``new_only``); a record of a new ``feature`` is new. Empty without ``compare_to``."""
+        mark = self.marks.get(key)
+        feature_mark = self.marks.get(feature)
+        if mark is None and feature_mark is not None and feature_mark.label == "new":
+            mark = feature_mark
+        if mark is None or (new_only and mark.label != "new"):
+            return Markup("")
+        return Markup(self.env.get_template("_change_mark.html").render(mark=mark))
+
+    def changes(self, src: str, comparison: Comparison) -> str:
+        def change_url(change: Change) -> str:
+            if change.kind == "diagnostic":
+                return self.c.file_urls.get(change.where.rpartition(":")[0], "") if change.present else ""
+            if not change.present or change.feature not in self.by_id:
+                return ""
+            return self.c.layout.feature_url(change.feature, change.record)
+
+        return self.render("changes.html", src, comparison=comparison, kinds=KINDS, summary=summary(comparison),
+                           describe=describe, change_url=change_url)
+
     def constitution(self, src: str) -> list[tuple[str, str]]:
         return [(src, self.render("constitution.html", src, groups=views.constitution_drift(self.features)))]
 
@@ -323,11 +352,16 @@ def portal_pages(
     base: Path,
     env: Environment,
     options: RenderOptions | None = None,
+    comparison: Comparison | None = None,
 ) -> list[PortalPage]:
-    """The dashboards, a page per feature, and the features' own files, in nav order."""
+    """The dashboards, a page per feature, and the features' own files, in nav order.
+
+    With a ``comparison`` (the plugin's ``compare_to``), a "Changes since" page follows the
+    dashboards, and the dashboards mark what is new or changed.
+    """
     options = options or RenderOptions()
     unreadable = {d.path for d in diagnostics if d.code == "unreadable-file"}
-    context = _Context(layout, portfolio, diagnostics, graph, base, options)
+    context = _Context(layout, portfolio, diagnostics, graph, base, options, comparison=comparison)
     pages: list[PortalPage] = []
     file_pages: list[PortalPage] = []
     for feature in portfolio.features:
@@ -349,6 +383,10 @@ def portal_pages(
                 pages.append(_generated(page_src, title, "dashboard", markdown))
             else:
                 pages.append(_generated(page_src, f"{title} (page {number})", "dashboard-page", markdown))
+    if comparison is not None:
+        src = layout.src("changes.md")
+        content = renderer.changes(src, comparison)
+        pages.append(_generated(src, f"Changes since {comparison.base}", "dashboard", content))
     base_dirs = {f.id: base / f.path for f in portfolio.features}
     for feature in renderer.features:
         src = layout.feature_src(feature.id)
