@@ -1,15 +1,22 @@
-"""The ``plan-portal`` command: check plans in CI and export the portfolio as JSON."""
+"""The ``plan-portal`` command: check plans in CI, export the portfolio as JSON or CSV, compare revisions."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from plan_portal.changed import changed_features, diagnostics_in
+from plan_portal.compare import RevisionError, compare, export_at_commit, load_export, resolve_commit
+from plan_portal.compare.report import json_report, markdown_report
 from plan_portal.diagnostics import CODES, Diagnostic, Severity
-from plan_portal.export import export_json
+from plan_portal.export import export_document, export_json
+from plan_portal.export_csv import RECORDS as CSV_TABLES
+from plan_portal.export_csv import export_csv
 from plan_portal.pipeline import Result, run
 
 _ROOTS = click.argument(
@@ -32,9 +39,13 @@ def _overrides(values: tuple[str, ...]) -> dict[str, Severity | None]:
     return overrides
 
 
-def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
+def _chosen_roots(roots: tuple[Path, ...]) -> list[Path]:
     # normpath keeps paths relative but drops "./" and "x/../", so diagnostics name files plainly.
-    chosen = [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
+    return [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
+
+
+def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
+    chosen = _chosen_roots(roots)
     for root in chosen:
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
@@ -74,15 +85,29 @@ def main() -> None:
 
 
 @main.command()
-@_ROOTS
+@click.argument("paths", nargs=-1, metavar="[ROOT|FILE]...", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default="text",
               help="text lines, a JSON list, or GitHub Actions annotations.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option("--severity", multiple=True, metavar="CODE=LEVEL",
               help="Re-rate a check: error, warning, info or off. Repeatable.")
-def check(roots: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...]) -> None:
-    """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict)."""
+@click.option("--files", "changed_files", is_flag=True,
+              help="Report only the features holding the FILE arguments (as pre-commit passes them); "
+                   "the ROOT arguments (default: specs) are still read whole.")
+def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...], changed_files: bool) -> None:
+    """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict).
+
+    With --files, references across features still resolve, but only problems written in the
+    features of the FILE arguments are reported: a file outside every feature is ignored.
+    """
+    roots = tuple(path for path in paths if path.is_dir()) if changed_files else paths
     result = _run(roots, severity)
+    summary = _summary(result)
+    if changed_files:
+        features = changed_features([path for path in paths if not path.is_dir()], result.portfolio.features,
+                                    Path.cwd())
+        result = dataclasses.replace(result, diagnostics=diagnostics_in(features, result.diagnostics, Path.cwd()))
+        summary = f"{_summary(result)} (reported for the {len(features)} features whose files changed)"
     if output == "json":
         import json
 
@@ -90,29 +115,87 @@ def check(roots: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
     else:
         for d in result.diagnostics:
             click.echo(github_annotation(d) if output == "github" else str(d))
-        click.echo(_summary(result), err=output == "github")
+        click.echo(summary, err=output == "github")
     failed = result.count(Severity.ERROR) > 0 or (strict and result.count(Severity.WARNING) > 0)
     sys.exit(1 if failed else 0)
 
 
 @main.command()
 @_ROOTS
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="The whole portfolio as JSON, or one table as CSV (needs --table).")
+@click.option("--table", type=click.Choice(list(CSV_TABLES)), help="The table to write as CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
-def export(roots: tuple[Path, ...], output: Path | None) -> None:
-    """Export the whole portfolio under ROOT (default: specs) as one JSON document."""
+def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None) -> None:
+    """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
+    if output_format == "csv" and table is None:
+        raise click.UsageError("--format csv needs --table gates, risks or decisions")
+    if output_format == "json" and table is not None:
+        raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():
         raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
     result = _run(roots)
-    text = export_json(result.portfolio, result.diagnostics)
+    if table is None:
+        text = export_json(result.portfolio, result.diagnostics)
+    else:
+        text = export_csv(table, export_document(result.portfolio, result.diagnostics))
+    # Bytes, so the CSV's CRLF line ends reach the file or the terminal untranslated.
+    data = text.encode("utf-8")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(data)
         except OSError as error:
             raise click.FileError(str(output), error.strerror or str(error)) from error
 
+
+class DiffError(click.ClickException):
+    """A revision that cannot be read: exit 2, as for other usage errors."""
+
+    exit_code = 2
+
+
+def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """The export document and label of a revision: the working tree, an export file, or a git ref."""
+    if name is None:
+        result = _run(roots, severity)
+        return export_document(result.portfolio, result.diagnostics), "working tree"
+    try:
+        if Path(name).is_file():
+            return load_export(Path(name)), name
+        commit = resolve_commit(name, Path.cwd())
+        document = export_at_commit(commit, _chosen_roots(roots), Path.cwd(), _overrides(severity))
+    except RevisionError as error:
+        raise DiffError(f"{error} [{error.code}]") from error
+    return document, f"{name} ({commit[:7]})" if not commit.startswith(name) else name
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--root", "roots", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A spec root (default: specs). Repeatable.")
+@click.option("--format", "output", type=click.Choice(["markdown", "json"]), default="markdown",
+              help="Markdown for a pull-request comment, or JSON.")
+@click.option("--severity", multiple=True, metavar="CODE=LEVEL",
+              help="Re-rate a check on both sides: error, warning, info or off. Repeatable.")
+@click.option("--fail-on-new-errors", is_flag=True, help="Exit 1 when an error diagnostic appeared.")
+def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, severity: tuple[str, ...],
+         fail_on_new_errors: bool) -> None:
+    """Changes from BASE to HEAD: features, gates, risks, decisions and diagnostics.
+
+    BASE and HEAD are git refs (plans are read at the ref, nothing is checked out) or files
+    written by `plan-portal export`; without HEAD, the working tree. A diff is not a failure:
+    the exit status is 0 unless --fail-on-new-errors finds a new error.
+    """
+    base_document, base_label = _revision(base, roots, severity)
+    head_document, head_label = _revision(head, roots, severity)
+    comparison = compare(base_document, head_document, base_label, head_label)
+    click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
+    new_errors = [c for c in comparison.of("diagnostic") if c.action == "appeared" and c.after == "error"]
+    sys.exit(1 if fail_on_new_errors and new_errors else 0)
 
 
 @main.command()
@@ -129,8 +212,7 @@ def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str) -> Non
 
     result = _run(roots)
     try:
-        written = write_portal(result, roots or (Path("specs"),), Path.cwd(), out, force=force,
-                               links=links)
+        written = write_portal(result, _chosen_roots(roots), Path.cwd(), out, force=force, links=links)
     except OutputFolderError as error:
         raise click.BadParameter(str(error), param_hint="--out") from error
     except GenerateError as error:
@@ -138,6 +220,7 @@ def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str) -> Non
     click.echo(f"wrote {written.pages} pages, {written.files} other files and {written.graphs} graphs to {out}")
     click.echo(_summary(result))
     click.echo(f"Style it: list {STYLESHEET} by its path in the docs folder (e.g. plans/{STYLESHEET}) in extra_css.")
+
 
 if __name__ == "__main__":
     main()

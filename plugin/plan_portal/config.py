@@ -30,7 +30,7 @@ class PlanPortalConfig(base.Config):
     """A folder of templates that replace the portal's own by file name (``feature.html`` …)."""
 
     graph_depth = c.Type(int, default=2)
-    """How many links a local graph (on each feature page and for each decision) follows from its roots."""
+    """How many links the graph on each feature page follows from the feature and its decisions."""
 
     graph_nodes = c.Type(int, default=40)
     """Most nodes in a local graph; the nearest are kept and the view links to the full graph."""
@@ -38,9 +38,18 @@ class PlanPortalConfig(base.Config):
     full_graph_nodes = c.Type(int, default=100)
     """Most nodes on the portfolio graph page; past it the page says so and points to local views."""
 
+    page_size = c.Type(int, default=500)
+    """Most rows on one page of a dashboard list (features, risks, decisions …); longer lists continue
+    on numbered pages, so that no page grows without bound as the portfolio grows."""
+
     max_file_bytes = c.Type(int, default=5 * 1024 * 1024)
     """Files larger than this are skipped with an ``unreadable-file`` diagnostic."""
 
     sanitize_artifacts = c.Type(bool, default=True)
     """Pass the HTML of published spec.md, research.md … pages through an allowlist sanitizer,
     so that a script or event handler written in a plan's prose never runs in a reader's browser."""
+
+    compare_to = c.Optional(c.Type(str))
+    """A git ref (``main``, ``v1.4``, ``HEAD~10``) to compare the plans with: the portal gains a
+    "Changes since <ref>" page and the dashboards mark what is new or changed since it. A ref
+    that cannot be read is a warning, and the page says why."""

@@ -167,7 +167,8 @@ def _write_page(out: Path, page: PortalPage, layout: Layout, written: list[str])
         assert page.source is not None  # a page without content always names its file
         shutil.copyfile(page.source, target)
         return 0
-    markdown, graphs = _graphs_to_files(inline_html_blocks(page.content, page.blocks), page.src_uri, layout)
+    whole = inline_html_blocks(page.content, page.blocks, page.graphs)
+    markdown, graphs = _graphs_to_files(whole, page.src_uri, layout)
     for name, svg in graphs.items():
         relative = posixpath.join(posixpath.dirname(page.src_uri), name)
         _inside(out, relative).write_text(svg, encoding="utf-8")

@@ -16,12 +16,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from plan_portal import mkdocs_nav
+from plan_portal.compare import BaselineCache, Comparison, RevisionError, compare
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity
+from plan_portal.export import export_document
 from plan_portal.model.cache import ReadCache
-from plan_portal.pipeline import run
+from plan_portal.pipeline import Result, run
 from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
-from plan_portal.render.html_blocks import restore_html_blocks
+from plan_portal.render.html_blocks import restore_graphs, restore_html_blocks
 from plan_portal.sanitize import safe_title, sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -34,6 +36,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.cache = ReadCache()
+        self.baselines = BaselineCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declared so that ``mkdocs serve`` keeps this instance, and its cache, between rebuilds."""
@@ -42,6 +45,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         unknown = sorted(set(self.config.severity) - set(CODES))
         if unknown:
             raise PluginError(f"plan-portal: unknown check codes in 'severity': {', '.join(unknown)}")
+        if self.config.page_size < 1:
+            raise PluginError("plan-portal: 'page_size' must be at least 1")
         self.base = Path(config.config_file_path or ".").resolve().parent
         self.roots = [self.base / root for root in self.config.roots]
         self.prefix = self.config.prefix.strip("/")
@@ -62,17 +67,29 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         layout = Layout(self.prefix, config.use_directory_urls)
         templates = Path(self.config.custom_templates) if self.config.custom_templates else None
         options = RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
-                                self.config.full_graph_nodes)
+                                self.config.full_graph_nodes, self.config.page_size)
+        comparison = self._comparison(result, self.roots, overrides) if self.config.compare_to else None
         self.pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, self.base,
-                                  environment(templates), options)
+                                  environment(templates), options, comparison)
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}
         self.html_blocks = {page.src_uri: page.blocks for page in self.pages if page.blocks}
+        self.graphs = {page.src_uri: page.graphs for page in self.pages if page.graphs}
         for page in self.pages:
             files.append(self._file(page, config))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, ASSET_URI + asset.name, abs_src_path=str(asset)))
         return files
+
+    def _comparison(self, result: Result, roots: list[Path], overrides: dict[str, Severity | None]) -> Comparison:
+        """This build against ``compare_to``; a baseline that cannot be read is a warning, not a failed build."""
+        ref = str(self.config.compare_to)
+        try:
+            baseline = self.baselines.document(ref, roots, self.base, overrides, self.config.max_file_bytes)
+        except RevisionError as error:
+            log.warning(f"compare_to: {error} [{error.code}]")
+            return Comparison(ref, "this build", problem=str(error))
+        return compare(baseline, export_document(result.portfolio, result.diagnostics), ref, "this build")
 
     def _file(self, page: PortalPage, config: MkDocsConfig) -> File:
         # Only the overview enters MkDocs' own nav; on_nav builds the portal's section around it.
@@ -97,6 +114,10 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.config.sanitize_artifacts and page.file.src_uri in self.artifact_uris:
             return sanitize_html(html)
         return restore_html_blocks(html, self.html_blocks.get(page.file.src_uri, {}))
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Graphs go in after the search plugin indexed the page (see html_blocks.defer_graphs)."""
+        return restore_graphs(output, self.graphs.get(page.file.src_uri, {}))
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]

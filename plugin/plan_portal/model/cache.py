@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from plan_portal.discover import FeatureDir
-from plan_portal.model.feature import read_feature
+from plan_portal.model.parallel import read_features
 from plan_portal.model.records import Feature
 
 Signature = tuple[tuple[str, int, int], ...]
@@ -34,16 +34,19 @@ class ReadCache:
     #: Features read from disk (not reused) since the cache was made: what a rebuild cost.
     reads: int = 0
 
-    def feature(self, feature_dir: FeatureDir, max_bytes: int) -> Feature:
-        key = str(feature_dir.path)
-        current = signature(feature_dir)
-        entry = self.entries.get(key)
-        if entry is not None and entry[0] == current and entry[1] == max_bytes:
-            return entry[2]
-        feature = read_feature(feature_dir, max_bytes)
-        self.reads += 1
-        self.entries[key] = (current, max_bytes, feature)
-        return feature
+    def features(self, feature_dirs: list[FeatureDir], max_bytes: int) -> list[Feature]:
+        """The features in order: unchanged ones from the cache, the others read (on every core)."""
+        current = {str(fd.path): signature(fd) for fd in feature_dirs}
+
+        def fresh(fd: FeatureDir) -> bool:
+            entry = self.entries.get(str(fd.path))
+            return entry is not None and entry[0] == current[str(fd.path)] and entry[1] == max_bytes
+
+        stale = [fd for fd in feature_dirs if not fresh(fd)]
+        for fd, feature in zip(stale, read_features(stale, max_bytes), strict=True):
+            self.entries[str(fd.path)] = (current[str(fd.path)], max_bytes, feature)
+        self.reads += len(stale)
+        return [self.entries[str(fd.path)][2] for fd in feature_dirs]
 
     def keep_only(self, feature_dirs: list[FeatureDir]) -> None:
         """Forget features that are gone (deleted, or of another site built by the same process)."""

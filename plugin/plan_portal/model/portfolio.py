@@ -7,7 +7,7 @@ from pathlib import Path
 from plan_portal.diagnostics import diagnostic
 from plan_portal.discover import discover
 from plan_portal.model.cache import ReadCache
-from plan_portal.model.feature import read_feature
+from plan_portal.model.parallel import read_features
 from plan_portal.model.records import Feature, Portfolio
 from plan_portal.read import MAX_BYTES
 
@@ -25,8 +25,8 @@ def build_portfolio(
     feature_dirs = discover(roots, base)
     if cache is not None:
         cache.keep_only(feature_dirs)
-    for feature_dir in feature_dirs:
-        feature = cache.feature(feature_dir, max_bytes) if cache is not None else read_feature(feature_dir, max_bytes)
+    read = cache.features(feature_dirs, max_bytes) if cache is not None else read_features(feature_dirs, max_bytes)
+    for feature in read:
         if feature.id in seen:
             portfolio.diagnostics.append(
                 diagnostic("duplicate-id", feature.path, 1,

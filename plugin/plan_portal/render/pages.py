@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from plan_portal.check.gates import unmitigated_gates
+from plan_portal.compare import Change, Comparison
+from plan_portal.compare.changes import KINDS
+from plan_portal.compare.report import summary
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
@@ -19,8 +24,9 @@ from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS, r
 from plan_portal.model.text import anchor
 from plan_portal.read import read_source
 from plan_portal.render import views
+from plan_portal.render.changes import change_marks, describe
 from plan_portal.render.graph_views import GraphViews, dependency_order
-from plan_portal.render.html_blocks import extract_html_blocks
+from plan_portal.render.html_blocks import defer_graphs, extract_html_blocks
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
 
@@ -46,6 +52,8 @@ class RenderOptions:
     local_graph_nodes: int = 40
     #: Most nodes in a portfolio-wide graph.
     full_graph_nodes: int = 100
+    #: Most rows on one page of a dashboard list; longer lists continue on further pages.
+    page_size: int = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +66,21 @@ class PortalPage:
 
     src_uri: str
     title: str
-    kind: str  # dashboard | feature | artifact | file
+    kind: str  # dashboard | dashboard-page (a long list's further page) | feature | artifact | file
     content: str | None = None
     source: Path | None = None
     feature: str = ""
     #: HTML blocks taken out of ``content`` (see html_blocks): placeholder → HTML.
     blocks: dict[str, str] = field(default_factory=dict)
+    #: Graph pictures taken out of ``blocks``, to be put back into the finished page.
+    graphs: dict[str, str] = field(default_factory=dict)
 
 
 def _generated(src: str, title: str, kind: str, markdown: str, source: Path | None = None,
                feature: str = "") -> PortalPage:
     skeleton, blocks = extract_html_blocks(markdown, src)
-    return PortalPage(src, title, kind, skeleton, source, feature, blocks)
+    blocks, graphs = defer_graphs(blocks, src)
+    return PortalPage(src, title, kind, skeleton, source, feature, blocks, graphs)
 
 
 @dataclass(slots=True)
@@ -83,6 +94,7 @@ class _Context:
     #: Repository path (as in diagnostics) → portal URL, for links written inside plans.
     file_urls: dict[str, str] = field(default_factory=dict)
     unmitigated: set[str] = field(default_factory=set)
+    comparison: Comparison | None = None
 
 
 def _artifact_page(src: str, title: str, path: Path, display: str, feature: str, readable: bool) -> PortalPage:
@@ -128,6 +140,7 @@ class _Renderer:
         self.rows = {row.feature.id: row for row in views.feature_rows(self.features, context.unmitigated)}
         drift = views.constitution_drift(self.features)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
+        self.marks = change_marks(context.comparison) if context.comparison else {}
 
     def feature_url(self, feature: Feature, local_id: str = "") -> str:
         return self.c.layout.feature_url(feature.id, local_id)
@@ -140,11 +153,11 @@ class _Renderer:
     def node_href(self, page_url: str) -> Callable[[str], str]:
         return lambda node: relative_url(self.node_url(node), page_url)
 
-    def graph(self, src: str) -> str:
+    def graph(self, src: str) -> list[tuple[str, str]]:
         href = self.node_href(self.c.layout.url(src))
         cap = self.c.options.full_graph_nodes
-        return self.render("graph.html", src, features=self.graphs.features(href, cap),
-                           decisions=self.graphs.decisions(href, cap), cap=cap)
+        return [(src, self.render("graph.html", src, features=self.graphs.features(href, cap),
+                                  decisions=self.graphs.decisions(href, cap), cap=cap))]
     def globals(self, page_url: str) -> dict[str, Any]:
         def link(target: str) -> str:
             return relative_url(target, page_url)
@@ -187,15 +200,31 @@ class _Renderer:
             "level_symbols": {"high": "H", "medium": "M", "low": "L", "unknown": "?"},
             "latest_constitution": self.latest_constitution,
             "phases": views.PHASES,
+            "change_mark": self.change_mark,
         }
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
         page_url = self.c.layout.url(src_uri)
         return self.env.get_template(template).render(**self.globals(page_url), **values)
 
-    def overview(self, src: str) -> str:
+    def pages(self, src: str, total: int) -> list[tuple[str, views.Pager]]:
+        """A long list's pages: the dashboard's own page, then ``<name>-2.md`` and so on."""
+        stem = src.removesuffix(".md")
+        return views.paginate(lambda count: [src] + [f"{stem}-{n}.md" for n in range(2, count + 1)],
+                              self.c.layout.url, total, self.c.options.page_size)
+
+    def first_page_of(self, pages: list[tuple[str, views.Pager]], keys: list[str]) -> dict[str, str]:
+        """Key → URL of the page holding its first row (``keys`` has one key per row)."""
+        found: dict[str, str] = {}
+        for page_src, pager in pages:
+            for key in pager.rows(keys):
+                found.setdefault(key, self.c.layout.url(page_src))
+        return found
+
+    def overview(self, src: str) -> list[tuple[str, str]]:
         rows = [self.rows[f.id] for f in self.features]
         totals = {
+            "features": len(rows),
             "gates": sum(len(f.gates) for f in self.features),
             "unmitigated": len(self.c.unmitigated),
             "high_risks": sum(1 for f in self.features for r in f.risks if r.level == "high"),
@@ -204,40 +233,83 @@ class _Renderer:
                                   if d.status in ("proposed", "in-review")),
             "open_questions": sum(r.open_research + r.clarifications for r in rows),
         }
-        return self.render("overview.html", src, rows=rows, totals=totals)
+        return [(page_src, self.render("overview.html", page_src, rows=pager.rows(rows), totals=totals, pager=pager))
+                for page_src, pager in self.pages(src, len(rows))]
 
-    def gates(self, src: str) -> str:
+    def gates(self, src: str) -> list[tuple[str, str]]:
         unmitigated, mitigated, waived = views.gate_issues(self.features)
-        return self.render("gates.html", src, matrices=views.gate_matrices(self.features, self.c.unmitigated),
-                           unmitigated=unmitigated, mitigated=mitigated, waived=waived)
+        return [(page_src, self.render(
+            "gates.html", page_src, matrices=views.gate_matrices(list(pager.rows(self.features)), self.c.unmitigated),
+            unmitigated=unmitigated, mitigated=mitigated, waived=waived, pager=pager))
+            for page_src, pager in self.pages(src, len(self.features))]
 
-    def risks(self, src: str) -> str:
+    def risks(self, src: str) -> list[tuple[str, str]]:
         risks = sorted(((f, r) for f in self.features for r in f.risks), key=lambda fr: views.risk_sort_key(fr[1]))
         rank = {level: index for index, level in enumerate(LEVELS)} | {"unknown": -1}
-        return self.render(
-            "risks.html", src, risks=risks, heat=views.heat_map([r for _, r in risks]), rated=views.RATED,
-            unrated=sum(1 for _, r in risks if r.level == "unknown"), level_rank=rank, seen_cells=set(),
-            cell_anchor=views.cell_anchor, heat_level=risk_level,
-        )
+        pages = self.pages(src, len(risks))
+        cell_pages = self.first_page_of(pages, [views.cell_anchor(r.probability, r.impact) for _, r in risks])
+        heat = views.heat_map([r for _, r in risks])
+        unrated = sum(1 for _, r in risks if r.level == "unknown")
+        return [(page_src, self.render(
+            "risks.html", page_src, risks=pager.rows(risks), heat=heat, rated=views.RATED, unrated=unrated,
+            level_rank=rank, seen_cells=set(), cell_anchor=views.cell_anchor, cell_pages=cell_pages,
+            heat_level=risk_level, pager=pager)) for page_src, pager in pages]
 
-    def decisions(self, src: str) -> str:
-        impacts = {d.id: self.graphs.impact(d.id) for f in self.features for d in f.decisions}
-        return self.render("decisions.html", src, groups=views.decisions_by_status(self.features), impacts=impacts,
-                           ranking=self.graphs.most_depended_on(15), decision_of={
-                               d.id: (f, d) for f in self.features for d in f.decisions})
+    def decisions(self, src: str) -> list[tuple[str, str]]:
+        listed = [(status, f, d) for status, items in views.decisions_by_status(self.features) for f, d in items]
+        pages = self.pages(src, len(listed))
+        status_pages = self.first_page_of(pages, [status for status, _, _ in listed])
+        totals = [(status, sum(1 for _ in items)) for status, items in groupby(listed, key=itemgetter(0))]
+        ranking = self.graphs.most_depended_on(15)
+        decision_of = {d.id: (f, d) for f in self.features for d in f.decisions}
+        rendered = []
+        for page_src, pager in pages:
+            shown = pager.rows(listed)
+            groups = [(status, [(f, d) for _, f, d in items]) for status, items in groupby(shown, key=itemgetter(0))]
+            impacts = {d.id: self.graphs.impact(d.id) for _, _, d in shown}
+            rendered.append((page_src, self.render(
+                "decisions.html", page_src, groups=groups, totals=totals, status_pages=status_pages, impacts=impacts,
+                ranking=ranking if pager.number == 1 else [], decision_of=decision_of, pager=pager)))
+        return rendered
 
-    def research(self, src: str) -> str:
+    def research(self, src: str) -> list[tuple[str, str]]:
         clarifications = [(f, c) for f in self.features for c in f.clarifications]
         research = [(f, r) for f in self.features for r in f.research if not r.done]
-        return self.render("research.html", src, clarifications=clarifications, research=research)
+        return [(page_src, self.render(
+            "research.html", page_src, clarifications=pager.rows(clarifications), research=pager.rows(research),
+            clarification_count=len(clarifications), research_count=len(research), pager=pager))
+            for page_src, pager in self.pages(src, max(len(clarifications), len(research)))]
 
-    def technology(self, src: str) -> str:
+    def technology(self, src: str) -> list[tuple[str, str]]:
         rows, majority = views.tech_inventory(self.features)
-        return self.render("technology.html", src, rows=rows, majority=majority, categories=views.TECH_CATEGORIES,
-                           titles=views.TECH_TITLES)
+        return [(page_src, self.render(
+            "technology.html", page_src, rows=pager.rows(rows), majority=majority, categories=views.TECH_CATEGORIES,
+            titles=views.TECH_TITLES, pager=pager)) for page_src, pager in self.pages(src, len(rows))]
 
-    def constitution(self, src: str) -> str:
-        return self.render("constitution.html", src, groups=views.constitution_drift(self.features))
+    def change_mark(self, key: str, feature: str = "", new_only: bool = False) -> Markup:
+        """The badge of a feature or record changed since ``compare_to`` (only a "new" one with
+        ``new_only``); a record of a new ``feature`` is new. Empty without ``compare_to``."""
+        mark = self.marks.get(key)
+        feature_mark = self.marks.get(feature)
+        if mark is None and feature_mark is not None and feature_mark.label == "new":
+            mark = feature_mark
+        if mark is None or (new_only and mark.label != "new"):
+            return Markup("")
+        return Markup(self.env.get_template("_change_mark.html").render(mark=mark))
+
+    def changes(self, src: str, comparison: Comparison) -> str:
+        def change_url(change: Change) -> str:
+            if change.kind == "diagnostic":
+                return self.c.file_urls.get(change.where.rpartition(":")[0], "") if change.present else ""
+            if not change.present or change.feature not in self.by_id:
+                return ""
+            return self.c.layout.feature_url(change.feature, change.record)
+
+        return self.render("changes.html", src, comparison=comparison, kinds=KINDS, summary=summary(comparison),
+                           describe=describe, change_url=change_url)
+
+    def constitution(self, src: str) -> list[tuple[str, str]]:
+        return [(src, self.render("constitution.html", src, groups=views.constitution_drift(self.features)))]
 
     def feature(self, feature: Feature, src: str) -> str:
         artifact_links = [
@@ -255,19 +327,12 @@ class _Renderer:
         local = self.graphs.local(f"pp-{anchor(feature.id)}", f"Links of {feature.id}", roots, options.graph_depth,
                                   options.local_graph_nodes, href)
         impacts = {d.id: self.graphs.impact(d.id) for d in feature.decisions}
-        # A decision's own view is half the size of its feature's: a page holds one per decision.
-        decision_cap = max(10, options.local_graph_nodes // 2)
-        decision_graphs = {
-            d.id: self.graphs.local(f"pp-{anchor(d.id)}", f"Links of {d.id}", [d.id], options.graph_depth,
-                                    decision_cap, href)
-            for d in feature.decisions
-        }
         record_ids = [r.id for r in feature.decisions] + [r.id for r in feature.risks] + [r.id for r in feature.gates]
         links = {record_id: self._links_of(record_id) for record_id in record_ids}
         return self.render(
             "feature.html", src, f=feature, row=self.rows[feature.id], artifact_links=artifact_links,
             contract_links=contract_links, diagnostics=diagnostics, unmitigated=self.c.unmitigated,
-            known_features=self.by_id, local_graph=local, impacts=impacts, decision_graphs=decision_graphs,
+            known_features=self.by_id, local_graph=local, impacts=impacts,
             links=links, graph_url=self.c.layout.url(self.c.layout.src("graph.md")),
         )
 
@@ -287,11 +352,16 @@ def portal_pages(
     base: Path,
     env: Environment,
     options: RenderOptions | None = None,
+    comparison: Comparison | None = None,
 ) -> list[PortalPage]:
-    """The dashboards, a page per feature, and the features' own files, in nav order."""
+    """The dashboards, a page per feature, and the features' own files, in nav order.
+
+    With a ``comparison`` (the plugin's ``compare_to``), a "Changes since" page follows the
+    dashboards, and the dashboards mark what is new or changed.
+    """
     options = options or RenderOptions()
     unreadable = {d.path for d in diagnostics if d.code == "unreadable-file"}
-    context = _Context(layout, portfolio, diagnostics, graph, base, options)
+    context = _Context(layout, portfolio, diagnostics, graph, base, options, comparison=comparison)
     pages: list[PortalPage] = []
     file_pages: list[PortalPage] = []
     for feature in portfolio.features:
@@ -307,7 +377,16 @@ def portal_pages(
     for name, title_text in DASHBOARDS:
         src = layout.src(name)
         method = getattr(renderer, "overview" if name == "index.md" else name.removesuffix(".md"))
-        pages.append(_generated(src, options.title if name == "index.md" else title_text, "dashboard", method(src)))
+        title = options.title if name == "index.md" else title_text
+        for number, (page_src, markdown) in enumerate(method(src), 1):
+            if number == 1:
+                pages.append(_generated(page_src, title, "dashboard", markdown))
+            else:
+                pages.append(_generated(page_src, f"{title} (page {number})", "dashboard-page", markdown))
+    if comparison is not None:
+        src = layout.src("changes.md")
+        content = renderer.changes(src, comparison)
+        pages.append(_generated(src, f"Changes since {comparison.base}", "dashboard", content))
     base_dirs = {f.id: base / f.path for f in portfolio.features}
     for feature in renderer.features:
         src = layout.feature_src(feature.id)

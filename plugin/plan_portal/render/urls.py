@@ -37,6 +37,8 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
 def relative_url(target: str, base: str) -> str:
     """``target`` relative to the page at ``base`` (both site-relative URLs)."""
     target_path, _, fragment = target.partition("#")
+    if fragment and target_path == base:
+        return f"#{fragment}"
     base_dir = base if base.endswith("/") else posixpath.dirname(base)
     relative = posixpath.relpath(target_path or base, base_dir or ".") if target_path else ""
     if target_path.endswith("/") and relative and not relative.endswith("/"):

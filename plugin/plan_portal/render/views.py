@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from plan_portal.check.gates import gate_mitigations
-from plan_portal.model.records import Feature, Gate, Risk
+from plan_portal.model.records import Decision, Feature, Gate, Risk
 from plan_portal.model.status import DECISION_STATUSES, LEVELS
+
+T = TypeVar("T")
 
 PHASES = (("pre-research", "Pre-research gate"), ("post-design", "Post-design gate"))
 TECH_CATEGORIES = ("language", "frameworks", "storage", "testing", "target")
@@ -128,8 +132,8 @@ def cell_anchor(probability: str, impact: str) -> str:
     return f"cell-{probability}-{impact}"
 
 
-def decisions_by_status(features: list[Feature]) -> list[tuple[str, list[tuple[Feature, object]]]]:
-    groups: dict[str, list[tuple[Feature, object]]] = defaultdict(list)
+def decisions_by_status(features: list[Feature]) -> list[tuple[str, list[tuple[Feature, Decision]]]]:
+    groups: dict[str, list[tuple[Feature, Decision]]] = defaultdict(list)
     for f in features:
         for d in f.decisions:
             groups[d.status].append((f, d))
@@ -200,3 +204,32 @@ def tech_inventory(features: list[Feature]) -> tuple[list[tuple[Feature, dict[st
         }))
     return rows, majority
 
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a long dashboard list: which rows it shows and where its sibling pages are."""
+
+    number: int
+    #: Site URLs of all the list's pages, first page first.
+    urls: tuple[str, ...]
+    #: 1-based positions of the first and last row shown here (0, 0 on an empty list).
+    first: int
+    last: int
+    total: int
+
+    def rows(self, items: Sequence[T]) -> Sequence[T]:
+        return items[max(self.first - 1, 0):self.last]
+
+
+def paginate(srcs: Callable[[int], list[str]], urls: Callable[[str], str], total: int,
+             size: int) -> list[tuple[str, Pager]]:
+    """Split ``total`` rows into pages of at most ``size``: (source path, pager) per page.
+
+    ``srcs(count)`` names the pages; a list of any length gets at least one page.
+    """
+    count = max(1, -(-total // size))
+    names = srcs(count)
+    page_urls = tuple(urls(name) for name in names)
+    return [(name, Pager(number, page_urls, min((number - 1) * size + 1, total), min(number * size, total), total))
+            for number, name in enumerate(names, 1)]

@@ -1,0 +1,224 @@
+"""What changed between two export documents: features, gates, risks, decisions and diagnostics.
+
+Records are matched by (feature, record id). Records of a feature that was added or removed are
+not listed one by one: the feature's own change says how many it brings or takes away.
+Diagnostics are matched by (path, code, message), so that lines shifting is no change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Kinds of change, and actions, in report order.
+KINDS = ("feature", "gate", "risk", "decision", "diagnostic")
+ACTIONS = ("added", "removed", "changed", "closed", "re-rated", "appeared", "resolved")
+#: Risk status words (in a Status column of a register) that mean the risk no longer applies.
+CLOSED_RISK_WORDS = ("closed", "resolved", "retired")
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference. ``record`` is the record's id in its feature (empty for a feature, the code
+    for a diagnostic); ``before`` and ``after`` are short labels, empty where there is no side."""
+
+    kind: str
+    #: feature: added | removed; gate, decision: added | removed | changed;
+    #: risk: added | closed | re-rated; diagnostic: appeared | resolved.
+    action: str
+    feature: str
+    record: str
+    title: str
+    before: str = ""
+    after: str = ""
+    #: ``path:line`` of a diagnostic.
+    where: str = ""
+    #: Whether the feature, record or diagnostic exists in ``head`` (not removed, closed by removal, resolved).
+    present: bool = True
+
+    @property
+    def key(self) -> str:
+        """The feature id, or the record's portfolio-wide id (``feature/record``)."""
+        return f"{self.feature}/{self.record}" if self.record and self.kind != "diagnostic" else self.feature
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The changes from ``base`` to ``head`` (labels such as a ref, a file, "working tree")."""
+
+    base: str
+    head: str
+    changes: list[Change] = field(default_factory=list)
+    #: Why the baseline could not be read; the comparison is then empty.
+    problem: str = ""
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """How many changes of each (kind, action), in report order."""
+        found = Counter((c.kind, c.action) for c in self.changes)
+        return {(k, a): found[(k, a)] for k in KINDS for a in ACTIONS if found[(k, a)]}
+
+    def marks(self) -> dict[str, Change]:
+        """Changes of what still exists in ``head``, by feature id or record id: what a dashboard can mark."""
+        return {c.key: c for c in self.changes if c.kind != "diagnostic" and c.present}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": "plan-portal-diff/1",
+            "base": self.base,
+            "head": self.head,
+            "problem": self.problem,
+            "counts": {kind: {action: n for (k, action), n in self.counts().items() if k == kind} for kind in KINDS},
+            "changes": [dataclasses.asdict(c) for c in self.changes],
+        }
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def _index(records: Iterable[Record]) -> dict[tuple[str, str], Record]:
+    return {(_text(r.get("feature")), _text(r.get("local_id") or r.get("id"))): r for r in records}
+
+
+def _status(record: Record, upper: bool = False) -> str:
+    """The normalised status, or the author's words when the portal did not recognise them."""
+    status = _text(record.get("status"))
+    if status in ("", "unknown"):
+        return _text(record.get("raw_status")) or "unknown"
+    return status.upper() if upper else status
+
+
+def _risk_rating(risk: Record) -> str:
+    probability = _text(risk.get("probability")) or "unknown"
+    impact = _text(risk.get("impact")) or "unknown"
+    return f"{probability}×{impact} ({_text(risk.get('level')) or 'unknown'})"
+
+
+def _risk_status(risk: Record) -> str:
+    extra = risk.get("extra")
+    if not isinstance(extra, dict):
+        return ""
+    return next((_text(v) for k, v in extra.items() if _text(k).strip().lower() in ("status", "state")), "")
+
+
+def _is_closed(risk: Record) -> bool:
+    status = _risk_status(risk).lower()
+    return any(word in status for word in CLOSED_RISK_WORDS)
+
+
+def _feature_contents(document: Record, feature: str) -> str:
+    gates = [g for g in document.get("gates", []) if g.get("feature") == feature]
+    risks = sum(1 for r in document.get("risks", []) if r.get("feature") == feature)
+    decisions = sum(1 for d in document.get("decisions", []) if d.get("feature") == feature)
+    failing = sum(1 for g in gates if g.get("status") == "fail")
+    parts = [_plural(len(gates), "gate") + (f" ({failing} FAIL)" if failing else ""),
+             _plural(risks, "risk"), _plural(decisions, "decision")]
+    return ", ".join(parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _features(base: Record, head: Record) -> tuple[list[Change], set[str]]:
+    before = {_text(f.get("id")): f for f in base.get("features", [])}
+    after = {_text(f.get("id")): f for f in head.get("features", [])}
+    changes = [Change("feature", "added", i, "", _text(after[i].get("title")), after=_feature_contents(head, i))
+               for i in sorted(after.keys() - before.keys())]
+    changes += [Change("feature", "removed", i, "", _text(before[i].get("title")), before=_feature_contents(base, i),
+                       present=False) for i in sorted(before.keys() - after.keys())]
+    return changes, before.keys() ^ after.keys()
+
+
+def _gate_or_decision(kind: str, title_key: str, base: list[Record], head: list[Record],
+                      skip: set[str]) -> list[Change]:
+    upper = kind == "gate"
+    before, after = _index(base), _index(head)
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        feature, record = key
+        if feature in skip:
+            continue
+        old, new = before.get(key), after.get(key)
+        if old is None and new is not None:
+            changes.append(Change(kind, "added", feature, record, _text(new.get(title_key)), after=_status(new, upper)))
+        elif new is None and old is not None:
+            changes.append(Change(kind, "removed", feature, record, _text(old.get(title_key)),
+                                  before=_status(old, upper), present=False))
+        elif old is not None and new is not None and _status(old, upper) != _status(new, upper):
+            changes.append(Change(kind, "changed", feature, record, _text(new.get(title_key)),
+                                  _status(old, upper), _status(new, upper)))
+    return changes
+
+
+def _risks(base: list[Record], head: list[Record], skip: set[str]) -> list[Change]:
+    before, after = _index(base), _index(head)
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        feature, record = key
+        if feature in skip:
+            continue
+        old, new = before.get(key), after.get(key)
+        if new is None and old is not None:
+            if not _is_closed(old):
+                changes.append(Change("risk", "closed", feature, record, _text(old.get("description")),
+                                      _risk_rating(old), "removed", present=False))
+        elif old is None and new is not None:
+            if not _is_closed(new):
+                changes.append(Change("risk", "added", feature, record, _text(new.get("description")),
+                                      after=_risk_rating(new)))
+        elif old is not None and new is not None:
+            title = _text(new.get("description"))
+            if _is_closed(new) and not _is_closed(old):
+                changes.append(Change("risk", "closed", feature, record, title, _risk_rating(old), _risk_status(new)))
+            elif _risk_rating(old) != _risk_rating(new) and not _is_closed(new):
+                changes.append(Change("risk", "re-rated", feature, record, title, _risk_rating(old),
+                                      _risk_rating(new)))
+    return changes
+
+
+def _diagnostic_key(d: Record) -> tuple[str, str, str]:
+    return (_text(d.get("path")), _text(d.get("code")), _text(d.get("message")))
+
+
+def _diagnostic_change(action: str, d: Record) -> Change:
+    severity = _text(d.get("severity"))
+    return Change("diagnostic", action, "", _text(d.get("code")), _text(d.get("message")),
+                  before=severity if action == "resolved" else "", after=severity if action == "appeared" else "",
+                  where=f"{_text(d.get('path'))}:{_text(d.get('line'))}", present=action == "appeared")
+
+
+def _diagnostics(base: list[Record], head: list[Record]) -> list[Change]:
+    """Diagnostics that appeared or went away; two equal diagnostics count twice."""
+    before = Counter(_diagnostic_key(d) for d in base)
+    after = Counter(_diagnostic_key(d) for d in head)
+    appeared, resolved = after - before, before - after
+    changes = []
+    for action, side, extra in (("appeared", head, appeared), ("resolved", base, resolved)):
+        for d in side:  # equal keys differ at most in line: which of them is reported does not matter
+            key = _diagnostic_key(d)
+            if extra[key] > 0:
+                extra[key] -= 1
+                changes.append(_diagnostic_change(action, d))
+    return changes
+
+
+def compare(base: Record, head: Record, base_label: str, head_label: str) -> Comparison:
+    """The changes from the export document ``base`` to ``head``."""
+    features, skip = _features(base, head)
+    changes = [
+        *features,
+        *_gate_or_decision("gate", "name", base.get("gates", []), head.get("gates", []), skip),
+        *_risks(base.get("risks", []), head.get("risks", []), skip),
+        *_gate_or_decision("decision", "title", base.get("decisions", []), head.get("decisions", []), skip),
+        *_diagnostics(base.get("diagnostics", []), head.get("diagnostics", [])),
+    ]
+    return Comparison(base_label, head_label, changes)

@@ -1,0 +1,156 @@
+"""The portfolio as it was at a git ref, or as saved by ``plan-portal export``.
+
+Plans at a ref are read through ``git archive`` into a temporary folder, never by checking the
+ref out, and then go through the normal pipeline with the same relative paths, so that the
+diagnostics of both revisions name the same files.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from plan_portal.diagnostics import Severity
+from plan_portal.export import SCHEMA, export_document
+from plan_portal.pipeline import run
+from plan_portal.read import MAX_BYTES
+
+
+class RevisionError(Exception):
+    """A revision that cannot be read; ``code`` is stable, the message says what to do."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError as error:
+        raise RevisionError("git-missing", "git is not installed (or not on PATH); reading a ref needs it") from error
+    except OSError as error:
+        raise RevisionError("git-missing", f"git could not be run: {error}") from error
+
+
+def _stderr(process: subprocess.CompletedProcess[bytes]) -> str:
+    """git's last line of complaint, the one that says what went wrong."""
+    lines = process.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else f"exit status {process.returncode}"
+
+
+def repository_root(base: Path) -> Path:
+    """The top folder of the git work tree that holds ``base``."""
+    process = _git(["rev-parse", "--show-toplevel"], base)
+    if process.returncode != 0:
+        reason = _stderr(process)  # e.g. git refusing a repository owned by another user
+        detail = "" if "not a git repository" in reason else f" that git can use ({reason})"
+        raise RevisionError("not-a-repository", f"{base} is not inside a git repository{detail}")
+    return Path(process.stdout.decode("utf-8").strip()).resolve()
+
+
+def resolve_commit(ref: str, base: Path) -> str:
+    """The commit a ref names (a branch, tag, ``HEAD~1``, a hash …), as a full hash."""
+    repository_root(base)
+    # A ref that starts with "-" would be read as an option.
+    process = None if ref.startswith("-") else _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], base)
+    if process is None or process.returncode != 0:
+        raise RevisionError("unknown-ref", f"{ref!r} is not a commit, branch or tag of the git repository")
+    return process.stdout.decode("ascii").strip()
+
+
+def _in_repository(path: Path, top: Path, what: str) -> str:
+    try:
+        return path.resolve().relative_to(top).as_posix()
+    except ValueError:
+        raise RevisionError("outside-repository", f"{what} {path} is not inside the git repository {top}") from None
+
+
+def _present(commit: str, path: str, top: Path) -> bool:
+    return path == "." or _git(["cat-file", "-e", f"{commit}:{path}"], top).returncode == 0
+
+
+def _extract(archive: Path, destination: Path) -> None:
+    """Extract regular files and folders only: no links, nothing outside ``destination``."""
+    with tarfile.open(archive) as tar:
+        members = []
+        for member in tar.getmembers():
+            parts = PurePosixPath(member.name).parts
+            if (member.isfile() or member.isdir()) and not member.name.startswith("/") and ".." not in parts:
+                members.append(member)
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(destination, members=members, filter="data")
+        else:  # Python without extraction filters (before 3.10.12 / 3.11.4): the checks above suffice
+            tar.extractall(destination, members=members)
+
+
+def export_at_commit(
+    commit: str,
+    roots: list[Path],
+    base: Path,
+    overrides: dict[str, Severity | None] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> dict[str, Any]:
+    """The export document of the plans under ``roots`` as they were at ``commit``.
+
+    A root that did not exist at that commit is simply empty there (every feature under it is new).
+    """
+    top = repository_root(base)
+    base_path = _in_repository(base, top, "folder")
+    root_paths = [_in_repository(root, top, "spec root") for root in roots]
+    with tempfile.TemporaryDirectory(prefix="plan-portal-") as folder:
+        checkout = Path(folder, "tree")
+        checkout.mkdir()
+        present = sorted({path for path in root_paths if _present(commit, path, top)})
+        if present:
+            archive = Path(folder, "revision.tar")
+            process = _git(["archive", "--format=tar", "-o", str(archive), commit, "--", *present], top)
+            if process.returncode != 0:
+                raise RevisionError("git-archive-failed", f"git archive {commit[:12]} failed: {_stderr(process)}")
+            _extract(archive, checkout)
+        old_base = checkout / base_path
+        old_roots = [checkout / path for path in root_paths]
+        result = run([r for r in old_roots if r.is_dir()], old_base, overrides, max_bytes)
+        return export_document(result.portfolio, result.diagnostics)
+
+
+def load_export(path: Path) -> dict[str, Any]:
+    """An export document written by ``plan-portal export``."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RevisionError("unreadable-export", f"{path} could not be read: {error.strerror or error}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise RevisionError("invalid-export", f"{path} is not a JSON export: {error}") from error
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        found = document.get("schema") if isinstance(document, dict) else None
+        raise RevisionError(
+            "invalid-export", f"{path} is not a plan-portal export (schema {found!r}, expected {SCHEMA!r})")
+    for key in ("features", "gates", "risks", "decisions", "diagnostics"):
+        records = document.get(key)
+        if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
+            raise RevisionError("invalid-export", f"{path}: {key!r} is missing or not a list of objects")
+    return document
+
+
+class BaselineCache:
+    """The export document of the last baseline read: the plans at a commit never change, so
+    ``mkdocs serve`` reads them again only when the ref moves or the reading options change."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._document: dict[str, Any] = {}
+
+    def document(
+        self, ref: str, roots: list[Path], base: Path, overrides: dict[str, Severity | None], max_bytes: int
+    ) -> dict[str, Any]:
+        commit = resolve_commit(ref, base)
+        key = (commit, tuple(roots), base, tuple(sorted(overrides.items(), key=lambda item: item[0])), max_bytes)
+        if key != self._key:
+            self._document = export_at_commit(commit, roots, base, overrides, max_bytes)
+            self._key = key
+        return self._document
