@@ -23,14 +23,21 @@ FEATURE_EDGE = "feature-depends-on"
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
-    svg: Markup
+    """A view chosen but not yet drawn: a site holds a view per feature, and drawing them all
+    up front would hold every picture in memory at once (see pages.DeferredGraphs)."""
+
     legend: Markup
     shown: int
     total: int
+    draw: Callable[[], Markup]
 
     @property
     def truncated(self) -> bool:
         return self.shown < self.total
+
+    @property
+    def svg(self) -> Markup:
+        return self.draw()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +119,16 @@ class GraphViews:
             kept = nx.transitive_reduction(sub)
             edges = [(a, b, kind) for a, b, kind in edges if kept.has_edge(a, b)]
             sub = nx.DiGraph(kept)
-        layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))})
-        drawn = {n: self._node(n, href, n in roots) for n in nodes}
-        kinds = sorted({node.kind for node in drawn.values()}, key=["feature", "decision", "risk", "gate"].index)
+        kinds = sorted({str(self.graph.nodes[n]["kind"]) for n in nodes},
+                       key=["feature", "decision", "risk", "gate"].index)
         edge_kinds = sorted({kind for _, _, kind in edges})
-        return GraphView(render_svg(view_id, drawn, sorted(edges), layout, title),
-                         render_legend(kinds, edge_kinds), len(nodes), total)
+
+        def picture() -> Markup:
+            layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))})
+            drawn = {n: self._node(n, href, n in roots) for n in nodes}
+            return render_svg(view_id, drawn, sorted(edges), layout, title)
+
+        return GraphView(render_legend(kinds, edge_kinds), len(nodes), total, picture)
 
     def local(self, view_id: str, title: str, roots: list[str], depth: int, cap: int,
               href: Callable[[str], str]) -> GraphView | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Mapping
 
 _OPEN = re.compile(r"<div\b")
 _CLOSE = re.compile(r"</div>")
@@ -54,37 +55,19 @@ def restore_html_blocks(html: str, blocks: dict[str, str]) -> str:
     return re.sub(r"<p>(PPBLOCK[0-9a-f]{10}X\d+)</p>", lambda m: blocks.get(m.group(1), m.group(0)), html)
 
 
-def inline_html_blocks(markdown: str, blocks: dict[str, str], graphs: dict[str, str] | None = None) -> str:
+def inline_html_blocks(markdown: str, blocks: dict[str, str],
+                       graphs: Mapping[str, Callable[[], str]] | None = None) -> str:
     """The page as one Markdown document again, for site generators without the adapter."""
     for token, block in blocks.items():
         markdown = markdown.replace(f"\n{token}\n", f"\n{block}\n", 1)
     return restore_graphs(markdown, graphs or {})
 
 
-_GRAPH = re.compile(r"<svg\b.*?</svg>", re.S)
-_GRAPH_MARK = re.compile(r"<!--(PPGRAPH[0-9a-f]{10}X\d+)-->")
+_GRAPH_MARK = re.compile(r"<!--(PPGRAPH\d+)-->")
 
 
-def defer_graphs(blocks: dict[str, str], page_key: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(blocks with each graph picture replaced by a comment, comment token → picture).
-
-    The adapter puts the pictures back only after the search index has read the page: their
-    box labels would only repeat the page's text there, and their markup is most of a feature
-    page, so indexing them cost more than the rest of the page.
-    """
-    stem = "PPGRAPH" + hashlib.sha1(page_key.encode("utf-8")).hexdigest()[:10]
-    graphs: dict[str, str] = {}
-
-    def take(match: re.Match[str]) -> str:
-        token = f"{stem}X{len(graphs)}"
-        graphs[token] = match.group(0)
-        return f"<!--{token}-->"
-
-    return {token: _GRAPH.sub(take, block) for token, block in blocks.items()}, graphs
-
-
-def restore_graphs(html: str, graphs: dict[str, str]) -> str:
-    """Put the graph pictures back into a finished page."""
+def restore_graphs(html: str, graphs: Mapping[str, Callable[[], str]]) -> str:
+    """Draw the graph pictures marked in a finished page (see pages.DeferredGraphs)."""
     if not graphs:
         return html
-    return _GRAPH_MARK.sub(lambda m: graphs.get(m.group(1), m.group(0)), html)
+    return _GRAPH_MARK.sub(lambda m: graphs[m.group(1)]() if m.group(1) in graphs else m.group(0), html)

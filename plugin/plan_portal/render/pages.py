@@ -25,8 +25,8 @@ from plan_portal.model.text import anchor
 from plan_portal.read import read_source
 from plan_portal.render import views
 from plan_portal.render.changes import change_marks, describe
-from plan_portal.render.graph_views import GraphViews, dependency_order
-from plan_portal.render.html_blocks import defer_graphs, extract_html_blocks
+from plan_portal.render.graph_views import GraphView, GraphViews, dependency_order
+from plan_portal.render.html_blocks import extract_html_blocks
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
 
@@ -72,15 +72,38 @@ class PortalPage:
     feature: str = ""
     #: HTML blocks taken out of ``content`` (see html_blocks): placeholder → HTML.
     blocks: dict[str, str] = field(default_factory=dict)
-    #: Graph pictures taken out of ``blocks``, to be put back into the finished page.
-    graphs: dict[str, str] = field(default_factory=dict)
+    #: Graph pictures the blocks mark with a comment (see html_blocks.restore_graphs), drawn when
+    #: the finished page asks: comment token → drawing.
+    graphs: dict[str, Callable[[], str]] = field(default_factory=dict)
 
 
-def _generated(src: str, title: str, kind: str, markdown: str, source: Path | None = None,
-               feature: str = "") -> PortalPage:
+class DeferredGraphs:
+    """Graph pictures a template asked for, drawn only when their page is finished.
+
+    A site has a picture per feature; drawing them up front would hold all of them in memory at
+    once, and a search index that reads the page before the picture is in has less to parse.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[str, Callable[[], str]] = {}
+        self.count = 0
+
+    def mark(self, view: GraphView) -> Markup:
+        self.count += 1
+        token = f"PPGRAPH{self.count}"
+        self.pending[token] = view.draw
+        return Markup(f"<!--{token}-->")
+
+    def take(self, markdown: str) -> dict[str, Callable[[], str]]:
+        """The drawings whose marks are in ``markdown``, no longer pending."""
+        found = {token: self.pending.pop(token) for token in list(self.pending) if f"<!--{token}-->" in markdown}
+        return found
+
+
+def _generated(src: str, title: str, kind: str, markdown: str, graphs: DeferredGraphs,
+               source: Path | None = None, feature: str = "") -> PortalPage:
     skeleton, blocks = extract_html_blocks(markdown, src)
-    blocks, graphs = defer_graphs(blocks, src)
-    return PortalPage(src, title, kind, skeleton, source, feature, blocks, graphs)
+    return PortalPage(src, title, kind, skeleton, source, feature, blocks, graphs.take(markdown))
 
 
 @dataclass(slots=True)
@@ -129,6 +152,7 @@ def _feature_file_pages(feature: Feature, layout: Layout, base: Path, unreadable
 
 class _Renderer:
     def __init__(self, env: Environment, context: _Context) -> None:
+        self.pictures = DeferredGraphs()
         self.env = env
         self.c = context
         by_id = {f.id: f for f in context.portfolio.features}
@@ -201,6 +225,7 @@ class _Renderer:
             "latest_constitution": self.latest_constitution,
             "phases": views.PHASES,
             "change_mark": self.change_mark,
+            "picture": self.pictures.mark,
         }
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
@@ -380,17 +405,18 @@ def portal_pages(
         title = options.title if name == "index.md" else title_text
         for number, (page_src, markdown) in enumerate(method(src), 1):
             if number == 1:
-                pages.append(_generated(page_src, title, "dashboard", markdown))
+                pages.append(_generated(page_src, title, "dashboard", markdown, renderer.pictures))
             else:
-                pages.append(_generated(page_src, f"{title} (page {number})", "dashboard-page", markdown))
+                pages.append(_generated(page_src, f"{title} (page {number})", "dashboard-page", markdown,
+                                        renderer.pictures))
     if comparison is not None:
         src = layout.src("changes.md")
         content = renderer.changes(src, comparison)
-        pages.append(_generated(src, f"Changes since {comparison.base}", "dashboard", content))
+        pages.append(_generated(src, f"Changes since {comparison.base}", "dashboard", content, renderer.pictures))
     base_dirs = {f.id: base / f.path for f in portfolio.features}
     for feature in renderer.features:
         src = layout.feature_src(feature.id)
         plan = base_dirs[feature.id] / "plan.md" if feature.has_plan else None
         pages.append(_generated(src, f"{feature.id}: {feature.title}", "feature", renderer.feature(feature, src),
-                                plan, feature.id))
+                                renderer.pictures, plan, feature.id))
     return pages + file_pages

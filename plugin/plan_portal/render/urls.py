@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from plan_portal.model.text import anchor
@@ -22,6 +23,7 @@ ARTIFACT_PAGES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def page_url(src_uri: str, directory_urls: bool) -> str:
     """The URL MkDocs gives a Markdown page: ``a/b.md`` → ``a/b/`` (or ``a/b.html``)."""
     parent, filename = posixpath.split(src_uri)
@@ -34,6 +36,7 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     return quote(posixpath.join(parent, name + ".html"))
 
 
+@lru_cache(maxsize=1 << 16)  # pages link to the same few targets many times
 def relative_url(target: str, base: str) -> str:
     """``target`` relative to the page at ``base`` (both site-relative URLs)."""
     target_path, _, fragment = target.partition("#")
