@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,16 +138,20 @@ def _features(base: Record, head: Record) -> tuple[list[Change], set[str]]:
     return changes, before.keys() ^ after.keys()
 
 
+def _pairs(base: list[Record], head: list[Record],
+           skip: set[str]) -> Iterator[tuple[str, str, Record | None, Record | None]]:
+    """(feature, record id, before, after) for every record on either side, outside ``skip``."""
+    before, after = _index(base), _index(head)
+    for key in sorted(before.keys() | after.keys()):
+        if key[0] not in skip:
+            yield key[0], key[1], before.get(key), after.get(key)
+
+
 def _gate_or_decision(kind: str, title_key: str, base: list[Record], head: list[Record],
                       skip: set[str]) -> list[Change]:
     upper = kind == "gate"
-    before, after = _index(base), _index(head)
     changes = []
-    for key in sorted(before.keys() | after.keys()):
-        feature, record = key
-        if feature in skip:
-            continue
-        old, new = before.get(key), after.get(key)
+    for feature, record, old, new in _pairs(base, head, skip):
         if old is None and new is not None:
             changes.append(Change(kind, "added", feature, record, _text(new.get(title_key)), after=_status(new, upper)))
         elif new is None and old is not None:
@@ -160,13 +164,8 @@ def _gate_or_decision(kind: str, title_key: str, base: list[Record], head: list[
 
 
 def _risks(base: list[Record], head: list[Record], skip: set[str]) -> list[Change]:
-    before, after = _index(base), _index(head)
     changes = []
-    for key in sorted(before.keys() | after.keys()):
-        feature, record = key
-        if feature in skip:
-            continue
-        old, new = before.get(key), after.get(key)
+    for feature, record, old, new in _pairs(base, head, skip):
         if new is None and old is not None:
             if not _is_closed(old):
                 changes.append(Change("risk", "closed", feature, record, _text(old.get("description")),
