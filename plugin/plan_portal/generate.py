@@ -21,7 +21,7 @@ import json
 import posixpath
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -29,7 +29,7 @@ from xml.etree import ElementTree
 
 from plan_portal.pipeline import Result
 from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
-from plan_portal.render.html_blocks import inline_html_blocks
+from plan_portal.render.html_blocks import inline_html_blocks, restore_graphs
 from plan_portal.render.urls import page_url, relative_url
 
 #: The file that marks a folder as written by ``generate``, and lists what it wrote.
@@ -37,7 +37,7 @@ MARKER = ".plan-portal-generated.json"
 STYLESHEET = "plan-portal.css"
 _STYLESHEET_SOURCE = Path(__file__).parent / "render" / "assets" / STYLESHEET
 _SVG_NS = "{http://www.w3.org/2000/svg}"
-_GRAPH_SVG = re.compile(r'<svg\b[^>]*\bdata-pp-graph="([^"]*)"[^>]*>.*?</svg>', re.DOTALL)
+_GRAPH_ID = re.compile(r'\bdata-pp-graph="([^"]*)"')
 _HREF = re.compile(r'\bhref="([^"]*)"')
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -167,8 +167,8 @@ def _write_page(out: Path, page: PortalPage, layout: Layout, written: list[str])
         assert page.source is not None  # a page without content always names its file
         shutil.copyfile(page.source, target)
         return 0
-    whole = inline_html_blocks(page.content, page.blocks, page.graphs)
-    markdown, graphs = _graphs_to_files(whole, page.src_uri, layout)
+    whole = inline_html_blocks(page.content, page.blocks)
+    markdown, graphs = _graphs_to_files(whole, page.graphs, page.src_uri, layout)
     for name, svg in graphs.items():
         relative = posixpath.join(posixpath.dirname(page.src_uri), name)
         _inside(out, relative).write_text(svg, encoding="utf-8")
@@ -177,25 +177,28 @@ def _write_page(out: Path, page: PortalPage, layout: Layout, written: list[str])
     return len(graphs)
 
 
-def _graphs_to_files(markdown: str, src_uri: str, layout: Layout) -> tuple[str, dict[str, str]]:
-    """Swap each inline graph for an image of an ``.svg`` file beside the page, and the graph's links."""
+def _graphs_to_files(markdown: str, drawings: Mapping[str, Callable[[], str]], src_uri: str,
+                     layout: Layout) -> tuple[str, dict[str, str]]:
+    """Put an image of an ``.svg`` file beside the page, and the graph's links, where each graph is marked."""
     here = layout.url(src_uri)
     folder, page_name = posixpath.split(src_uri)
     stem = page_name.rsplit(".", 1)[0]
     files: dict[str, str] = {}
 
-    def replace(match: re.Match[str]) -> str:
-        view = _UNSAFE_NAME.sub("-", match.group(1).removeprefix("pp-")).strip("-.") or "graph"
+    def place(svg: str) -> str:
+        found = _GRAPH_ID.search(svg)
+        view = _UNSAFE_NAME.sub("-", (found.group(1) if found else "").removeprefix("pp-")).strip("-.") or "graph"
         name = f"{stem}-{view}.svg"
         counter = 1
         while name in files:
             counter += 1
             name = f"{stem}-{view}-{counter}.svg"
         file_url = posixpath.join(folder, name)
-        files[name] = _standalone_svg(match.group(0), here, file_url)
-        return _graph_html(match.group(0), relative_url(file_url, here))
+        files[name] = _standalone_svg(svg, here, file_url)
+        return _graph_html(svg, relative_url(file_url, here))
 
-    return _GRAPH_SVG.sub(replace, markdown), files
+    placed = {token: (lambda draw=draw: place(draw())) for token, draw in drawings.items()}
+    return restore_graphs(markdown, placed), files
 
 
 def _standalone_svg(svg: str, page: str, file_url: str) -> str:
