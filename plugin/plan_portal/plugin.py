@@ -113,11 +113,11 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             page.title = safe_title(page.title)
         if self.config.sanitize_artifacts and page.file.src_uri in self.artifact_uris:
             return sanitize_html(html)
-        return restore_html_blocks(html, self.html_blocks.pop(page.file.src_uri, {}))
+        return restore_html_blocks(html, self.html_blocks.get(page.file.src_uri, {}))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Graphs go in after the search plugin indexed the page (see html_blocks.defer_graphs)."""
-        return restore_graphs(output, self.graphs.pop(page.file.src_uri, {}))
+        return restore_graphs(output, self.graphs.get(page.file.src_uri, {}))
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]

@@ -96,8 +96,7 @@ class DeferredGraphs:
 
     def take(self, markdown: str) -> dict[str, Callable[[], str]]:
         """The drawings whose marks are in ``markdown``, no longer pending."""
-        found = {token: self.pending.pop(token) for token in list(self.pending) if f"<!--{token}-->" in markdown}
-        return found
+        return {token: self.pending.pop(token) for token in list(self.pending) if f"<!--{token}-->" in markdown}
 
 
 def _generated(src: str, title: str, kind: str, markdown: str, graphs: DeferredGraphs,
