@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from fixture_text import write_feature_files
 from plan_portal.discover import discover
 from plan_portal.model.feature import read_feature
 from plan_portal.model.records import Feature
@@ -16,16 +16,7 @@ from plan_portal.read import MAX_BYTES
 
 
 def _write(tmp_path: Path, feature_id: str, files: dict[str, str | bytes]) -> Path:
-    directory = tmp_path / "specs" / feature_id
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        target = directory / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    return directory
+    return write_feature_files(tmp_path, feature_id, files)
 
 
 @pytest.fixture

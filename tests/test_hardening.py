@@ -17,6 +17,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from fixture_text import write_feature_files
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.records import Feature
 from plan_portal.pipeline import Result, run
@@ -65,16 +66,8 @@ def line_of(text: str, start: str) -> int:
 
 
 def write(root: Path, fid: str, files: dict[str, str | bytes]) -> Path:
-    folder = root / "specs" / fid
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8", newline="")
-    return folder
+    """Files exactly as given: these tests are about the bytes, line endings included."""
+    return write_feature_files(root, fid, files, dedent=False)
 
 
 def portfolio(root: Path, bad: dict[str, str | bytes] | None = None, bad_id: str = BAD) -> Path:
@@ -181,22 +174,14 @@ def test_invalid_yaml_frontmatter(tmp_path: Path):
     assert_good_page(build_site(tmp_path))
 
 
-def test_frontmatter_that_is_a_list(tmp_path: Path):
-    text = "---\n- one\n- two\n---\n" + plan(BAD).split("---\n", 2)[2]
+@pytest.mark.parametrize(("frontmatter", "type_name"), [("- one\n- two\n", "list"), ("just a sentence\n", "str")],
+                         ids=["list", "scalar"])
+def test_frontmatter_that_is_not_a_mapping(tmp_path: Path, frontmatter: str, type_name: str):
+    text = "---\n" + frontmatter + "---\n" + plan(BAD).split("---\n", 2)[2]
     portfolio(tmp_path, {"plan.md": text})
     result = pipeline(tmp_path)
     [found] = diagnostics_for(result, f"specs/{BAD}/plan.md")
-    assert (found.code, found.line) == ("invalid-frontmatter", 1) and "list" in found.message
-    assert [g.local_id for g in feature(result, BAD).gates] == GATES
-    assert_good(result)
-
-
-def test_frontmatter_that_is_a_scalar(tmp_path: Path):
-    text = "---\njust a sentence\n---\n" + plan(BAD).split("---\n", 2)[2]
-    portfolio(tmp_path, {"plan.md": text})
-    result = pipeline(tmp_path)
-    [found] = diagnostics_for(result, f"specs/{BAD}/plan.md")
-    assert (found.code, found.line) == ("invalid-frontmatter", 1) and "str" in found.message
+    assert (found.code, found.line) == ("invalid-frontmatter", 1) and type_name in found.message
     assert [g.local_id for g in feature(result, BAD).gates] == GATES
     assert_good(result)
 
