@@ -419,8 +419,8 @@ def test_feature_page_shows_every_record_with_every_cell(pre: list[GateRow], pos
         base = Path(tmp)
         specs = _write_feature(base, {"plan.md": seed_plan(pre, post, decisions, risks)})
         result = run([specs], base)
-        pages = portal_pages(result.portfolio, result.diagnostics, result.graph, Layout("plans", True), base,
-                             environment())
+        pages = list(portal_pages(result.portfolio, result.diagnostics, result.graph, Layout("plans", True), base,
+                                  environment()))
     page = next(p for p in pages if p.kind == "feature")
     assert page.content is not None
     html_text = inline_html_blocks(page.content, page.blocks)

@@ -21,7 +21,7 @@ import json
 import posixpath
 import re
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -93,9 +93,13 @@ def write_portal(
         _remove(out, previous)
         out.mkdir(parents=True, exist_ok=True)
         written: list[str] = []
-        graphs = 0
+        graphs = documents = others = 0
         for page in pages:
             graphs += _write_page(out, page, layout, written)
+            if page.content is not None or page.kind == "artifact":
+                documents += 1
+            else:
+                others += 1
         shutil.copyfile(_STYLESHEET_SOURCE, out / STYLESHEET)
         written.append(STYLESHEET)
         note = (f"Written by plan-portal generate; the next run replaces the files listed here. "
@@ -104,8 +108,7 @@ def write_portal(
                                   encoding="utf-8")
     except OSError as error:
         raise GenerateError(f"could not write {error.filename or out}: {error.strerror or error}") from error
-    documents = sum(1 for page in pages if page.content is not None or page.kind == "artifact")
-    return Written(out, documents, len(pages) - documents, graphs)
+    return Written(out, documents, others, graphs)
 
 
 def _check_target(out: Path, roots: Sequence[Path], force: bool) -> list[str]:
@@ -177,7 +180,7 @@ def _write_page(out: Path, page: PortalPage, layout: Layout, written: list[str])
     return len(graphs)
 
 
-def _graphs_to_files(markdown: str, drawings: Mapping[str, Callable[[], str]], src_uri: str,
+def _graphs_to_files(markdown: str, drawings: Mapping[str, str], src_uri: str,
                      layout: Layout) -> tuple[str, dict[str, str]]:
     """Put an image of an ``.svg`` file beside the page, and the graph's links, where each graph is marked."""
     here = layout.url(src_uri)
@@ -197,7 +200,7 @@ def _graphs_to_files(markdown: str, drawings: Mapping[str, Callable[[], str]], s
         files[name] = _standalone_svg(svg, here, file_url)
         return _graph_html(svg, relative_url(file_url, here))
 
-    placed = {token: (lambda draw=draw: place(draw())) for token, draw in drawings.items()}
+    placed = {token: place(svg) for token, svg in drawings.items()}
     return restore_graphs(markdown, placed), files
 
 

@@ -10,10 +10,11 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from plan_portal import mkdocs_nav
 from plan_portal.compare import BaselineCache, Comparison, RevisionError, compare
@@ -23,7 +24,7 @@ from plan_portal.export import export_document
 from plan_portal.model.cache import ReadCache
 from plan_portal.pipeline import Result, run
 from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
-from plan_portal.render.html_blocks import restore_graphs, restore_html_blocks
+from plan_portal.render.held import HeldPages
 from plan_portal.sanitize import safe_title, sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -36,10 +37,14 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.cache = ReadCache()
+        self.keep_reads = True
         self.baselines = BaselineCache()
+        self.held = HeldPages()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Declared so that ``mkdocs serve`` keeps this instance, and its cache, between rebuilds."""
+        """Declared so that ``mkdocs serve`` keeps this instance, and its cache, between rebuilds;
+        a one-off build keeps nothing it read once its pages are rendered."""
+        self.keep_reads = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         unknown = sorted(set(self.config.severity) - set(CODES))
@@ -58,7 +63,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         overrides = {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()}
         reads_before = self.cache.reads
         roots = [r for r in self.roots if r.is_dir()]
-        result = run(roots, self.base, overrides, self.config.max_file_bytes, self.cache)
+        result = run(roots, self.base, overrides, self.config.max_file_bytes,
+                     self.cache if self.keep_reads else ReadCache())
         log.debug(f"read {self.cache.reads - reads_before} of {len(result.portfolio.features)} features")
         for missing in (r for r in self.roots if not r.is_dir()):
             log.warning(f"spec root {missing} does not exist")
@@ -69,12 +75,11 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         options = RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
                                 self.config.full_graph_nodes, self.config.page_size)
         comparison = self._comparison(result, self.roots, overrides) if self.config.compare_to else None
-        self.pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, self.base,
-                                  environment(templates), options, comparison)
+        self.held = HeldPages()
+        self.pages = self.held.hold(portal_pages(result.portfolio, result.diagnostics, result.graph, layout,
+                                                 self.base, environment(templates), options, comparison))
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}
-        self.html_blocks = {page.src_uri: page.blocks for page in self.pages if page.blocks}
-        self.graphs = {page.src_uri: page.graphs for page in self.pages if page.graphs}
         for page in self.pages:
             files.append(self._file(page, config))
         for asset in sorted(ASSETS.iterdir()):
@@ -113,11 +118,23 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             page.title = safe_title(page.title)
         if self.config.sanitize_artifacts and page.file.src_uri in self.artifact_uris:
             return sanitize_html(html)
-        return restore_html_blocks(html, self.html_blocks.get(page.file.src_uri, {}))
+        return self.held.searchable(page.file.src_uri, html)
+
+    @event_priority(-100)  # after search plugins indexed the page's text
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """The finished page, for the theme to write (see render.held)."""
+        whole = self.held.whole(page.file.src_uri)
+        if whole is not None:
+            page.content = whole
+        return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Graphs go in after the search plugin indexed the page (see html_blocks.defer_graphs)."""
-        return restore_graphs(output, self.graphs.get(page.file.src_uri, {}))
+        written = self.held.written(page.file.src_uri)
+        if written is not None:
+            page.content = written
+        return output
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]

@@ -23,8 +23,7 @@ FEATURE_EDGE = "feature-depends-on"
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
-    """A view chosen but not yet drawn: a site holds a view per feature, and drawing them all
-    up front would hold every picture in memory at once (see pages.DeferredGraphs)."""
+    """A view chosen but not yet drawn: only a page that shows the picture pays for drawing it."""
 
     legend: Markup
     shown: int

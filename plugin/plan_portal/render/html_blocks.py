@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 _OPEN = re.compile(r"<div\b")
 _CLOSE = re.compile(r"</div>")
@@ -55,8 +55,7 @@ def restore_html_blocks(html: str, blocks: dict[str, str]) -> str:
     return re.sub(r"<p>(PPBLOCK[0-9a-f]{10}X\d+)</p>", lambda m: blocks.get(m.group(1), m.group(0)), html)
 
 
-def inline_html_blocks(markdown: str, blocks: dict[str, str],
-                       graphs: Mapping[str, Callable[[], str]] | None = None) -> str:
+def inline_html_blocks(markdown: str, blocks: Mapping[str, str], graphs: Mapping[str, str] | None = None) -> str:
     """The page as one Markdown document again, for site generators without the adapter."""
     for token, block in blocks.items():
         markdown = markdown.replace(f"\n{token}\n", f"\n{block}\n", 1)
@@ -66,8 +65,23 @@ def inline_html_blocks(markdown: str, blocks: dict[str, str],
 _GRAPH_MARK = re.compile(r"<!--(PPGRAPH\d+)-->")
 
 
-def restore_graphs(html: str, graphs: Mapping[str, Callable[[], str]]) -> str:
-    """Draw the graph pictures marked in a finished page (see pages.DeferredGraphs)."""
+def restore_graphs(html: str, graphs: Mapping[str, str]) -> str:
+    """Put the graph pictures where a page marks them (see pages.Pictures)."""
     if not graphs:
         return html
-    return _GRAPH_MARK.sub(lambda m: graphs[m.group(1)]() if m.group(1) in graphs else m.group(0), html)
+    return _GRAPH_MARK.sub(lambda m: graphs.get(m.group(1), m.group(0)), html)
+
+
+# Tags a search index keeps (Material keeps these; the built-in search keeps none), and the rest.
+_UNINDEXED_TAG = re.compile(r"<(?!/?(?:p|li|ul|ol|code|pre)\b)[^>]*>")
+_SPACES = re.compile(r"[ \t\n]{2,}")
+
+
+def searchable_text(block: str) -> str:
+    """A block as a search index reads it: its text (escaped, as in the block) in paragraphs and
+    lists, without the tables, badges and links around it, and without graph pictures.
+
+    Search plugins parse every page with an HTML parser; the portal's tables are most of its
+    tags. Any ``>`` in plan text is escaped in a block, so a tag always ends at the first ``>``.
+    """
+    return _SPACES.sub(" ", _UNINDEXED_TAG.sub(" ", block))

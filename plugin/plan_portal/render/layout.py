@@ -7,7 +7,6 @@ crossings, and wide layers wrap into several rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import networkx as nx
@@ -45,17 +44,20 @@ def _layers(graph: nx.DiGraph[str], order_key: dict[str, int]) -> list[list[str]
 def _sweep(layers: list[list[str]], graph: nx.DiGraph[str], rounds: int = 4) -> None:
     """Reorder each layer by the mean position of its neighbours in the layer above, then below."""
     position = {n: i for layer in layers for i, n in enumerate(layer)}
+    # Plain lists: the sweeps visit every neighbour list many times, a subgraph view filters each time.
+    above = {n: list(graph.predecessors(n)) for n in position}
+    below = {n: list(graph.successors(n)) for n in position}
     for _ in range(rounds):
         for index in range(1, len(layers)):
-            _order(layers[index], position, graph.predecessors)
+            _order(layers[index], position, above)
         for index in range(len(layers) - 2, -1, -1):
-            _order(layers[index], position, graph.successors)
+            _order(layers[index], position, below)
 
 
-def _order(layer: list[str], position: dict[str, int], neighbours: Callable[[str], Iterator[str]]) -> None:
+def _order(layer: list[str], position: dict[str, int], neighbours: dict[str, list[str]]) -> None:
     keys = {}
     for i, node in enumerate(layer):
-        around = [position[m] for m in neighbours(node) if m in position]
+        around = [position[m] for m in neighbours[node]]
         keys[node] = (sum(around) / len(around)) if around else float(i)
     layer.sort(key=lambda n: (keys[n], position[n]))
     for i, node in enumerate(layer):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -17,6 +18,7 @@ from plan_portal.check.gates import unmitigated_gates
 from plan_portal.compare import Change, Comparison
 from plan_portal.compare.changes import KINDS
 from plan_portal.compare.report import summary
+from plan_portal.cores import map_forked
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
@@ -72,37 +74,40 @@ class PortalPage:
     feature: str = ""
     #: HTML blocks taken out of ``content`` (see html_blocks): placeholder → HTML.
     blocks: dict[str, str] = field(default_factory=dict)
-    #: Graph pictures the blocks mark with a comment (see html_blocks.restore_graphs), drawn when
-    #: the finished page asks: comment token → drawing.
-    graphs: dict[str, Callable[[], str]] = field(default_factory=dict)
+    #: Graph pictures the blocks mark with a comment (see html_blocks.restore_graphs): token → SVG.
+    graphs: dict[str, str] = field(default_factory=dict)
 
 
-class DeferredGraphs:
-    """Graph pictures a template asked for, drawn only when their page is finished.
+class Pictures:
+    """Graph pictures the templates ask for, kept out of the page text.
 
-    A site has a picture per feature; drawing them up front would hold all of them in memory at
-    once, and a search index that reads the page before the picture is in has less to parse.
+    A template places a comment where a picture goes; the picture travels beside the page so that
+    search plugins, which read the page before it is finished, never parse the drawing's labels.
     """
 
     def __init__(self) -> None:
-        self.pending: dict[str, Callable[[], str]] = {}
+        self.pending: dict[str, str] = {}
         self.count = 0
 
     def mark(self, view: GraphView) -> Markup:
         self.count += 1
         token = f"PPGRAPH{self.count}"
-        self.pending[token] = view.draw
+        self.pending[token] = str(view.svg)
         return Markup(f"<!--{token}-->")
 
-    def take(self, markdown: str) -> dict[str, Callable[[], str]]:
-        """The drawings whose marks are in ``markdown``, no longer pending."""
-        return {token: self.pending.pop(token) for token in list(self.pending) if f"<!--{token}-->" in markdown}
+    def take(self, markdown: str) -> dict[str, str]:
+        """The pictures whose marks are in ``markdown``, no longer pending. Marks count from 1
+        on every page, so a page comes out the same whichever process renders it."""
+        taken = {token: self.pending.pop(token) for token in list(self.pending) if f"<!--{token}-->" in markdown}
+        if not self.pending:
+            self.count = 0
+        return taken
 
 
-def _generated(src: str, title: str, kind: str, markdown: str, graphs: DeferredGraphs,
+def _generated(src: str, title: str, kind: str, markdown: str, pictures: Pictures,
                source: Path | None = None, feature: str = "") -> PortalPage:
     skeleton, blocks = extract_html_blocks(markdown, src)
-    return PortalPage(src, title, kind, skeleton, source, feature, blocks, graphs.take(markdown))
+    return PortalPage(src, title, kind, skeleton, source, feature, blocks, pictures.take(markdown))
 
 
 @dataclass(slots=True)
@@ -149,9 +154,16 @@ def _feature_file_pages(feature: Feature, layout: Layout, base: Path, unreadable
     return pages
 
 
+def _parents(path: str) -> Iterator[str]:
+    """``a/b/c.md`` → ``a/b``, ``a``."""
+    while "/" in path:
+        path = path.rpartition("/")[0]
+        yield path
+
+
 class _Renderer:
     def __init__(self, env: Environment, context: _Context) -> None:
-        self.pictures = DeferredGraphs()
+        self.pictures = Pictures()
         self.env = env
         self.c = context
         by_id = {f.id: f for f in context.portfolio.features}
@@ -164,6 +176,12 @@ class _Renderer:
         drift = views.constitution_drift(self.features)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
         self.marks = change_marks(context.comparison) if context.comparison else {}
+        folders = {f.path for f in context.portfolio.features}
+        self.diagnostics_by_feature: dict[str, list[Diagnostic]] = {}
+        for d in context.diagnostics:  # a feature's files are under its folder
+            folder = next((p for p in _parents(d.path) if p in folders), None)
+            if folder is not None:
+                self.diagnostics_by_feature.setdefault(folder, []).append(d)
 
     def feature_url(self, feature: Feature, local_id: str = "") -> str:
         return self.c.layout.feature_url(feature.id, local_id)
@@ -185,8 +203,12 @@ class _Renderer:
         def link(target: str) -> str:
             return relative_url(target, page_url)
 
+        mappers: dict[str, Callable[[str], str | None]] = {}
+
         def mapper(feature: Feature) -> Callable[[str], str | None]:
-            return artifact_mapper(feature.path, self.c.file_urls, page_url, relative_url)
+            if feature.path not in mappers:
+                mappers[feature.path] = artifact_mapper(feature.path, self.c.file_urls, page_url, relative_url)
+            return mappers[feature.path]
 
         def cell(text: str, feature: Feature) -> Markup:
             return render_inline(text, mapper(feature))
@@ -343,8 +365,7 @@ class _Renderer:
         contract_links = [
             (relative, self.c.file_urls[posixpath.join(feature.path, relative)]) for relative in feature.files
         ]
-        prefix = feature.path + "/"
-        diagnostics = [d for d in self.c.diagnostics if d.path.startswith(prefix)]
+        diagnostics = self.diagnostics_by_feature.get(feature.path, [])
         options = self.c.options
         href = self.node_href(self.c.layout.url(src))
         roots = [feature.id, *(d.id for d in feature.decisions)]
@@ -377,16 +398,16 @@ def portal_pages(
     env: Environment,
     options: RenderOptions | None = None,
     comparison: Comparison | None = None,
-) -> list[PortalPage]:
+) -> Iterator[PortalPage]:
     """The dashboards, a page per feature, and the features' own files, in nav order.
 
-    With a ``comparison`` (the plugin's ``compare_to``), a "Changes since" page follows the
-    dashboards, and the dashboards mark what is new or changed.
+    Pages come one at a time, each rendered when asked for, so that a caller can store or write
+    one before the next exists. With a ``comparison`` (the plugin's ``compare_to``), a "Changes
+    since" page follows the dashboards, and the dashboards mark what is new or changed.
     """
     options = options or RenderOptions()
     unreadable = {d.path for d in diagnostics if d.code == "unreadable-file"}
     context = _Context(layout, portfolio, diagnostics, graph, base, options, comparison=comparison)
-    pages: list[PortalPage] = []
     file_pages: list[PortalPage] = []
     for feature in portfolio.features:
         plan_src = layout.feature_src(feature.id)
@@ -398,24 +419,30 @@ def portal_pages(
             file_pages.append(page)
         context.unmitigated.update(g.id for g in unmitigated_gates(feature))
     renderer = _Renderer(env, context)
-    for name, title_text in DASHBOARDS:
+
+    def dashboard(name: str, title_text: str) -> list[PortalPage]:
         src = layout.src(name)
         method = getattr(renderer, "overview" if name == "index.md" else name.removesuffix(".md"))
         title = options.title if name == "index.md" else title_text
-        for number, (page_src, markdown) in enumerate(method(src), 1):
-            if number == 1:
-                pages.append(_generated(page_src, title, "dashboard", markdown, renderer.pictures))
-            else:
-                pages.append(_generated(page_src, f"{title} (page {number})", "dashboard-page", markdown,
-                                        renderer.pictures))
-    if comparison is not None:
+        return [_generated(page_src, title if number == 1 else f"{title} (page {number})",
+                           "dashboard" if number == 1 else "dashboard-page", markdown, renderer.pictures)
+                for number, (page_src, markdown) in enumerate(method(src), 1)]
+
+    def changes(comparison: Comparison) -> list[PortalPage]:
         src = layout.src("changes.md")
         content = renderer.changes(src, comparison)
-        pages.append(_generated(src, f"Changes since {comparison.base}", "dashboard", content, renderer.pictures))
-    base_dirs = {f.id: base / f.path for f in portfolio.features}
-    for feature in renderer.features:
+        return [_generated(src, f"Changes since {comparison.base}", "dashboard", content, renderer.pictures)]
+
+    def feature_page(feature: Feature) -> list[PortalPage]:
         src = layout.feature_src(feature.id)
-        plan = base_dirs[feature.id] / "plan.md" if feature.has_plan else None
-        pages.append(_generated(src, f"{feature.id}: {feature.title}", "feature", renderer.feature(feature, src),
-                                renderer.pictures, plan, feature.id))
-    return pages + file_pages
+        plan = base / feature.path / "plan.md" if feature.has_plan else None
+        return [_generated(src, f"{feature.id}: {feature.title}", "feature", renderer.feature(feature, src),
+                           renderer.pictures, plan, feature.id)]
+
+    tasks: list[Callable[[], list[PortalPage]]] = [partial(dashboard, *d) for d in DASHBOARDS]
+    if comparison is not None:
+        tasks.append(partial(changes, comparison))
+    tasks += [partial(feature_page, feature) for feature in renderer.features]
+    for rendered in map_forked(lambda index: tasks[index](), len(tasks)):
+        yield from rendered
+    yield from file_pages

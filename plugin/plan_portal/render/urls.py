@@ -38,15 +38,34 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
 
 @lru_cache(maxsize=1 << 16)  # pages link to the same few targets many times
 def relative_url(target: str, base: str) -> str:
-    """``target`` relative to the page at ``base`` (both site-relative URLs)."""
+    """``target`` relative to the page at ``base`` (both site-relative URLs, as page_url gives).
+
+    Computed on the path segments: ``posixpath.relpath`` makes both paths absolute against the
+    working directory first, which costs more than the rest of a link.
+    """
     target_path, _, fragment = target.partition("#")
-    if fragment and target_path == base:
-        return f"#{fragment}"
-    base_dir = base if base.endswith("/") else posixpath.dirname(base)
-    relative = posixpath.relpath(target_path or base, base_dir or ".") if target_path else ""
-    if target_path.endswith("/") and relative and not relative.endswith("/"):
+    suffix = f"#{fragment}" if fragment else ""
+    if not target_path or (fragment and target_path == base):
+        return suffix
+    base_dirs = _segments(base)[:-1]
+    *target_dirs, name = _segments(target_path)
+    common = 0
+    while common < min(len(base_dirs), len(target_dirs)) and base_dirs[common] == target_dirs[common]:
+        common += 1
+    parts = [".."] * (len(base_dirs) - common) + target_dirs[common:]
+    if name:
+        parts.append(name)
+    relative = "/".join(parts) if parts else "."
+    if not name and relative != ".":
         relative += "/"
-    return relative + (f"#{fragment}" if fragment else "")
+    elif not name:
+        relative = "./"
+    return relative + suffix
+
+
+def _segments(url: str) -> list[str]:
+    """``a/./b/c.html`` → ``[a, b, c.html]``; a URL ending in ``/`` ends with an empty name."""
+    return [part for part in url.split("/")[:-1] if part not in ("", ".")] + [url.split("/")[-1]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,68 @@
+"""Finished HTML of the portal's pages, held compressed until the site generator writes each page.
+
+MkDocs converts every page before it writes the first, and keeps each converted page in memory
+to the end. A portfolio of thousands of features would so hold thousands of feature pages, most
+of them tables. Here a page's HTML blocks and graph pictures are kept compressed (a tenth of their
+size) from rendering until the page is written; while MkDocs converts pages and search plugins
+index them, a page holds only its text (see html_blocks.searchable_text).
+"""
+
+from __future__ import annotations
+
+import marshal
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from plan_portal.render.html_blocks import restore_graphs, restore_html_blocks, searchable_text
+from plan_portal.render.pages import PortalPage
+
+
+@dataclass(slots=True)
+class _Held:
+    packed: bytes  # (blocks, graphs), marshalled and compressed
+    converted: str = ""  # the page converted by the site generator, with the blocks' placeholders
+    searchable: str = ""  # the same, with each block's text in place of its placeholder
+
+
+class HeldPages:
+    def __init__(self) -> None:
+        self._held: dict[str, _Held] = {}
+
+    def hold(self, pages: Iterable[PortalPage]) -> list[PortalPage]:
+        """Take each page's blocks and graphs into the store; the pages come back without them."""
+        light = []
+        for page in pages:
+            if page.blocks or page.graphs:
+                packed = zlib.compress(marshal.dumps((page.blocks, page.graphs)), 1)
+                self._held[page.src_uri] = _Held(packed)
+                page = replace(page, blocks={}, graphs={})
+            light.append(page)
+        return light
+
+    def _unpack(self, held: _Held) -> tuple[dict[str, str], dict[str, str]]:
+        blocks, graphs = marshal.loads(zlib.decompress(held.packed))
+        return blocks, graphs
+
+    def searchable(self, src_uri: str, converted: str) -> str:
+        """The converted page to index: each block's text where its placeholder is."""
+        held = self._held.get(src_uri)
+        if held is None:
+            return converted
+        blocks, _ = self._unpack(held)
+        held.converted = converted
+        held.searchable = restore_html_blocks(converted, {token: searchable_text(b) for token, b in blocks.items()})
+        return held.searchable
+
+    def whole(self, src_uri: str) -> str | None:
+        """The finished page: blocks and graph pictures in place (None for a page not held)."""
+        held = self._held.get(src_uri)
+        if held is None or not held.converted:
+            return None
+        blocks, graphs = self._unpack(held)
+        return restore_graphs(restore_html_blocks(held.converted, blocks), graphs)
+
+    def written(self, src_uri: str) -> str | None:
+        """What the page holds again once written: its searchable text (None for a page not held)."""
+        held = self._held.get(src_uri)
+        return held.searchable if held is not None and held.converted else None
