@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import textwrap
 from pathlib import Path
 
@@ -248,3 +249,24 @@ def test_a_rebuild_reads_only_the_plan_that_changed(tmp_path: Path):
     risks = (root / "site" / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
     assert risks.count("Wombat migration stalls the rollout") == 1
     assert risks.count("Quokka migration stalls the rollout") == 4
+
+
+def test_search_indexes_the_text_of_feature_pages_and_readers_get_the_whole_page(two_features: Path):
+    """Search plugins index a portal page's text; the page written is the finished one (see render.held)."""
+    import json
+
+    site = build_site(two_features)
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    feature = {d["location"]: d for d in docs if d["location"].startswith("plans/001-alpha/plan/")}
+    risks = next(d for location, d in feature.items() if location.endswith("#risks"))
+    assert "R1 Quokka migration stalls the rollout" in risks["text"]
+    assert "Dry runs" in risks["text"] and "Lag over 5 min" in risks["text"]
+    decisions = next(d for location, d in feature.items() if location.endswith("#decisions"))
+    assert "&lt;script&gt;alert('decision')&lt;/script&gt;" in decisions["text"]
+    for entry in feature.values():
+        assert not re.search(r"<(?!/?(p|li|ul|ol|code|pre)>)", entry["text"]), entry["text"]
+    page = (site / "plans" / "001-alpha" / "plan" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr id="R1"[^>]*>.*?</tr>', page, re.S)
+    assert row is not None and "Quokka migration stalls the rollout" in row.group(0)
+    assert "<p>&lt;script&gt;alert('decision')&lt;/script&gt;</p>" in page
+    assert "PPBLOCK" not in page and "PPGRAPH" not in page
