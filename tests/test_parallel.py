@@ -50,6 +50,20 @@ def test_tasks_run_here_while_other_threads_run():
     assert pids == {os.getpid()}
 
 
+def test_a_whole_task_runs_in_a_child_and_its_result_comes_back():
+    parent = os.getpid()
+    pid, total = cores.in_child(lambda: (os.getpid(), sum(range(1000))))
+    assert pid != parent and total == 499500
+
+
+def test_an_error_in_the_child_is_raised_here():
+    def fails() -> None:
+        raise ValueError("bad template")
+
+    with pytest.raises(ValueError, match="bad template"):
+        cores.in_child(fails)
+
+
 def test_too_little_work_stays_here():
     assert cores.worker_count(cores.MIN_PARALLEL - 1, 8) == 1
     assert cores.worker_count(cores.MIN_PARALLEL * 10, 2) == 2

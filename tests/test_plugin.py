@@ -6,6 +6,7 @@ import logging
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.commands.build import build
@@ -270,3 +271,43 @@ def test_search_indexes_the_text_of_feature_pages_and_readers_get_the_whole_page
     assert row is not None and "Quokka migration stalls the rollout" in row.group(0)
     assert "<p>&lt;script&gt;alert('decision')&lt;/script&gt;</p>" in page
     assert "PPBLOCK" not in page and "PPGRAPH" not in page
+
+
+def test_a_one_off_build_renders_in_a_child_and_writes_the_same_site(two_features: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    """``mkdocs build`` (on_startup "build") keeps nothing it read and renders in a child process;
+    the site is the one a build that keeps its reads (``mkdocs serve``) writes."""
+    import filecmp
+    import os
+
+    import plan_portal.plugin
+    from plan_portal import cores
+
+    record = tmp_path / "rendered-by"
+
+    def in_child_spy(task: Any) -> Any:
+        def recorded() -> Any:
+            record.write_text(str(os.getpid()))  # the child's memory does not come back; a file does
+            return task()
+        return cores.in_child(recorded)
+
+    monkeypatch.setattr(plan_portal.plugin, "in_child", in_child_spy)
+
+    config = load_config(str(two_features / "mkdocs.yml"), site_dir=str(tmp_path / "kept"))
+    build(config)
+    one_off = load_config(str(two_features / "mkdocs.yml"), site_dir=str(tmp_path / "one-off"))
+    plugin = one_off.plugins["plan-portal"]  # MkDocs keeps the instance (it has on_startup), and its cache
+    reads, entries = plugin.cache.reads, dict(plugin.cache.entries)
+    one_off.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(one_off)
+    finally:
+        one_off.plugins.on_startup(command="serve", dirty=False)
+    assert plugin.cache.reads == reads and plugin.cache.entries == entries  # read in the child, kept nowhere
+    assert int(record.read_text()) != os.getpid()
+    pages = sorted(p.relative_to(tmp_path / "kept") for p in (tmp_path / "kept").rglob("*.html"))
+    assert len(pages) > 10
+    assert sorted(p.relative_to(tmp_path / "one-off") for p in (tmp_path / "one-off").rglob("*.html")) == pages
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "kept", tmp_path / "one-off", [str(p) for p in pages],
+                                           shallow=False)
+    assert mismatch == [] and errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from plan_portal import mkdocs_nav
-from plan_portal.compare import BaselineCache, Comparison, RevisionError, compare
+from plan_portal.compare import BaselineCache
 from plan_portal.config import PlanPortalConfig
+from plan_portal.cores import in_child
 from plan_portal.diagnostics import CODES, Severity
-from plan_portal.export import export_document
 from plan_portal.model.cache import ReadCache
-from plan_portal.pipeline import Result, run
-from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
+from plan_portal.portal import PortalRequest, build_portal
+from plan_portal.render import Layout, PortalPage, RenderOptions
 from plan_portal.render.held import HeldPages
 from plan_portal.sanitize import safe_title, sanitize_html
 
@@ -60,24 +61,24 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        overrides = {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()}
-        reads_before = self.cache.reads
-        roots = [r for r in self.roots if r.is_dir()]
-        result = run(roots, self.base, overrides, self.config.max_file_bytes,
-                     self.cache if self.keep_reads else ReadCache())
-        log.debug(f"read {self.cache.reads - reads_before} of {len(result.portfolio.features)} features")
-        for missing in (r for r in self.roots if not r.is_dir()):
-            log.warning(f"spec root {missing} does not exist")
-        for d in result.diagnostics:
+        request = PortalRequest(
+            self.roots, self.base, Layout(self.prefix, config.use_directory_urls),
+            RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
+                          self.config.full_graph_nodes, self.config.page_size),
+            {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()},
+            self.config.max_file_bytes,
+            Path(self.config.custom_templates) if self.config.custom_templates else None,
+            str(self.config.compare_to) if self.config.compare_to else None)
+        if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
+            portal = build_portal(request, self.cache, self.baselines)
+        else:
+            portal = in_child(partial(build_portal, request, ReadCache(), BaselineCache()))
+        log.debug(f"read {portal.reads} of {portal.features} features")
+        for warning in portal.warnings:
+            log.warning(warning)
+        for d in portal.diagnostics:
             _LOG_LEVELS[d.severity](f"{d.path}:{d.line}: {d.code}: {d.message}")
-        layout = Layout(self.prefix, config.use_directory_urls)
-        templates = Path(self.config.custom_templates) if self.config.custom_templates else None
-        options = RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
-                                self.config.full_graph_nodes, self.config.page_size)
-        comparison = self._comparison(result, self.roots, overrides) if self.config.compare_to else None
-        self.held = HeldPages()
-        self.pages = self.held.hold(portal_pages(result.portfolio, result.diagnostics, result.graph, layout,
-                                                 self.base, environment(templates), options, comparison))
+        self.held, self.pages = portal.held, portal.pages
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}
         for page in self.pages:
@@ -85,16 +86,6 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, ASSET_URI + asset.name, abs_src_path=str(asset)))
         return files
-
-    def _comparison(self, result: Result, roots: list[Path], overrides: dict[str, Severity | None]) -> Comparison:
-        """This build against ``compare_to``; a baseline that cannot be read is a warning, not a failed build."""
-        ref = str(self.config.compare_to)
-        try:
-            baseline = self.baselines.document(ref, roots, self.base, overrides, self.config.max_file_bytes)
-        except RevisionError as error:
-            log.warning(f"compare_to: {error} [{error.code}]")
-            return Comparison(ref, "this build", problem=str(error))
-        return compare(baseline, export_document(result.portfolio, result.diagnostics), ref, "this build")
 
     def _file(self, page: PortalPage, config: MkDocsConfig) -> File:
         # Only the overview enters MkDocs' own nav; on_nav builds the portal's section around it.
