@@ -74,9 +74,11 @@ def run_size(count: int, runs: int, work: Path) -> dict[str, Sample | float]:
         "b": ([str(BIN / "mkdocs"), "build", "-q"], portal),
         "c": ([str(BIN / "mkdocs"), "build", "-q"], baseline),
     }
-    results: dict[str, Sample | float] = {}
-    for name, (command, cwd) in commands.items():
-        results[name] = median([measure(command, cwd) for _ in range(runs)])
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
+    for _ in range(runs):  # in turn, so that a machine whose speed drifts slows every command alike
+        for name, (command, cwd) in commands.items():
+            samples[name].append(measure(command, cwd))
+    results: dict[str, Sample | float] = {name: median(found) for name, found in samples.items()}
     pages = list((portal / "site" / "plans").rglob("*.html"))
     results["largest_mb"] = max(p.stat().st_size for p in pages) / 1e6
     return results
