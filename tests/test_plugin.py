@@ -266,6 +266,12 @@ def test_search_indexes_the_text_of_feature_pages_and_readers_get_the_whole_page
     assert "&lt;script&gt;alert('decision')&lt;/script&gt;" in decisions["text"]
     for entry in feature.values():
         assert not re.search(r"<(?!/?(p|li|ul|ol|code|pre)>)", entry["text"]), entry["text"]
+    # The register repeats the feature pages: its rows are left out, so the hit is the feature's section.
+    register = [d for d in docs if d["location"].startswith("plans/risks/")]
+    assert any(d["title"] == "Register" for d in register)
+    assert not any("Quokka" in d["text"] for d in register)
+    found = sorted(d["location"] for d in docs if "Quokka migration" in d["text"])  # both plans have R1
+    assert found == ["plans/001-alpha/plan/#risks", "plans/002-beta/plan/#risks"]
     page = (site / "plans" / "001-alpha" / "plan" / "index.html").read_text(encoding="utf-8")
     row = re.search(r'<tr id="R1"[^>]*>.*?</tr>', page, re.S)
     assert row is not None and "Quokka migration stalls the rollout" in row.group(0)

@@ -67,11 +67,6 @@ def map_forked(task: Callable[[int], T], count: int, workers: int | None = None)
         _forked_task = None
 
 
-def _run_whole() -> object:
-    assert _forked_task is not None
-    return _forked_task(0)
-
-
 def in_child(task: Callable[[], T]) -> T:
     """``task()``, computed by a forked child where forking is safe (here otherwise): whatever
     the task allocates goes back to the system when the child exits; only its result comes back."""
@@ -79,9 +74,13 @@ def in_child(task: Callable[[], T]) -> T:
     context = fork_context()
     if context is None:
         return task()
-    _forked_task = lambda _: task()  # noqa: E731
+
+    def whole(_: int) -> T:
+        return task()
+
+    _forked_task = whole
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            return pool.submit(_run_whole).result()  # type: ignore[return-value]
+            return pool.submit(_run_forked, range(1)).result()[0]  # type: ignore[return-value]
     finally:
         _forked_task = None

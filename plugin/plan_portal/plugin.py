@@ -62,13 +62,14 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         request = PortalRequest(
-            self.roots, self.base, Layout(self.prefix, config.use_directory_urls),
-            RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
-                          self.config.full_graph_nodes, self.config.page_size),
-            {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()},
-            self.config.max_file_bytes,
-            Path(self.config.custom_templates) if self.config.custom_templates else None,
-            str(self.config.compare_to) if self.config.compare_to else None)
+            roots=self.roots, base=self.base, layout=Layout(self.prefix, config.use_directory_urls),
+            options=RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
+                                  self.config.full_graph_nodes, self.config.page_size),
+            overrides={code: None if level == "off" else Severity(level)
+                       for code, level in self.config.severity.items()},
+            max_bytes=self.config.max_file_bytes,
+            templates=Path(self.config.custom_templates) if self.config.custom_templates else None,
+            compare_to=str(self.config.compare_to) if self.config.compare_to else None)
         if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
             portal = build_portal(request, self.cache, self.baselines)
         else:

@@ -75,6 +75,7 @@ def restore_graphs(html: str, graphs: Mapping[str, str]) -> str:
 # Tags a search index keeps (Material keeps these; the built-in search keeps none), and the rest.
 _UNINDEXED_TAG = re.compile(r"<(?!/?(?:p|li|ul|ol|code|pre)\b)[^>]*>")
 _SPACES = re.compile(r"[ \t\n]{2,}")
+_EXCLUDED = re.compile(r'<div class="pp-portal"[^>]* data-search-exclude\b')
 
 
 def searchable_text(block: str) -> str:
@@ -83,5 +84,9 @@ def searchable_text(block: str) -> str:
 
     Search plugins parse every page with an HTML parser; the portal's tables are most of its
     tags. Any ``>`` in plan text is escaped in a block, so a tag always ends at the first ``>``.
+    A block that opens with ``data-search-exclude`` (a dashboard's list, which repeats what the
+    feature pages say) has no text to index: a search finds a record on its feature's page.
     """
+    if _EXCLUDED.match(block):
+        return ""
     return _SPACES.sub(" ", _UNINDEXED_TAG.sub(" ", block))
