@@ -55,11 +55,11 @@ def restore_html_blocks(html: str, blocks: dict[str, str]) -> str:
     return re.sub(r"<p>(PPBLOCK[0-9a-f]{10}X\d+)</p>", lambda m: blocks.get(m.group(1), m.group(0)), html)
 
 
-def inline_html_blocks(markdown: str, blocks: Mapping[str, str], graphs: Mapping[str, str] | None = None) -> str:
+def inline_html_blocks(markdown: str, blocks: Mapping[str, str]) -> str:
     """The page as one Markdown document again, for site generators without the adapter."""
     for token, block in blocks.items():
         markdown = markdown.replace(f"\n{token}\n", f"\n{block}\n", 1)
-    return restore_graphs(markdown, graphs or {})
+    return markdown
 
 
 _GRAPH_MARK = re.compile(r"<!--(PPGRAPH\d+)-->")

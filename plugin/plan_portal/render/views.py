@@ -205,7 +205,6 @@ def tech_inventory(features: list[Feature]) -> tuple[list[tuple[Feature, dict[st
     return rows, majority
 
 
-
 @dataclass(frozen=True, slots=True)
 class Pager:
     """One page of a long dashboard list: which rows it shows and where its sibling pages are."""
