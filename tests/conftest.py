@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from fixture_text import write_feature_files
+from plan_portal.checked import CheckedPortfolio as Result
 from plan_portal.discover import discover
 from plan_portal.model.feature import read_feature
 from plan_portal.model.records import Feature
-from plan_portal.pipeline import Result, run
+from plan_portal.pipeline import run
 from plan_portal.read import MAX_BYTES
+from plan_portal.settings import Settings
 
 
 def _write(tmp_path: Path, feature_id: str, files: dict[str, str | bytes]) -> Path:
@@ -47,6 +49,6 @@ def run_pipeline(tmp_path: Path) -> Callable[..., Result]:
     """Run discover → read → check over tmp_path/specs."""
 
     def go(max_bytes: int = MAX_BYTES) -> Result:
-        return run([tmp_path / "specs"], tmp_path, max_bytes=max_bytes)
+        return run(Settings((tmp_path / "specs",), tmp_path, max_bytes=max_bytes))
 
     return go

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from plan_portal.pipeline import run
+from plan_portal.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -16,7 +17,7 @@ from generate import generate  # noqa: E402
 
 def test_generated_portfolio_has_the_promised_shape(tmp_path: Path):
     features = generate(30, tmp_path / "specs")
-    result = run([tmp_path / "specs"], tmp_path)
+    result = run(Settings((tmp_path / "specs",), tmp_path))
     portfolio = result.portfolio
     assert [f.id for f in portfolio.features] == features
     assert len(portfolio.gates) == 30 * 6 and len(portfolio.decisions) == 30 * 4 and len(portfolio.risks) == 30 * 4

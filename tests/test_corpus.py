@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from plan_portal.checked import CheckedPortfolio as Result
 from plan_portal.export import export_json
-from plan_portal.pipeline import Result, run
+from plan_portal.pipeline import run
+from plan_portal.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -28,7 +30,7 @@ if not PROJECTS:
 @cache
 def _result(project: Path) -> Result:
     """The pipeline over one project's specs/, paths shown relative to the project."""
-    return run([project / "specs"], project)
+    return run(Settings((project / "specs",), project))
 
 
 def _records(result: Result) -> list[tuple[str, object]]:
@@ -84,7 +86,7 @@ def test_project_reads(project: Path) -> None:
     errors = [str(d) for d in result.diagnostics if d.severity.value == "error"]
     assert not errors, errors
     # exporting works and is stable
-    assert export_json(portfolio, result.diagnostics) == export_json(portfolio, result.diagnostics)
+    assert export_json(result) == export_json(result)
 
 
 def test_corpus_totals() -> None:

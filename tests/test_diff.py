@@ -18,11 +18,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from plan_portal.cli import main
-from plan_portal.compare import compare, export_at_commit, resolve_commit
+from plan_portal.compare import compare
 from plan_portal.compare.report import markdown_cell
-from plan_portal.compare.revision import _extract
+from plan_portal.compare.revision import _extract, export_at_commit, resolve_commit
 from plan_portal.export import export_document
 from plan_portal.pipeline import run
+from plan_portal.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -273,9 +274,10 @@ def test_real_plans_read_at_a_commit_give_the_working_tree_document(tmp_path: Pa
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "corpus")
     base, roots = repo / "project", [repo / "project" / "specs"]
-    result = run(roots, base)
-    at_commit = export_at_commit(resolve_commit("HEAD", base), roots, base)
-    assert at_commit["features"] and at_commit == export_document(result.portfolio, result.diagnostics)
+    settings = Settings(tuple(roots), base)
+    result = run(settings)
+    at_commit = export_at_commit(resolve_commit("HEAD", base), settings)
+    assert at_commit["features"] and at_commit == export_document(result)
 
 
 def test_diagnostics_match_by_path_code_and_message_and_count_repeats():

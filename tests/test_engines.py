@@ -30,6 +30,7 @@ from plan_portal.cli import main
 from plan_portal.model.records import Feature
 from plan_portal.model.text import anchor
 from plan_portal.pipeline import run
+from plan_portal.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
@@ -105,7 +106,7 @@ def run_engine(venv: Path, module: str, project: Path) -> str:
 
 @pytest.fixture(scope="module")
 def demo_features() -> list[Feature]:
-    return run([SPECS], REPO).portfolio.features
+    return run(Settings((SPECS,), REPO)).portfolio.features
 
 
 def demo_copy(root: Path, config_name: str, change: Callable[[dict[str, object]], None]) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fixture_text import line_of, norm
-from plan_portal.check.gates import unmitigated_gates
+from plan_portal.check.gates import fail_gate_mitigations
 from plan_portal.model import status as st
 from plan_portal.model.records import Feature, Source, TableEntry
 
@@ -267,7 +267,8 @@ def test_seed_complexity_tracking_rows(seed):
 
 
 def test_seed_fail_gate_mitigated_by_complexity_row(seed):
-    assert unmitigated_gates(seed) == []
+    mitigations = fail_gate_mitigations([seed])
+    assert mitigations and all(mitigations.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1218,7 +1219,7 @@ def test_file_over_size_limit(write_feature, run_pipeline):
     assert feature.gates == []
     result = run_pipeline(max_bytes=100)
     assert [(d.code, d.path) for d in result.diagnostics] == [("unreadable-file", PLAN)]
-    assert run_pipeline().diagnostics == []
+    assert run_pipeline().diagnostics == ()
 
 
 PLACEHOLDERS = """

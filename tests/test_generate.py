@@ -16,8 +16,10 @@ from mkdocs.utils.meta import get_data
 
 from plan_portal.cli import main
 from plan_portal.generate import MARKER, STYLESHEET
+from plan_portal.render.dashboards import DASHBOARDS
 from plan_portal.render.html_blocks import extract_html_blocks
-from plan_portal.render.pages import DASHBOARDS
+
+DASHBOARD_FILES = [f"{d.name}.md" for d in DASHBOARDS]
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
@@ -62,7 +64,7 @@ def resolve(href: str, page_url: str) -> str:
 
 
 def test_pages_and_files_have_the_plugin_layout(demo_out: Path):
-    for name, _ in DASHBOARDS:
+    for name in DASHBOARD_FILES:
         assert (demo_out / name).is_file(), name
     features = sorted(p.name for p in SPECS.iterdir() if p.is_dir())
     assert len(features) == 10
@@ -82,7 +84,7 @@ def test_pages_and_files_have_the_plugin_layout(demo_out: Path):
 def test_html_blocks_pass_through_python_markdown_unchanged(demo_out: Path):
     """Block-level HTML starts a line after a blank line, so Markdown leaves each block as it is."""
     checked = 0
-    for page in [demo_out / name for name, _ in DASHBOARDS] + sorted(demo_out.glob("*/plan.md")):
+    for page in [demo_out / name for name in DASHBOARD_FILES] + sorted(demo_out.glob("*/plan.md")):
         text, _meta = get_data(page.read_text(encoding="utf-8"))
         _skeleton, blocks = extract_html_blocks(text, page.name)
         html = markdown.markdown(text, extensions=["tables", "toc"])

@@ -14,9 +14,11 @@ import networkx as nx
 import pytest
 
 from fixture_text import line_of
+from plan_portal.checked import CheckedPortfolio as Result
 from plan_portal.diagnostics import Severity
 from plan_portal.export import export_document
-from plan_portal.pipeline import Result, run
+from plan_portal.pipeline import run
+from plan_portal.settings import Settings
 
 GRAPH_CODES = ("dangling-reference", "decision-cycle", "accepted-depends-on-unaccepted", "superseded-still-referenced")
 
@@ -24,7 +26,7 @@ GRAPH_CODES = ("dangling-reference", "decision-cycle", "accepted-depends-on-unac
 
 
 def edge_set(result: Result) -> set[tuple[str, str, str]]:
-    return {(e.source, e.target, e.type) for e in result.portfolio.edges}
+    return {(e.source, e.target, e.type) for e in result.edges}
 
 
 def graph_diags(result: Result, code: str | None = None) -> list[tuple[str, str, str, int, str]]:
@@ -193,11 +195,11 @@ EXPECTED_EDGES = {
 def test_portfolio_edges_are_exactly_the_expected_set(portfolio):
     assert edge_set(portfolio) == EXPECTED_EDGES
     # No edge is stored twice (duplicate citations, a supersedes link written on both sides).
-    assert len(portfolio.portfolio.edges) == len(EXPECTED_EDGES)
+    assert len(portfolio.edges) == len(EXPECTED_EDGES)
 
 
 def test_export_edges_carry_type_and_the_citing_line(portfolio):
-    exported = export_document(portfolio.portfolio, portfolio.diagnostics)["edges"]
+    exported = export_document(portfolio)["edges"]
 
     def edge(source: str, target: str, kind: str, path: str, text: str, needle: str) -> dict[str, object]:
         return {"source": source, "target": target, "type": kind,
@@ -261,7 +263,7 @@ def test_graph_is_a_multidigraph_of_features_decisions_risks_and_gates(portfolio
     }
     assert {(a, b, data["type"]) for a, b, data in graph.edges(data=True)} == EXPECTED_EDGES
     assert graph.number_of_edges() == len(EXPECTED_EDGES)
-    for edge in portfolio.portfolio.edges:
+    for edge in portfolio.edges:
         assert graph.edges[edge.source, edge.target, edge.type]["citation"] == edge.citation
     assert graph.nodes[f"{IDN}/ADR-003"]["status"] == "superseded"
     assert graph.nodes[f"{IDN}/ADR-003"]["feature"] == IDN
@@ -269,7 +271,7 @@ def test_graph_is_a_multidigraph_of_features_decisions_risks_and_gates(portfolio
 
 def test_clean_portfolio_has_no_graph_diagnostics(portfolio):
     assert graph_diags(portfolio) == []
-    assert portfolio.diagnostics == []
+    assert portfolio.diagnostics == ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,7 +401,7 @@ def test_reference_types_and_direction(cite, text, expected):
     result = cite(text)
     assert edge_set(result) == expected
     assert graph_diags(result, "dangling-reference") == []
-    for edge in result.portfolio.edges:
+    for edge in result.edges:
         assert (edge.citation.path, edge.citation.line) == (IPLAN, line_of(CITING, "| ADR-001 |"))
 
 
@@ -414,7 +416,7 @@ def superseded_status(write_files, run_pipeline) -> Result:
 
 def test_status_superseded_by_is_stored_as_supersedes(superseded_status):
     assert edge_set(superseded_status) == {(A2, A3, "supersedes")}
-    (edge,) = superseded_status.portfolio.edges
+    (edge,) = superseded_status.edges
     assert (edge.citation.path, edge.citation.line) == (IPLAN, line_of(CITING, "| ADR-003 |"))
     assert {d.id: d.status for d in superseded_status.portfolio.decisions}[A3] == "superseded"
 
@@ -463,7 +465,7 @@ def test_risk_mitigation_and_gate_evidence_types(write_files, run_pipeline):
         (security, PAY, "relates-to"),
         (simplicity, f"{PAY}/ADR-001", "evidenced-by"),
     }
-    lines = {(e.source, e.target): e.citation.line for e in result.portfolio.edges}
+    lines = {(e.source, e.target): e.citation.line for e in result.edges}
     assert lines[(f"{IDN}/R1", f"{PAY}/ADR-001")] == line_of(RISKS_AND_GATES, "| R1 |")
     assert lines[(security, PAY)] == line_of(RISKS_AND_GATES, "| Security First |")
     assert lines[(simplicity, f"{PAY}/ADR-001")] == line_of(RISKS_AND_GATES, "| Simplicity |")
@@ -486,7 +488,7 @@ def test_depends_on_as_a_single_string(write_files, run_pipeline):
     write_files(IDN, {"plan.md": DEPENDS_ON_STRING})
     write_files(PAY, {"plan.md": OTHER})
     result = run_pipeline()
-    assert [(e.source, e.target, e.type, e.citation.path, e.citation.line) for e in result.portfolio.edges] == [
+    assert [(e.source, e.target, e.type, e.citation.path, e.citation.line) for e in result.edges] == [
         (IDN, PAY, "feature-depends-on", IPLAN, line_of(DEPENDS_ON_STRING, "depends_on:")),
     ]
 
@@ -785,7 +787,7 @@ def trouble(write_files, tmp_path) -> Callable[[dict[str, Severity | None]], Res
     write_files(IDN, {"plan.md": TROUBLE})
 
     def go(overrides: dict[str, Severity | None]) -> Result:
-        return run([tmp_path / "specs"], tmp_path, overrides)
+        return run(Settings((tmp_path / "specs",), tmp_path, overrides or {}))
 
     return go
 

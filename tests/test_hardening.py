@@ -18,9 +18,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from fixture_text import write_feature_files
+from plan_portal.checked import CheckedPortfolio as Result
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.records import Feature
-from plan_portal.pipeline import Result, run
+from plan_portal.pipeline import run
+from plan_portal.settings import Settings
 
 GOOD = "001-good"
 BAD = "002-bad"
@@ -80,7 +82,7 @@ def portfolio(root: Path, bad: dict[str, str | bytes] | None = None, bad_id: str
 
 
 def pipeline(root: Path, **kwargs: Any) -> Result:
-    return run([root / "specs"], root, **kwargs)
+    return run(Settings((root / "specs",), root, **kwargs))
 
 
 def feature(result: Result, fid: str) -> Feature:

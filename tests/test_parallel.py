@@ -14,7 +14,8 @@ from plan_portal import cores
 from plan_portal.discover import discover
 from plan_portal.model.parallel import read_features
 from plan_portal.pipeline import run
-from plan_portal.render import Layout, PortalPage, environment, portal_pages
+from plan_portal.render import Layout, PortalPage, portal_pages
+from plan_portal.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -70,9 +71,8 @@ def test_too_little_work_stays_here():
 
 
 def _pages(root: Path) -> Iterator[PortalPage]:
-    result = run([root / "specs"], root)
-    return portal_pages(result.portfolio, result.diagnostics, result.graph, Layout("plans", True), root,
-                        environment())
+    result = run(Settings((root / "specs",), root))
+    return portal_pages(result, Layout("plans", True), root)
 
 
 def test_pages_rendered_by_workers_equal_pages_rendered_here(portfolio_root: Path, monkeypatch: pytest.MonkeyPatch):

@@ -13,11 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plan_portal.checked import CheckedPortfolio as Result
 from plan_portal.export import export_document, export_json
 from plan_portal.link.types import LINK_TYPES
-from plan_portal.pipeline import Result, run
-from plan_portal.render import Layout, environment, portal_pages
+from plan_portal.pipeline import run
+from plan_portal.render import Layout, portal_pages
 from plan_portal.render.html_blocks import inline_html_blocks
+from plan_portal.settings import Settings
 
 FEATURE = "001-prop"
 ARTIFACTS = ("plan.md", "research.md", "spec.md", "tasks.md")
@@ -50,8 +52,8 @@ def _run_files(files: dict[str, str | bytes], others: dict[str, dict[str, str | 
         specs = _write_feature(base, files)
         for feature_id, more in (others or {}).items():
             _write_feature(base, more, feature_id)
-        result = run([specs], base)
-        text = export_json(result.portfolio, result.diagnostics)
+        result = run(Settings((specs,), base))
+        text = export_json(result)
         _assert_sane(result, text, base)
     return result, text
 
@@ -173,7 +175,7 @@ def test_features_referring_to_each_other_never_raise(first: str, second: str, t
         others["003-third"] = {"plan.md": "---\ndepends_on: 001-prop\n---\n" + third, "research.md": first}
     result, text = _run_files({"plan.md": frontmatter + first}, others)
     assert len(result.portfolio.features) == len(others) + 1
-    assert export_json(result.portfolio, result.diagnostics) == text
+    assert export_json(result) == text
 
 
 # --- b. nothing lost ----------------------------------------------------------------------------------------
@@ -358,11 +360,11 @@ def test_seed_plan_loses_nothing(pre: list[GateRow], post: list[GateRow], decisi
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         specs = _write_feature(base, {"plan.md": content})
-        result = run([specs], base)
+        result = run(Settings((specs,), base))
     feature = result.portfolio.features[0]
     assert feature.title == "Property Feature"
     assert feature.branch == FEATURE
-    document = export_document(result.portfolio, result.diagnostics)
+    document = export_document(result)
     json.dumps(document)
     lines = plan.split("\n")
 
@@ -418,9 +420,8 @@ def test_feature_page_shows_every_record_with_every_cell(pre: list[GateRow], pos
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         specs = _write_feature(base, {"plan.md": seed_plan(pre, post, decisions, risks)})
-        result = run([specs], base)
-        pages = list(portal_pages(result.portfolio, result.diagnostics, result.graph, Layout("plans", True), base,
-                                  environment()))
+        result = run(Settings((specs,), base))
+        pages = list(portal_pages(result, Layout("plans", True), base))
     page = next(p for p in pages if p.kind == "feature")
     assert page.content is not None
     html_text = inline_html_blocks(page.content, page.blocks)
@@ -446,15 +447,15 @@ def test_export_is_byte_identical_across_runs(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         specs = _write_feature(base, files)
-        first = run([specs], base)
-        second = run([specs], base)
-        assert export_json(first.portfolio, first.diagnostics) == export_json(second.portfolio, second.diagnostics)
+        first = run(Settings((specs,), base))
+        second = run(Settings((specs,), base))
+        assert export_json(first) == export_json(second)
         # and the same files under another directory give the same bytes: nothing absolute leaks in
         with tempfile.TemporaryDirectory() as other_tmp:
             other = Path(other_tmp)
             other_specs = _write_feature(other, files)
-            third = run([other_specs], other)
-            assert export_json(third.portfolio, third.diagnostics) == export_json(first.portfolio,
+            third = run(Settings((other_specs,), other))
+            assert export_json(third) == export_json(first.portfolio,
                                                                                    first.diagnostics)
 
 

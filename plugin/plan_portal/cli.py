@@ -11,14 +11,18 @@ from typing import Any
 import click
 
 from plan_portal.changed import changed_features, diagnostics_in
-from plan_portal.compare import RevisionError, compare, export_at_commit, load_export, resolve_commit
+from plan_portal.checked import CheckedPortfolio
+from plan_portal.compare import compare
 from plan_portal.compare.report import json_report, markdown_report
+from plan_portal.compare.revision import RevisionError, export_at_commit, load_export, resolve_commit
 from plan_portal.diagnostics import CODES, Diagnostic, Severity
 from plan_portal.export import export_document, export_json
 from plan_portal.export_csv import RECORDS as CSV_TABLES
 from plan_portal.export_csv import export_csv
-from plan_portal.pipeline import Result, run
+from plan_portal.portal import build
+from plan_portal.settings import MAX_BYTES, RenderOptions, Settings
 
+_DEFAULTS = RenderOptions()
 _ROOTS = click.argument(
     "roots", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
@@ -44,12 +48,15 @@ def _chosen_roots(roots: tuple[Path, ...]) -> list[Path]:
     return [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
 
 
-def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
-    chosen = _chosen_roots(roots)
-    for root in chosen:
+def _settings(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Settings:
+    return Settings(tuple(_chosen_roots(roots)), Path.cwd(), _overrides(severity))
+
+
+def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> CheckedPortfolio:
+    for root in _chosen_roots(roots):
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
-    return run(chosen, Path.cwd(), _overrides(severity))
+    return build(_settings(roots, severity)).checked
 
 
 def _escape_data(text: str) -> str:
@@ -69,7 +76,7 @@ def github_annotation(d: Diagnostic) -> str:
     )
 
 
-def _summary(result: Result) -> str:
+def _summary(result: CheckedPortfolio) -> str:
     features = len(result.portfolio.features)
     return (
         f"{features} features, {len(result.portfolio.gates)} gates, {len(result.portfolio.risks)} risks, "
@@ -106,7 +113,8 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
     if changed_files:
         features = changed_features([path for path in paths if not path.is_dir()], result.portfolio.features,
                                     Path.cwd())
-        result = dataclasses.replace(result, diagnostics=diagnostics_in(features, result.diagnostics, Path.cwd()))
+        reported = diagnostics_in(features, result.diagnostics, Path.cwd())
+        result = dataclasses.replace(result, diagnostics=tuple(reported))
         summary = f"{_summary(result)} (reported for the {len(features)} features whose files changed)"
     if output == "json":
         import json
@@ -136,10 +144,7 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
     if output is not None and not output.parent.resolve().is_dir():
         raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
     result = _run(roots)
-    if table is None:
-        text = export_json(result.portfolio, result.diagnostics)
-    else:
-        text = export_csv(table, export_document(result.portfolio, result.diagnostics))
+    text = export_json(result) if table is None else export_csv(table, export_document(result))
     # Bytes, so the CSV's CRLF line ends reach the file or the terminal untranslated.
     data = text.encode("utf-8")
     if output is None:
@@ -160,13 +165,12 @@ class DiffError(click.ClickException):
 def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """The export document and label of a revision: the working tree, an export file, or a git ref."""
     if name is None:
-        result = _run(roots, severity)
-        return export_document(result.portfolio, result.diagnostics), "working tree"
+        return export_document(_run(roots, severity)), "working tree"
     try:
         if Path(name).is_file():
             return load_export(Path(name)), name
         commit = resolve_commit(name, Path.cwd())
-        document = export_at_commit(commit, _chosen_roots(roots), Path.cwd(), _overrides(severity))
+        document = export_at_commit(commit, _settings(roots, severity))
     except RevisionError as error:
         raise DiffError(f"{error} [{error.code}]") from error
     return document, f"{name} ({commit[:7]})" if not commit.startswith(name) else name
@@ -206,19 +210,47 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
 @click.option("--links", type=click.Choice(["directory", "html", "markdown"]), default="directory",
               help="directory: MkDocs, TechDocs, MkDocs 2 (gates/); html: use_directory_urls false (gates.html); "
                    "markdown: Zensical (gates.md).")
-def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str) -> None:
-    """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator."""
+@click.option("--severity", multiple=True, metavar="CODE=LEVEL",
+              help="Re-rate a check: error, warning, info or off. Repeatable.")
+@click.option("--custom-templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of templates that replace the portal's own by file name (as the plugin's option).")
+@click.option("--compare-to", metavar="REF", help="A git ref to compare the plans with: adds a Changes page.")
+@click.option("--title", default=_DEFAULTS.title, show_default=True, help="Heading of the overview page.")
+@click.option("--page-size", type=click.IntRange(min=1), default=_DEFAULTS.page_size, show_default=True,
+              help="Most rows on one page of a dashboard list.")
+@click.option("--graph-depth", type=click.IntRange(min=0), default=_DEFAULTS.graph_depth, show_default=True,
+              help="Links followed from a feature in its local graph.")
+@click.option("--graph-nodes", type=click.IntRange(min=1), default=_DEFAULTS.local_graph_nodes,
+              show_default=True, help="Most nodes in a local graph.")
+@click.option("--full-graph-nodes", type=click.IntRange(min=1), default=_DEFAULTS.full_graph_nodes,
+              show_default=True, help="Most nodes on the portfolio graph page.")
+@click.option("--max-file-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True,
+              help="Files larger than this are reported and not published.")
+def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str, severity: tuple[str, ...],
+             custom_templates: Path | None, compare_to: str | None, title: str, page_size: int, graph_depth: int,
+             graph_nodes: int, full_graph_nodes: int, max_file_bytes: int) -> None:
+    """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator.
+
+    The options are the plugin's, so that the files match what the plugin would publish.
+    """
     from plan_portal.generate import STYLESHEET, GenerateError, OutputFolderError, write_portal
 
-    result = _run(roots)
+    for root in _chosen_roots(roots):
+        if not root.is_dir():
+            raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
+    options = RenderOptions(title, graph_depth, graph_nodes, full_graph_nodes, page_size)
+    settings = dataclasses.replace(_settings(roots, severity), max_bytes=max_file_bytes, options=options,
+                                   templates=custom_templates, compare_to=compare_to)
     try:
-        written = write_portal(result, _chosen_roots(roots), Path.cwd(), out, force=force, links=links)
+        written = write_portal(settings, out, force=force, links=links)
     except OutputFolderError as error:
         raise click.BadParameter(str(error), param_hint="--out") from error
     except GenerateError as error:
         raise click.ClickException(str(error)) from error
+    for warning in written.portal.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {written.pages} pages, {written.files} other files and {written.graphs} graphs to {out}")
-    click.echo(_summary(result))
+    click.echo(_summary(written.portal.checked))
     click.echo(f"Style it: list {STYLESHEET} by its path in the docs folder (e.g. plans/{STYLESHEET}) in extra_css.")
 
 

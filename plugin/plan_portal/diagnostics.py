@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -85,7 +86,7 @@ def diagnostic(code: str, path: str, line: int, message: str) -> Diagnostic:
 
 
 def apply_severity(
-    diagnostics: list[Diagnostic], overrides: dict[str, Severity | None]
+    diagnostics: list[Diagnostic], overrides: Mapping[str, Severity | None]
 ) -> list[Diagnostic]:
     """Re-rate diagnostics by code; an override of None silences the code."""
     result: list[Diagnostic] = []

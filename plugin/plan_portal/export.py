@@ -6,8 +6,9 @@ import dataclasses
 import json
 from typing import Any
 
+from plan_portal.checked import CheckedPortfolio
 from plan_portal.diagnostics import Diagnostic
-from plan_portal.model.records import Feature, Portfolio
+from plan_portal.model.records import Feature
 
 SCHEMA = "plan-portal/1"
 _TOP_LEVEL = ("gates", "risks", "decisions", "research", "clarifications")
@@ -20,21 +21,21 @@ def _record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
 
 def _feature(feature: Feature) -> dict[str, Any]:
     data = dataclasses.asdict(feature)
-    for key in (*_TOP_LEVEL, "diagnostics"):
+    for key in (*_TOP_LEVEL, "diagnostics", "published"):
         data.pop(key)
     return data
 
 
-def export_document(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    features = sorted(portfolio.features, key=lambda f: (f.id, f.path))
+def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
+    features = sorted(checked.portfolio.features, key=lambda f: (f.id, f.path))
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "features": [_feature(f) for f in features],
         "edges": sorted(
-            (dataclasses.asdict(e) for e in portfolio.edges),
+            (dataclasses.asdict(e) for e in checked.edges),
             key=lambda e: (e["source"], e["target"], e["type"], e["citation"]["path"], e["citation"]["line"]),
         ),
-        "diagnostics": [d.to_dict() for d in sorted(diagnostics, key=Diagnostic.sort_key)],
+        "diagnostics": [d.to_dict() for d in sorted(checked.diagnostics, key=Diagnostic.sort_key)],
     }
     for key in _TOP_LEVEL:
         records = [dataclasses.asdict(r) for f in features for r in getattr(f, key)]
@@ -42,6 +43,6 @@ def export_document(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> dict
     return document
 
 
-def export_json(portfolio: Portfolio, diagnostics: list[Diagnostic]) -> str:
-    document = export_document(portfolio, diagnostics)
+def export_json(checked: CheckedPortfolio) -> str:
+    document = export_document(checked)
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"

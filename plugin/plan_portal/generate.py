@@ -21,16 +21,17 @@ import json
 import posixpath
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 from xml.etree import ElementTree
 
-from plan_portal.pipeline import Result
-from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
+from plan_portal.portal import Portal, build
+from plan_portal.render import Layout, PortalPage
 from plan_portal.render.html_blocks import inline_html_blocks, restore_graphs
 from plan_portal.render.urls import page_url, relative_url
+from plan_portal.settings import Settings
 
 #: The file that marks a folder as written by ``generate``, and lists what it wrote.
 MARKER = ".plan-portal-generated.json"
@@ -71,35 +72,28 @@ class Written:
     pages: int
     files: int
     graphs: int
+    portal: Portal
 
 
-def write_portal(
-    result: Result,
-    roots: Sequence[Path],
-    base: Path,
-    out: Path,
-    *,
-    force: bool = False,
-    links: str = "directory",
-    options: RenderOptions | None = None,
-) -> Written:
-    """Write the portal of ``result`` under ``out`` (the folder the portal's URLs start from)."""
+def write_portal(settings: Settings, out: Path, *, force: bool = False, links: str = "directory") -> Written:
+    """Write the portal the settings describe under ``out`` (the folder the portal's URLs start from)."""
     if links not in LINK_STYLES:
         raise ValueError(f"unknown link style {links!r}; use one of {', '.join(LINK_STYLES)}")
-    previous = _check_target(out, roots, force)
+    previous = _check_target(out, settings.roots, force)
     layout = SourceLayout("", False) if links == "markdown" else Layout("", links == "directory")
-    pages = portal_pages(result.portfolio, result.diagnostics, result.graph, layout, base, environment(), options)
-    try:
+    written: list[str] = []
+    counts = {"graphs": 0, "documents": 0, "others": 0}
+
+    def write(pages: Iterable[PortalPage]) -> list[PortalPage]:
         _remove(out, previous)
         out.mkdir(parents=True, exist_ok=True)
-        written: list[str] = []
-        graphs = documents = others = 0
         for page in pages:
-            graphs += _write_page(out, page, layout, written)
-            if page.content is not None or page.kind == "artifact":
-                documents += 1
-            else:
-                others += 1
+            counts["graphs"] += _write_page(out, page, layout, written)
+            counts["documents" if page.content is not None or page.kind == "artifact" else "others"] += 1
+        return []
+
+    try:
+        portal = build(settings, layout, keep=write)
         shutil.copyfile(_STYLESHEET_SOURCE, out / STYLESHEET)
         written.append(STYLESHEET)
         note = (f"Written by plan-portal generate; the next run replaces the files listed here. "
@@ -108,7 +102,7 @@ def write_portal(
                                   encoding="utf-8")
     except OSError as error:
         raise GenerateError(f"could not write {error.filename or out}: {error.strerror or error}") from error
-    return Written(out, documents, others, graphs)
+    return Written(out, counts["documents"], counts["others"], counts["graphs"], portal)
 
 
 def _check_target(out: Path, roots: Sequence[Path], force: bool) -> list[str]:

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-from plan_portal.check import run_checks
-from plan_portal.diagnostics import Diagnostic, Severity
-from plan_portal.link import PortfolioGraph, link
-from plan_portal.model import Portfolio, build_portfolio
+from plan_portal.check import check
+from plan_portal.checked import CheckedPortfolio
+from plan_portal.link import link
+from plan_portal.model import build_portfolio
 from plan_portal.model.cache import ReadCache
-from plan_portal.read import MAX_BYTES
+from plan_portal.settings import Settings
 
 
-@dataclass(slots=True)
-class Result:
-    portfolio: Portfolio
-    diagnostics: list[Diagnostic]
-    graph: PortfolioGraph
+def run(settings: Settings, cache: ReadCache | None = None) -> CheckedPortfolio:
+    """The checked portfolio of the settings' spec roots (a missing root holds no features).
 
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is severity)
-
-
-def run(
-    roots: list[Path],
-    base: Path,
-    overrides: dict[str, Severity | None] | None = None,
-    max_bytes: int = MAX_BYTES,
-    cache: ReadCache | None = None,
-) -> Result:
-    portfolio = build_portfolio(roots, base, max_bytes, cache)
-    linked = link(portfolio)
-    portfolio.edges = linked.edges
-    portfolio.diagnostics.extend(linked.diagnostics)
-    return Result(portfolio, run_checks(portfolio, linked.graph, overrides), linked.graph)
+    With a cache (``mkdocs serve``), features whose files are unchanged since the last run are
+    not read again.
+    """
+    portfolio = build_portfolio(settings.existing_roots, settings.base, settings.max_bytes, cache)
+    return check(portfolio, link(portfolio), settings.overrides)

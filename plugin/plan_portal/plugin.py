@@ -18,15 +18,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from plan_portal import mkdocs_nav
-from plan_portal.compare import BaselineCache
+from plan_portal.compare.revision import BaselineCache
 from plan_portal.config import PlanPortalConfig
-from plan_portal.cores import in_child
 from plan_portal.diagnostics import CODES, Severity
+from plan_portal.mkdocs_held import HeldPages, held_portal
 from plan_portal.model.cache import ReadCache
-from plan_portal.portal import PortalRequest, build_portal
-from plan_portal.render import Layout, PortalPage, RenderOptions
-from plan_portal.render.held import HeldPages
+from plan_portal.parallel import in_child
+from plan_portal.render import Layout, PortalPage
 from plan_portal.sanitize import safe_title, sanitize_html
+from plan_portal.settings import RenderOptions, Settings
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "render" / "assets"
@@ -60,20 +60,22 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         config.extra_javascript.append(f"{ASSET_URI}plan-portal.js")
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        request = PortalRequest(
-            roots=self.roots, base=self.base, layout=Layout(self.prefix, config.use_directory_urls),
-            options=RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
-                                  self.config.full_graph_nodes, self.config.page_size),
-            overrides={code: None if level == "off" else Severity(level)
-                       for code, level in self.config.severity.items()},
-            max_bytes=self.config.max_file_bytes,
+    def settings(self) -> Settings:
+        options = RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
+                                self.config.full_graph_nodes, self.config.page_size)
+        overrides = {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()}
+        return Settings(
+            roots=tuple(self.roots), base=self.base, overrides=overrides, max_bytes=self.config.max_file_bytes,
+            options=options,
             templates=Path(self.config.custom_templates) if self.config.custom_templates else None,
             compare_to=str(self.config.compare_to) if self.config.compare_to else None)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        layout = Layout(self.prefix, config.use_directory_urls)
         if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
-            portal = build_portal(request, self.cache, self.baselines)
+            portal = held_portal(self.settings(), layout, self.cache, self.baselines)
         else:
-            portal = in_child(partial(build_portal, request, ReadCache(), BaselineCache()))
+            portal = in_child(partial(held_portal, self.settings(), layout, ReadCache(), BaselineCache()))
         log.debug(f"read {portal.reads} of {portal.features} features")
         for warning in portal.warnings:
             log.warning(warning)

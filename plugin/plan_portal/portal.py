@@ -1,72 +1,69 @@
-"""The portal of some spec roots, ready for a site generator adapter: its pipeline run, its pages
-rendered and held (see render.held), and what to report.
+"""The one way in for every adapter: settings in, a checked portfolio and its pages out.
 
-A one-off build runs this in a child process (see cores.in_child): the child's memory, the plans'
-records and graph included, goes back to the system when it exits, instead of staying in the site
-generator's process, fragmented, while the generator converts every page.
+The plugin, ``generate`` and the command line all call ``build``, so that they read, check,
+compare and render the same way from the same ``Settings``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from plan_portal.compare import BaselineCache, Comparison, RevisionError, compare
-from plan_portal.diagnostics import Diagnostic, Severity
+from plan_portal.checked import CheckedPortfolio
+from plan_portal.compare import Comparison, compare
+from plan_portal.compare.revision import BaselineCache, RevisionError
 from plan_portal.export import export_document
 from plan_portal.model.cache import ReadCache
-from plan_portal.pipeline import Result, run
-from plan_portal.read import MAX_BYTES
-from plan_portal.render import Layout, PortalPage, RenderOptions, environment, portal_pages
-from plan_portal.render.held import HeldPages
-
-
-@dataclass(frozen=True, slots=True)
-class PortalRequest:
-    roots: list[Path]
-    base: Path
-    layout: Layout
-    options: RenderOptions
-    overrides: dict[str, Severity | None] = field(default_factory=dict)
-    max_bytes: int = MAX_BYTES
-    templates: Path | None = None
-    #: A git ref to compare the plans with (the plugin's ``compare_to``), or None.
-    compare_to: str | None = None
+from plan_portal.pipeline import run
+from plan_portal.render import Layout, PortalPage, portal_pages
+from plan_portal.settings import Settings
 
 
 @dataclass(slots=True)
 class Portal:
-    diagnostics: list[Diagnostic]
-    #: Problems of the build itself (a missing root, an unreadable ``compare_to``), to log as warnings.
+    checked: CheckedPortfolio
+    #: Problems of the build itself (a missing root, an unreadable ``compare_to``), to report as warnings.
     warnings: list[str]
-    #: Every page, in nav order, without its HTML blocks and graphs: ``held`` has those.
-    pages: list[PortalPage]
-    held: HeldPages
-    features: int
-    reads: int
+    #: Every page in nav order, as the caller's ``keep`` returned them (none without a layout).
+    pages: list[PortalPage] = field(default_factory=list)
+    comparison: Comparison | None = None
+    #: Features read from disk, not reused from the cache.
+    reads: int = 0
 
 
-def build_portal(request: PortalRequest, cache: ReadCache, baselines: BaselineCache) -> Portal:
-    roots = [r for r in request.roots if r.is_dir()]
-    warnings = [f"spec root {missing} does not exist" for missing in request.roots if not missing.is_dir()]
-    reads_before = cache.reads
-    result = run(roots, request.base, request.overrides, request.max_bytes, cache)
-    comparison = None
-    if request.compare_to is not None:
-        comparison, problem = _comparison(request, request.compare_to, result, baselines)
+def build(
+    settings: Settings,
+    layout: Layout | None = None,
+    *,
+    cache: ReadCache | None = None,
+    baselines: BaselineCache | None = None,
+    keep: Callable[[Iterable[PortalPage]], list[PortalPage]] = list,
+) -> Portal:
+    """Run the pipeline and, given a ``layout``, render the pages (with ``compare_to``'s changes).
+
+    Pages reach ``keep`` one at a time, as they are rendered: the plugin holds each compressed,
+    ``generate`` writes each to disk, so no caller needs every finished page in memory at once.
+    """
+    warnings = [f"spec root {missing} does not exist" for missing in settings.roots if not missing.is_dir()]
+    reads_before = cache.reads if cache is not None else 0
+    checked = run(settings, cache)
+    reads = cache.reads - reads_before if cache is not None else len(checked.portfolio.features)
+    portal = Portal(checked, warnings, reads=reads)
+    if layout is None:
+        return portal
+    if settings.compare_to is not None:
+        portal.comparison, problem = _comparison(settings, settings.compare_to, checked, baselines or BaselineCache())
         warnings += [problem] if problem else []
-    held = HeldPages()
-    pages = held.hold(portal_pages(result.portfolio, result.diagnostics, result.graph, request.layout, request.base,
-                                   environment(request.templates), request.options, comparison))
-    return Portal(result.diagnostics, warnings, pages, held, len(result.portfolio.features),
-                  cache.reads - reads_before)
+    portal.pages = keep(portal_pages(checked, layout, settings.base, settings.options, settings.templates,
+                                     portal.comparison))
+    return portal
 
 
-def _comparison(request: PortalRequest, ref: str, result: Result,
+def _comparison(settings: Settings, ref: str, checked: CheckedPortfolio,
                 baselines: BaselineCache) -> tuple[Comparison, str]:
     """This build against ``ref``; a baseline that cannot be read is a warning, not a failed build."""
     try:
-        baseline = baselines.document(ref, request.roots, request.base, request.overrides, request.max_bytes)
+        baseline = baselines.document(ref, settings)
     except RevisionError as error:
         return Comparison(ref, "this build", problem=str(error)), f"compare_to: {error} [{error.code}]"
-    return compare(baseline, export_document(result.portfolio, result.diagnostics), ref, "this build"), ""
+    return compare(baseline, export_document(checked), ref, "this build"), ""

@@ -54,14 +54,16 @@ def gate_mitigations(feature: Feature, gate: Gate) -> list[Source]:
     return found
 
 
-def unmitigated_gates(feature: Feature) -> list[Gate]:
-    return [g for g in feature.gates if g.status == "fail" and not gate_mitigations(feature, g)]
+def fail_gate_mitigations(features: list[Feature]) -> dict[str, tuple[Source, ...]]:
+    """Every FAIL gate's id → where its plan mitigates it (empty when nothing does)."""
+    return {g.id: tuple(gate_mitigations(f, g)) for f in features for g in f.gates if g.status == "fail"}
 
 
-def check_gates(features: list[Feature]) -> list[Diagnostic]:
+def check_gates(features: list[Feature], mitigations: dict[str, tuple[Source, ...]]) -> list[Diagnostic]:
     return [
         diagnostic("gate-fail-unmitigated", gate.source.path, gate.source.line,
                    f"gate {gate.name!r} is FAIL with no Complexity Tracking justification or risk mitigation")
         for feature in features
-        for gate in unmitigated_gates(feature)
+        for gate in feature.gates
+        if gate.id in mitigations and not mitigations[gate.id]
     ]

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import networkx as nx
 
+from plan_portal.checked import Impact
 from plan_portal.diagnostics import Diagnostic, diagnostic
-from plan_portal.link import PortfolioGraph, nodes_of_kind, typed_edges
+from plan_portal.link import PortfolioGraph, edges_of_type
 from plan_portal.model.records import Decision, Portfolio
 
 
-def edges_of_type(graph: PortfolioGraph, kind: str) -> list[tuple[str, str]]:
-    return [(a, b) for a, b, t in typed_edges(graph) if t == kind]
+def impacts(graph: PortfolioGraph, depends: nx.DiGraph[str], feature_order: list[str]) -> dict[str, Impact]:
+    """Every decision's impact, the records of each list in feature order, then by id."""
+    rank = {feature: index for index, feature in enumerate(feature_order)}
+
+    def key(node: str) -> tuple[int, str]:
+        return (rank.get(str(graph.nodes[node]["feature"]), 0), node)
+
+    return {
+        decision: Impact(tuple(sorted(nx.descendants(depends, decision), key=key)),
+                         tuple(sorted(nx.ancestors(depends, decision), key=key)), depends.in_degree(decision))
+        for decision in depends
+    }
 
 
-def depends_on_graph(graph: PortfolioGraph) -> nx.DiGraph[str]:
-    """Decisions only, with an edge A → B when A depends on B."""
-    decisions: nx.DiGraph[str] = nx.DiGraph()
-    decisions.add_nodes_from(nodes_of_kind(graph, "decision"))
-    decisions.add_edges_from((a, b) for a, b in edges_of_type(graph, "depends-on") if a in decisions and b in decisions)
-    return decisions
-
-
-def check_graph(portfolio: Portfolio, graph: PortfolioGraph) -> list[Diagnostic]:
+def check_graph(portfolio: Portfolio, graph: PortfolioGraph, depends: nx.DiGraph[str]) -> list[Diagnostic]:
     decisions: dict[str, Decision] = {d.id: d for d in portfolio.decisions}
     found: list[Diagnostic] = []
-    depends = depends_on_graph(graph)
     for component in nx.strongly_connected_components(depends):
         members = sorted(component)
         if len(members) == 1 and not depends.has_edge(members[0], members[0]):

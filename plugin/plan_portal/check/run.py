@@ -1,18 +1,27 @@
-"""Run every check and apply the user's severity overrides."""
+"""Run every check, apply the user's severity overrides, and record the verdicts."""
 
 from __future__ import annotations
 
-from plan_portal.check.gates import check_gates
-from plan_portal.check.graph import check_graph
+from collections.abc import Mapping
+
+from plan_portal.check.gates import check_gates, fail_gate_mitigations
+from plan_portal.check.graph import check_graph, impacts
+from plan_portal.checked import CheckedPortfolio
 from plan_portal.diagnostics import Diagnostic, Severity, apply_severity
-from plan_portal.link import PortfolioGraph
+from plan_portal.link import Linked, dependency_order, depends_on_graph
 from plan_portal.model.records import Portfolio
 
 
-def run_checks(
-    portfolio: Portfolio, graph: PortfolioGraph, overrides: dict[str, Severity | None] | None = None
-) -> list[Diagnostic]:
-    """All diagnostics of the portfolio, reading, linking and checking alike, sorted by path and line."""
-    found = portfolio.all_diagnostics + check_gates(portfolio.features) + check_graph(portfolio, graph)
-    found = apply_severity(found, overrides or {})
-    return sorted(found, key=Diagnostic.sort_key)
+def check(portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity | None]) -> CheckedPortfolio:
+    """The portfolio with every diagnostic (reading, linking and checking alike, sorted by path and
+    line) and the verdicts the pages show."""
+    mitigations = fail_gate_mitigations(portfolio.features)
+    depends = depends_on_graph(linked.graph)
+    order = dependency_order(linked.graph, sorted({f.id for f in portfolio.features}))
+    found = (portfolio.all_diagnostics + linked.diagnostics + check_gates(portfolio.features, mitigations)
+             + check_graph(portfolio, linked.graph, depends))
+    diagnostics = sorted(apply_severity(found, overrides), key=Diagnostic.sort_key)
+    return CheckedPortfolio(
+        portfolio, linked.graph, tuple(linked.edges), tuple(diagnostics), mitigations,
+        frozenset(gate for gate, sources in mitigations.items() if not sources),
+        impacts(linked.graph, depends, order), tuple(order))

@@ -7,6 +7,7 @@ diagnostics of both revisions name the same files.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import tarfile
@@ -14,10 +15,9 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from plan_portal.diagnostics import Severity
 from plan_portal.export import SCHEMA, export_document
 from plan_portal.pipeline import run
-from plan_portal.read import MAX_BYTES
+from plan_portal.settings import Settings
 
 
 class RevisionError(Exception):
@@ -88,20 +88,14 @@ def _extract(archive: Path, destination: Path) -> None:
             tar.extractall(destination, members=members)
 
 
-def export_at_commit(
-    commit: str,
-    roots: list[Path],
-    base: Path,
-    overrides: dict[str, Severity | None] | None = None,
-    max_bytes: int = MAX_BYTES,
-) -> dict[str, Any]:
-    """The export document of the plans under ``roots`` as they were at ``commit``.
+def export_at_commit(commit: str, settings: Settings) -> dict[str, Any]:
+    """The export document of the plans under the settings' roots as they were at ``commit``.
 
     A root that did not exist at that commit is simply empty there (every feature under it is new).
     """
-    top = repository_root(base)
-    base_path = _in_repository(base, top, "folder")
-    root_paths = [_in_repository(root, top, "spec root") for root in roots]
+    top = repository_root(settings.base)
+    base_path = _in_repository(settings.base, top, "folder")
+    root_paths = [_in_repository(root, top, "spec root") for root in settings.roots]
     with tempfile.TemporaryDirectory(prefix="plan-portal-") as folder:
         checkout = Path(folder, "tree")
         checkout.mkdir()
@@ -114,8 +108,7 @@ def export_at_commit(
             _extract(archive, checkout)
         old_base = checkout / base_path
         old_roots = [checkout / path for path in root_paths]
-        result = run([r for r in old_roots if r.is_dir()], old_base, overrides, max_bytes)
-        return export_document(result.portfolio, result.diagnostics)
+        return export_document(run(dataclasses.replace(settings, roots=tuple(old_roots), base=old_base)))
 
 
 def load_export(path: Path) -> dict[str, Any]:
@@ -145,12 +138,10 @@ class BaselineCache:
         self._key: tuple[object, ...] | None = None
         self._document: dict[str, Any] = {}
 
-    def document(
-        self, ref: str, roots: list[Path], base: Path, overrides: dict[str, Severity | None], max_bytes: int
-    ) -> dict[str, Any]:
-        commit = resolve_commit(ref, base)
-        key = (commit, tuple(roots), base, tuple(sorted(overrides.items(), key=lambda item: item[0])), max_bytes)
+    def document(self, ref: str, settings: Settings) -> dict[str, Any]:
+        commit = resolve_commit(ref, settings.base)
+        key = (commit, settings.roots, settings.base, tuple(sorted(settings.overrides.items())), settings.max_bytes)
         if key != self._key:
-            self._document = export_at_commit(commit, roots, base, overrides, max_bytes)
+            self._document = export_at_commit(commit, settings)
             self._key = key
         return self._document

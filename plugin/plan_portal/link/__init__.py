@@ -1,6 +1,26 @@
 """Stage 4: link records that cite each other into one graph."""
 
-from plan_portal.link.graph import Linked, PortfolioGraph, link, nodes_of_kind, typed_edges
+from plan_portal.link.graph import (
+    Linked,
+    PortfolioGraph,
+    dependency_order,
+    depends_on_graph,
+    edges_of_type,
+    link,
+    nodes_of_kind,
+    typed_edges,
+)
 from plan_portal.link.types import LINK_TYPES, LinkType
 
-__all__ = ["LINK_TYPES", "LinkType", "Linked", "PortfolioGraph", "link", "nodes_of_kind", "typed_edges"]
+__all__ = [
+    "LINK_TYPES",
+    "LinkType",
+    "Linked",
+    "PortfolioGraph",
+    "dependency_order",
+    "depends_on_graph",
+    "edges_of_type",
+    "link",
+    "nodes_of_kind",
+    "typed_edges",
+]

@@ -41,6 +41,18 @@ def nodes_of_kind(graph: PortfolioGraph, kind: str) -> list[str]:
     return [n for n, attributes in graph.nodes(data=True) if attributes["kind"] == kind]
 
 
+def edges_of_type(graph: PortfolioGraph, kind: str) -> list[tuple[str, str]]:
+    return [(a, b) for a, b, t in typed_edges(graph) if t == kind]
+
+
+def depends_on_graph(graph: PortfolioGraph) -> nx.DiGraph[str]:
+    """Decisions only, with an edge A → B when A depends on B."""
+    decisions: nx.DiGraph[str] = nx.DiGraph()
+    decisions.add_nodes_from(nodes_of_kind(graph, "decision"))
+    decisions.add_edges_from((a, b) for a, b in edges_of_type(graph, "depends-on") if a in decisions and b in decisions)
+    return decisions
+
+
 def _anchor_key(local_id: str) -> str:
     return anchor(local_id).lower()
 
@@ -142,3 +154,17 @@ def link(portfolio: Portfolio) -> Linked:
                 target_kind = graph.nodes[reference.target]["kind"]
                 add(record.id, reference.target, _edge_type(record, column, reference, target_kind), record.source)
     return Linked(graph, edges, diagnostics)
+
+
+def dependency_order(graph: PortfolioGraph, feature_ids: list[str]) -> list[str]:
+    """Features ordered so that each comes after the features it depends on, ties by id.
+
+    Cycles among features are kept together (in id order) where the graph does not allow an order.
+    """
+    features: nx.DiGraph[str] = nx.DiGraph()
+    features.add_nodes_from(feature_ids)
+    features.add_edges_from((b, a) for a, b, t in typed_edges(graph) if t == "feature-depends-on")
+    condensed = nx.condensation(features)
+    ordered_components = nx.lexicographical_topological_sort(
+        condensed, key=lambda c: min(condensed.nodes[c]["members"]))
+    return [n for c in ordered_components for n in sorted(condensed.nodes[c]["members"])]

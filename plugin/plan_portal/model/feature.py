@@ -10,13 +10,18 @@ from plan_portal.model.decisions import read_marked_decisions
 from plan_portal.model.markers import clarifications
 from plan_portal.model.outline import outline
 from plan_portal.model.plan import read_plan
-from plan_portal.model.records import Clarification, Feature
+from plan_portal.model.records import Clarification, Feature, PublishedFile
 from plan_portal.model.text import IdSpace
-from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, read_source
+from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, probe_file, read_source
+
+#: The artifacts published as pages of their own, in the order a feature page lists them.
+PUBLISHED_ARTIFACTS = ("spec", "research", "data-model", "quickstart", "tasks")
 
 
-def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int) -> tuple[SourceFile, Document | None]:
+def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int,
+           read: dict[str, SourceFile]) -> tuple[SourceFile, Document | None]:
     source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes)
+    read[artifact] = source
     feature.diagnostics.extend(source.diagnostics)
     if source.text is None:
         return source, None
@@ -33,14 +38,45 @@ def _clarifications(feature: Feature, context: FileContext, doc: Document) -> in
     return len(found)
 
 
+def _published(name: str, source: SourceFile) -> PublishedFile:
+    """A Markdown file as the portal may publish it: as it is when it read cleanly."""
+    problems = [d.message for d in source.diagnostics if d.code == "unreadable-file"]
+    if not problems:
+        return PublishedFile(name, source.path)
+    return PublishedFile(name, source.path, "; ".join(problems), source.text)
+
+
+def _published_files(feature: Feature, fd: FeatureDir, max_bytes: int, read: dict[str, SourceFile]) -> None:
+    """Record every file the portal publishes, reading those the model did not read already."""
+    for key in PUBLISHED_ARTIFACTS:
+        if key not in fd.artifacts:
+            continue
+        source = read.get(key)
+        if source is None:
+            source = read_source(fd.artifacts[key], fd.display_path(key), max_bytes, frontmatter=False)
+            feature.diagnostics.extend(source.diagnostics)
+        feature.published.append(_published(fd.artifacts[key].name, source))
+    for relative in fd.extra_files:
+        display = f"{fd.display}/{relative}"
+        if relative.endswith(".md"):
+            source = read_source(fd.path / relative, display, max_bytes, frontmatter=False)
+            feature.diagnostics.extend(source.diagnostics)
+            feature.published.append(_published(relative, source))
+        else:
+            problems = probe_file(fd.path / relative, display, max_bytes)
+            feature.diagnostics.extend(problems)
+            feature.published.append(PublishedFile(relative, display, "; ".join(d.message for d in problems)))
+
+
 def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
     """Every problem becomes a diagnostic on the feature; nothing here raises on bad input."""
     feature = Feature(
         fd.feature_id, fd.display, "", {key: fd.display_path(key) for key in fd.artifacts}, list(fd.extra_files)
     )
     ids = IdSpace(fd.feature_id)
+    read: dict[str, SourceFile] = {}
     if "plan" in fd.artifacts:
-        source, doc = _parse(feature, fd, "plan", max_bytes)
+        source, doc = _parse(feature, fd, "plan", max_bytes, read)
         feature.has_plan = doc is not None
         feature.metadata = source.metadata
         if doc is not None:
@@ -57,21 +93,22 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
             diagnostic("spec-only-feature", fd.display_path(first), 1, f"feature {fd.feature_id} has no plan.md")
         )
     if "research" in fd.artifacts:
-        _, doc = _parse(feature, fd, "research", max_bytes)
+        _, doc = _parse(feature, fd, "research", max_bytes, read)
         if doc is not None:
             context = FileContext(fd.feature_id, doc.path, ids)
             feature.decisions.extend(read_marked_decisions(context, outline(doc)))
             _clarifications(feature, context, doc)
             feature.diagnostics.extend(context.diagnostics)
     if "spec" in fd.artifacts:
-        source, doc = _parse(feature, fd, "spec", max_bytes)
+        source, doc = _parse(feature, fd, "spec", max_bytes, read)
         if doc is not None:
             context = FileContext(fd.feature_id, doc.path, ids)
             feature.spec = read_spec(doc, source.metadata, _clarifications(feature, context, doc))
     if "tasks" in fd.artifacts:
-        _, doc = _parse(feature, fd, "tasks", max_bytes)
+        _, doc = _parse(feature, fd, "tasks", max_bytes, read)
         if doc is not None:
             feature.tasks = read_tasks(doc)
+    _published_files(feature, fd, max_bytes, read)
     feature.diagnostics.extend(ids.diagnostics)
     if not feature.title:
         feature.title = (feature.spec.title if feature.spec and feature.spec.title else "") or fd.feature_id

@@ -143,6 +143,26 @@ class TaskSummary:
     done: int
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedFile:
+    """One of a feature's own files that the portal publishes, as the read stage found it.
+
+    The portal publishes the file itself only when ``problem`` is empty; otherwise it publishes a
+    note saying why, with ``text`` (what could be decoded, if anything) shown as plain text.
+    """
+
+    #: Relative to the feature folder: ``spec.md``, ``contracts/api.yaml``.
+    name: str
+    #: As diagnostics name it.
+    path: str
+    problem: str = ""
+    text: str | None = None
+
+    @property
+    def markdown(self) -> bool:
+        return self.name.endswith(".md")
+
+
 @dataclass(slots=True)
 class Feature:
     id: str
@@ -177,6 +197,8 @@ class Feature:
     spec: SpecSummary | None = None
     tasks: TaskSummary | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The feature's files the portal publishes as pages or copies, in publishing order.
+    published: list[PublishedFile] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -190,8 +212,8 @@ class Edge:
 @dataclass(slots=True)
 class Portfolio:
     features: list[Feature]
+    #: Problems across features (a feature id under two roots); each feature holds its own.
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    edges: list[Edge] = field(default_factory=list)
 
     @property
     def gates(self) -> list[Gate]:

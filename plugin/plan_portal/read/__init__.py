@@ -1,7 +1,7 @@
 """Stage 2: turn a file into text and Markdown blocks, with diagnostics for what cannot be read."""
 
 from plan_portal.read.blocks import Block, Document, Item, Paragraph, Row, Section, Table, block_lines, parse_document
-from plan_portal.read.source import MAX_BYTES, SourceFile, read_source
+from plan_portal.read.source import MAX_BYTES, SourceFile, probe_file, read_source
 
 __all__ = [
     "MAX_BYTES",
@@ -15,5 +15,6 @@ __all__ = [
     "Table",
     "block_lines",
     "parse_document",
+    "probe_file",
     "read_source",
 ]

@@ -12,9 +12,9 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from plan_portal.diagnostics import Diagnostic, diagnostic
+from plan_portal.settings import MAX_BYTES
 
-#: Files larger than this are not read into memory at all.
-MAX_BYTES = 5 * 1024 * 1024
+__all__ = ["MAX_BYTES", "SourceFile", "decode", "probe_file", "read_source", "split_frontmatter"]
 
 _YAML = YAMLHandler()
 
@@ -87,6 +87,24 @@ def _load_bytes(path: Path, display: str, max_bytes: int) -> tuple[bytes | None,
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return None, [diagnostic("unreadable-file", display, 1, f"cannot be read: {reason}")]
+
+
+def probe_file(path: Path, display: str, max_bytes: int) -> list[Diagnostic]:
+    """Why a file published as it is (a contract, an image) cannot be: not a regular file, over the
+    size limit, or not permitted; nothing when it can. Its bytes are not read."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # opening a FIFO would block
+            return [diagnostic("unreadable-file", display, 1, "is not a regular file; not published")]
+        if info.st_size > max_bytes:
+            return [diagnostic("unreadable-file", display, 1,
+                               f"file is {info.st_size} bytes, over the limit of {max_bytes}; not published")]
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return [diagnostic("unreadable-file", display, 1, f"cannot be read: {reason}; not published")]
+    return []
 
 
 def _line_at(data: bytes, offset: int) -> int:

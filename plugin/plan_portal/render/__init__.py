@@ -1,7 +1,9 @@
-"""Stage 6: the portal's pages from the model, as Markdown with HTML blocks; no site generator here."""
+"""Stage 6: the portal's pages from a checked portfolio, as Markdown with HTML blocks; no site
+generator here, and no file read: see site.portal_pages."""
 
-from plan_portal.render.environment import environment
-from plan_portal.render.pages import PortalPage, RenderOptions, portal_pages
+from plan_portal.render.context import TemplateContext
+from plan_portal.render.page import PortalPage
+from plan_portal.render.site import RenderJob, portal_pages
 from plan_portal.render.urls import Layout
 
-__all__ = ["Layout", "PortalPage", "RenderOptions", "environment", "portal_pages"]
+__all__ = ["Layout", "PortalPage", "RenderJob", "TemplateContext", "portal_pages"]

@@ -1,4 +1,4 @@
-"""Which part of the graph each page shows, and what rests on what.
+"""Which part of the graph each page shows, drawn only when a page shows it.
 
 Views are bounded: a view with more nodes than its cap keeps the nodes nearest its roots, says
 so, and links to the full view.
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import networkx as nx
 from markupsafe import Markup
 
-from plan_portal.check.graph import depends_on_graph
 from plan_portal.link import PortfolioGraph, nodes_of_kind, typed_edges
 from plan_portal.render.layout import layered_layout
 from plan_portal.render.svg import Node, node_heading, render_legend, render_svg
@@ -39,39 +38,13 @@ class GraphView:
         return self.draw()
 
 
-@dataclass(frozen=True, slots=True)
-class Impact:
-    """What a decision rests on and what depends on it, directly and transitively."""
-
-    upstream: list[str]
-    downstream: list[str]
-    direct_dependents: int
-
-
 class GraphViews:
     def __init__(self, graph: PortfolioGraph, order: dict[str, int]) -> None:
         self.graph = graph
         self.order = order
-        self.depends = depends_on_graph(graph)
-        # The decisions page and every feature page ask for the same decisions' impact.
-        self._impacts: dict[str, Impact] = {}
         self._undirected: nx.Graph[str] = nx.Graph()
         self._undirected.add_nodes_from(graph.nodes)
         self._undirected.add_edges_from((a, b) for a, b, t in typed_edges(graph) if t != FEATURE_EDGE)
-
-    def impact(self, decision_id: str) -> Impact:
-        if decision_id not in self.depends:
-            return Impact([], [], 0)
-        if decision_id not in self._impacts:
-            upstream = sorted(nx.descendants(self.depends, decision_id), key=self._key)
-            downstream = sorted(nx.ancestors(self.depends, decision_id), key=self._key)
-            self._impacts[decision_id] = Impact(upstream, downstream, self.depends.in_degree(decision_id))
-        return self._impacts[decision_id]
-
-    def most_depended_on(self, limit: int) -> list[tuple[str, Impact]]:
-        ranked = [(d, self.impact(d)) for d in self.depends if self.depends.in_degree(d)]
-        ranked.sort(key=lambda item: (-len(item[1].downstream), -item[1].direct_dependents, self._key(item[0])))
-        return ranked[:limit]
 
     def _key(self, node: str) -> tuple[int, str]:
         return (self.order.get(node, 0), node)
@@ -155,16 +128,3 @@ class GraphViews:
         return self.draw("pp-decisions", "Decision dependencies", nodes[:cap], len(nodes), href,
                          edge_types=frozenset(decision_edges))
 
-
-def dependency_order(graph: PortfolioGraph, feature_ids: list[str]) -> list[str]:
-    """Features ordered so that each comes after the features it depends on, ties by id.
-
-    Cycles among features are kept together (in id order) where the graph does not allow an order.
-    """
-    features: nx.DiGraph[str] = nx.DiGraph()
-    features.add_nodes_from(feature_ids)
-    features.add_edges_from((b, a) for a, b, t in typed_edges(graph) if t == FEATURE_EDGE)
-    condensed = nx.condensation(features)
-    ordered_components = nx.lexicographical_topological_sort(
-        condensed, key=lambda c: min(condensed.nodes[c]["members"]))
-    return [n for c in ordered_components for n in sorted(condensed.nodes[c]["members"])]

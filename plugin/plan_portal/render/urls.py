@@ -13,15 +13,6 @@ from urllib.parse import quote
 
 from plan_portal.model.text import anchor
 
-#: Sibling artifacts published as pages of a feature, by model key, with their file names.
-ARTIFACT_PAGES = {
-    "spec": "spec.md",
-    "research": "research.md",
-    "data-model": "data-model.md",
-    "quickstart": "quickstart.md",
-    "tasks": "tasks.md",
-}
-
 
 @lru_cache(maxsize=1 << 16)
 def page_url(src_uri: str, directory_urls: bool) -> str:
@@ -34,6 +25,11 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     if directory_urls:
         return quote(posixpath.join(parent, name) + "/")
     return quote(posixpath.join(parent, name + ".html"))
+
+
+def file_url(src_uri: str) -> str:
+    """The URL of a file published as it is (a contract): its path, each segment percent-encoded."""
+    return quote(src_uri)
 
 
 @lru_cache(maxsize=1 << 16)  # pages link to the same few targets many times

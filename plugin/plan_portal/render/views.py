@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from plan_portal.check.gates import gate_mitigations
-from plan_portal.model.records import Decision, Feature, Gate, Risk
+from plan_portal.model.records import Decision, Feature, Gate, Risk, Source
 from plan_portal.model.status import DECISION_STATUSES, LEVELS
 
 T = TypeVar("T")
@@ -31,7 +30,7 @@ class FeatureRow:
     unmitigated: int
 
 
-def feature_rows(features: list[Feature], unmitigated: set[str]) -> list[FeatureRow]:
+def feature_rows(features: list[Feature], unmitigated: frozenset[str]) -> list[FeatureRow]:
     """One row per feature; ``unmitigated`` holds the ids of FAIL gates nothing mitigates."""
     rows = []
     for f in features:
@@ -59,7 +58,7 @@ class GateMatrix:
     rows: list[tuple[Feature, list[list[Gate]]]]
 
 
-def gate_matrices(features: list[Feature], unmitigated: set[str]) -> list[GateMatrix]:
+def gate_matrices(features: list[Feature], unmitigated: frozenset[str]) -> list[GateMatrix]:
     """Per phase: a column per gate name (merged case- and punctuation-insensitively), a row per feature.
 
     Features with an unmitigated FAIL come first, then features with any FAIL, then the rest.
@@ -97,15 +96,16 @@ class GateIssue:
     mitigations: list[str] = field(default_factory=list)
 
 
-def gate_issues(features: list[Feature]) -> tuple[list[GateIssue], list[GateIssue], list[GateIssue]]:
-    """(unmitigated FAIL, mitigated FAIL, WAIVED) gates across features."""
+def gate_issues(features: list[Feature], mitigations: Mapping[str, tuple[Source, ...]]
+                ) -> tuple[list[GateIssue], list[GateIssue], list[GateIssue]]:
+    """(unmitigated FAIL, mitigated FAIL, WAIVED) gates across features, as the check stage found them."""
     unmitigated: list[GateIssue] = []
     mitigated: list[GateIssue] = []
     waived: list[GateIssue] = []
     for f in features:
         for g in f.gates:
             if g.status == "fail":
-                sources = [str(s) for s in gate_mitigations(f, g)]
+                sources = [str(s) for s in mitigations.get(g.id, ())]
                 (mitigated if sources else unmitigated).append(GateIssue(f, g, sources))
             elif g.status == "waived":
                 waived.append(GateIssue(f, g))

@@ -14,8 +14,13 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from plan_portal.compare.revision import BaselineCache
+from plan_portal.diagnostics import Diagnostic
+from plan_portal.model.cache import ReadCache
+from plan_portal.portal import build
+from plan_portal.render import Layout, PortalPage
 from plan_portal.render.html_blocks import restore_graphs, restore_html_blocks, searchable_text
-from plan_portal.render.pages import PortalPage
+from plan_portal.settings import Settings
 
 
 @dataclass(slots=True)
@@ -66,3 +71,23 @@ class HeldPages:
         """What the page holds again once written: its searchable text (None for a page not held)."""
         held = self._held.get(src_uri)
         return held.searchable if held is not None and held.converted else None
+
+
+@dataclass(slots=True)
+class HeldPortal:
+    """What the build's process needs of the portal: its pages held, what to report; the records
+    and graph stay behind (in the child process of a one-off build)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    warnings: list[str]
+    pages: list[PortalPage]
+    held: HeldPages
+    features: int
+    reads: int
+
+
+def held_portal(settings: Settings, layout: Layout, cache: ReadCache, baselines: BaselineCache) -> HeldPortal:
+    held = HeldPages()
+    portal = build(settings, layout, cache=cache, baselines=baselines, keep=held.hold)
+    return HeldPortal(portal.checked.diagnostics, portal.warnings, portal.pages, held,
+                       len(portal.checked.portfolio.features), portal.reads)

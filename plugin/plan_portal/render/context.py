@@ -1,0 +1,204 @@
+"""What every template sees, and the renderer that gives it to them.
+
+``TemplateContext`` is the public contract for custom templates (docs/templates.md lists it):
+every template gets these names, beside the values its own page passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from plan_portal.checked import CheckedPortfolio
+from plan_portal.compare import Comparison
+from plan_portal.diagnostics import Diagnostic
+from plan_portal.link import LINK_TYPES, LinkType
+from plan_portal.model.records import Feature, Source, TableEntry
+from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES
+from plan_portal.model.text import anchor
+from plan_portal.render import views
+from plan_portal.render.changes import Mark, change_marks
+from plan_portal.render.graph_views import GraphView, GraphViews
+from plan_portal.render.inline import artifact_mapper, render_block, render_inline
+from plan_portal.render.page import Pictures
+from plan_portal.render.urls import Layout, file_url, relative_url
+from plan_portal.settings import RenderOptions
+
+GATE_SYMBOLS = {"pass": "✔", "fail": "✘", "waived": "W", "not-applicable": "–", "pending": "…", "unknown": "?"}
+LEVEL_SYMBOLS = {"high": "H", "medium": "M", "low": "L", "unknown": "?"}
+LEVEL_ORDER = ("high", "medium", "low", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateContext:
+    """The names every template gets. URLs are site-relative until ``link`` makes them relative
+    to the page being rendered."""
+
+    #: The portal's title (the ``title`` option).
+    title: str
+    #: Each dashboard's URL by name: ``index``, ``gates``, ``risks``, ``decisions``, ``research``,
+    #: ``technology``, ``constitution``, ``graph``.
+    urls: Mapping[str, str]
+    #: ``link(url)``: a site URL as a link from this page.
+    link: Callable[[str], str]
+    #: ``feature_url(feature, local_id="")``: a feature page, or a record's anchor on it.
+    feature_url: Callable[..., str]
+    #: ``node_url(record_id)``: the page and anchor of a graph node (a feature or a record).
+    node_url: Callable[[str], str]
+    #: ``source_url(feature, source)``: the portal page of the file a record was read from.
+    source_url: Callable[[Feature, Source], str]
+    #: ``cell(text, feature)``: plan text as inline HTML, its links to the feature's files made portal links.
+    cell: Callable[[str, Feature], Markup]
+    #: ``block(text, feature)``: the same for paragraphs and lists.
+    block: Callable[[str, Feature], Markup]
+    #: ``table(rows, feature)``: table entries (Technical Context, Complexity Tracking …) as an HTML table.
+    table: Callable[[list[TableEntry], Feature], Markup]
+    #: ``anchor(local_id)``: the HTML id of a record on its feature page.
+    anchor: Callable[[str], str]
+    #: ``picture(view)``: where a graph picture goes (it is drawn when the page is finished).
+    picture: Callable[[GraphView], Markup]
+    #: ``change_mark(key, feature="", new_only=False)``: the badge of what changed since ``compare_to``.
+    change_mark: Callable[..., Markup]
+    #: Link type name → its forward and reverse labels.
+    link_types: Mapping[str, LinkType]
+    gate_order: tuple[str, ...]
+    level_order: tuple[str, ...]
+    decision_order: tuple[str, ...]
+    gate_symbols: Mapping[str, str]
+    level_symbols: Mapping[str, str]
+    #: (phase, heading) of the gate phases, in order.
+    phases: tuple[tuple[str, str], ...]
+    #: The newest constitution version any plan names ("" when none does).
+    latest_constitution: str
+
+    def values(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _parents(path: str) -> Iterator[str]:
+    """``a/b/c.md`` → ``a/b``, ``a``."""
+    while "/" in path:
+        path = path.rpartition("/")[0]
+        yield path
+
+
+class Renderer:
+    """Renders templates for the pages of one checked portfolio; what pages share is computed once."""
+
+    def __init__(self, env: Environment, checked: CheckedPortfolio, layout: Layout, options: RenderOptions,
+                 comparison: Comparison | None = None, dashboard_names: tuple[str, ...] = ()) -> None:
+        self.env = env
+        self.checked = checked
+        self.layout = layout
+        self.options = options
+        self.comparison = comparison
+        self.pictures = Pictures()
+        self.by_id = {f.id: f for f in checked.portfolio.features}
+        self.features = [self.by_id[i] for i in checked.feature_order if i in self.by_id]
+        order = {f.id: i for i, f in enumerate(self.features)}
+        self.graphs = GraphViews(checked.graph, {
+            node: order.get(str(feature), 0) for node, feature in checked.graph.nodes(data="feature")})
+        self.rows = {row.feature.id: row for row in views.feature_rows(self.features, checked.unmitigated)}
+        drift = views.constitution_drift(self.features)
+        self.latest_constitution = next((g.version for g in drift if g.latest), "")
+        self.marks: dict[str, Mark] = change_marks(comparison) if comparison else {}
+        self.urls = {name: layout.url(layout.src(f"{name}.md")) for name in dashboard_names}
+        #: Repository path (as in diagnostics) → portal URL, for links written inside plans.
+        self.file_urls: dict[str, str] = {}
+        for feature in checked.portfolio.features:
+            self.file_urls[f"{feature.path}/plan.md"] = layout.url(layout.feature_src(feature.id))
+            for published in feature.published:
+                src = layout.feature_src(feature.id, published.name)
+                if published.markdown:
+                    self.file_urls[published.path] = layout.url(src)
+                elif not published.problem:
+                    self.file_urls[published.path] = file_url(src)
+        folders = {f.path for f in checked.portfolio.features}
+        self.diagnostics_by_feature: dict[str, list[Diagnostic]] = {}
+        for d in checked.diagnostics:  # a feature's files are under its folder
+            folder = next((p for p in _parents(d.path) if p in folders), None)
+            if folder is not None:
+                self.diagnostics_by_feature.setdefault(folder, []).append(d)
+
+    def feature_url(self, feature: Feature, local_id: str = "") -> str:
+        return self.layout.feature_url(feature.id, local_id)
+
+    def node_url(self, node: str) -> str:
+        """The page and anchor of a graph node: a feature page, or a record on its feature page."""
+        feature, _, local = node.partition("/")
+        return self.layout.feature_url(feature, local)
+
+    def node_href(self, page_url: str) -> Callable[[str], str]:
+        return lambda node: relative_url(self.node_url(node), page_url)
+
+    def context(self, page_url: str) -> TemplateContext:
+        def link(target: str) -> str:
+            return relative_url(target, page_url)
+
+        mappers: dict[str, Callable[[str], str | None]] = {}
+
+        def mapper(feature: Feature) -> Callable[[str], str | None]:
+            if feature.path not in mappers:
+                mappers[feature.path] = artifact_mapper(feature.path, self.file_urls, page_url, relative_url)
+            return mappers[feature.path]
+
+        def cell(text: str, feature: Feature) -> Markup:
+            return render_inline(text, mapper(feature))
+
+        def block(text: str, feature: Feature) -> Markup:
+            return render_block(text, mapper(feature))
+
+        def table(rows: list[TableEntry], feature: Feature) -> Markup:
+            headers: list[str] = []
+            for row in rows:
+                headers.extend(k for k in row.cells if k not in headers)
+            return Markup(self.env.get_template("_table.html").render(
+                headers=headers, rows=rows, feature=feature, cell=cell))
+
+        def source_url(feature: Feature, source: Source) -> str:
+            return self.file_urls.get(source.path, self.feature_url(feature))
+
+        return TemplateContext(
+            title=self.options.title, urls=self.urls, link=link, feature_url=self.feature_url,
+            node_url=self.node_url, source_url=source_url, cell=cell, block=block, table=table, anchor=anchor,
+            picture=self.pictures.mark, change_mark=self.change_mark, link_types=LINK_TYPES,
+            gate_order=GATE_STATUSES, level_order=LEVEL_ORDER, decision_order=DECISION_STATUSES,
+            gate_symbols=GATE_SYMBOLS, level_symbols=LEVEL_SYMBOLS, phases=views.PHASES,
+            latest_constitution=self.latest_constitution)
+
+    def render(self, template: str, src_uri: str, **values: object) -> str:
+        """``template`` rendered for the page at ``src_uri`` with the shared context and ``values``."""
+        page_url = self.layout.url(src_uri)
+        return self.env.get_template(template).render(**self.context(page_url).values(), **values)
+
+    def pages(self, src: str, total: int) -> list[tuple[str, views.Pager]]:
+        """A long list's pages: the dashboard's own page, then ``<name>-2.md`` and so on."""
+        stem = src.removesuffix(".md")
+        return views.paginate(lambda count: [src] + [f"{stem}-{n}.md" for n in range(2, count + 1)],
+                              self.layout.url, total, self.options.page_size)
+
+    def first_page_of(self, pages: list[tuple[str, views.Pager]], keys: list[str]) -> dict[str, str]:
+        """Key → URL of the page holding its first row (``keys`` has one key per row)."""
+        found: dict[str, str] = {}
+        for page_src, pager in pages:
+            for key in pager.rows(keys):
+                found.setdefault(key, self.layout.url(page_src))
+        return found
+
+    def change_mark(self, key: str, feature: str = "", new_only: bool = False) -> Markup:
+        """The badge of a feature or record changed since ``compare_to`` (only a "new" one with
+        ``new_only``); a record of a new ``feature`` is new. Empty without ``compare_to``."""
+        mark = self.marks.get(key)
+        feature_mark = self.marks.get(feature)
+        if mark is None and feature_mark is not None and feature_mark.label == "new":
+            mark = feature_mark
+        if mark is None or (new_only and mark.label != "new"):
+            return Markup("")
+        return Markup(self.env.get_template("_change_mark.html").render(mark=mark))
+
+
+__all__ = ["Renderer", "TemplateContext"]

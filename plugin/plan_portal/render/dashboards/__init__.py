@@ -1,0 +1,44 @@
+"""The cross-feature dashboards, one module each, in the order the portal lists them.
+
+A dashboard renders its list over as many pages as the ``page_size`` option needs: it returns
+(source path, Markdown) per page, its own page first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from plan_portal.render.context import Renderer
+from plan_portal.render.dashboards import (
+    constitution,
+    decisions,
+    gates,
+    graph,
+    overview,
+    research,
+    risks,
+    technology,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    #: The page's file name without ``.md``, and its name in the templates' ``urls``.
+    name: str
+    #: The page title (the overview's is the ``title`` option).
+    title: str
+    render: Callable[[Renderer, str], list[tuple[str, str]]]
+
+
+DASHBOARDS: tuple[Dashboard, ...] = (
+    Dashboard("index", "Overview", overview.render),
+    Dashboard("gates", "Gates", gates.render),
+    Dashboard("risks", "Risks", risks.render),
+    Dashboard("decisions", "Decisions", decisions.render),
+    Dashboard("research", "Research", research.render),
+    Dashboard("technology", "Technology", technology.render),
+    Dashboard("constitution", "Constitution", constitution.render),
+    Dashboard("graph", "Graph", graph.render),
+)
+DASHBOARD_NAMES = tuple(d.name for d in DASHBOARDS)

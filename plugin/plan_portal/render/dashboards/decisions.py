@@ -1,0 +1,40 @@
+"""Decisions: the most depended-on first, then every decision grouped by status."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from operator import itemgetter
+
+from plan_portal.checked import Impact
+from plan_portal.render import views
+from plan_portal.render.context import Renderer
+
+#: How many decisions the "most depended on" ranking lists.
+RANKED = 15
+
+
+def most_depended_on(r: Renderer, limit: int) -> list[tuple[str, Impact]]:
+    """The decisions with the most (transitive) dependents, ties by direct dependents, then order."""
+    order = r.graphs.order
+    ranked = [(d, impact) for d, impact in r.checked.impacts.items() if impact.direct_dependents]
+    ranked.sort(key=lambda item: (-len(item[1].downstream), -item[1].direct_dependents, order.get(item[0], 0),
+                                  item[0]))
+    return ranked[:limit]
+
+
+def render(r: Renderer, src: str) -> list[tuple[str, str]]:
+    listed = [(status, f, d) for status, items in views.decisions_by_status(r.features) for f, d in items]
+    pages = r.pages(src, len(listed))
+    status_pages = r.first_page_of(pages, [status for status, _, _ in listed])
+    totals = [(status, sum(1 for _ in items)) for status, items in groupby(listed, key=itemgetter(0))]
+    ranking = most_depended_on(r, RANKED)
+    decision_of = {d.id: (f, d) for f in r.features for d in f.decisions}
+    rendered = []
+    for page_src, pager in pages:
+        shown = pager.rows(listed)
+        groups = [(status, [(f, d) for _, f, d in items]) for status, items in groupby(shown, key=itemgetter(0))]
+        impacts = {d.id: r.checked.impact(d.id) for _, _, d in shown}
+        rendered.append((page_src, r.render(
+            "decisions.html", page_src, groups=groups, totals=totals, status_pages=status_pages, impacts=impacts,
+            ranking=ranking if pager.number == 1 else [], decision_of=decision_of, pager=pager)))
+    return rendered

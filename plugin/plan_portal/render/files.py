@@ -1,0 +1,35 @@
+"""A feature's own files as pages (spec.md, research.md …) and copies (contracts), as the read
+stage found them: a file that cannot be published as it is becomes a note saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from plan_portal.model.records import Feature, PublishedFile
+from plan_portal.render.page import PortalPage
+from plan_portal.render.urls import Layout
+
+
+def _note(published: PublishedFile) -> str:
+    """The page of a Markdown file that cannot be published as it is: why, then its text as an
+    indented code block, which Markdown shows as plain, escaped text and never interprets."""
+    note = f"> **{published.path} could not be published as it is:** {published.problem}\n"
+    if not published.text:
+        return note
+    code = "\n".join(f"    {line}" if line.strip() else "" for line in published.text.split("\n"))
+    return f"{note}\n{code}\n"
+
+
+def file_pages(feature: Feature, layout: Layout, base: Path) -> Iterator[PortalPage]:
+    """The feature's files in publishing order; a non-Markdown file that cannot be published is
+    left out (its diagnostic, on the feature page, says why)."""
+    folder = base / feature.path
+    for published in feature.published:
+        src = layout.feature_src(feature.id, published.name)
+        title = f"{feature.id} {published.name}"
+        if not published.problem:
+            kind = "artifact" if published.markdown else "file"
+            yield PortalPage(src, title, kind, source=folder / published.name, feature=feature.id)
+        elif published.markdown:
+            yield PortalPage(src, title, "artifact", _note(published), folder / published.name, feature.id)

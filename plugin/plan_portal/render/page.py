@@ -1,0 +1,65 @@
+"""A page of the portal as the render stage hands it to a site generator adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from plan_portal.render.graph_views import GraphView
+from plan_portal.render.html_blocks import extract_html_blocks
+
+
+@dataclass(frozen=True, slots=True)
+class PortalPage:
+    """A page or file to publish at ``src_uri`` (a path under the docs root).
+
+    ``content`` is generated Markdown; when it is None the page shows ``source`` as it is
+    (a spec.md, a contract), which the read stage found publishable. ``source`` is also where the
+    page's edit link points.
+    """
+
+    src_uri: str
+    title: str
+    kind: str  # dashboard | dashboard-page (a long list's further page) | feature | artifact | file
+    content: str | None = None
+    source: Path | None = None
+    feature: str = ""
+    #: HTML blocks taken out of ``content`` (see html_blocks): placeholder → HTML.
+    blocks: dict[str, str] = field(default_factory=dict)
+    #: Graph pictures the blocks mark with a comment (see html_blocks.restore_graphs): token → SVG.
+    graphs: dict[str, str] = field(default_factory=dict)
+
+
+class Pictures:
+    """Graph pictures the templates ask for, kept out of the page text.
+
+    A template places a comment where a picture goes; the picture travels beside the page so that
+    search plugins, which read the page before it is finished, never parse the drawing's labels.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[str, str] = {}
+        self.count = 0
+
+    def mark(self, view: GraphView) -> Markup:
+        self.count += 1
+        token = f"PPGRAPH{self.count}"
+        self.pending[token] = str(view.svg)
+        return Markup(f"<!--{token}-->")
+
+    def take(self, markdown: str) -> dict[str, str]:
+        """The pictures whose marks are in ``markdown``, no longer pending. Marks count from 1
+        on every page, so a page comes out the same whichever process renders it."""
+        taken = {token: self.pending.pop(token) for token in list(self.pending) if f"<!--{token}-->" in markdown}
+        if not self.pending:
+            self.count = 0
+        return taken
+
+
+def generated_page(src: str, title: str, kind: str, markdown: str, pictures: Pictures,
+                   source: Path | None = None, feature: str = "") -> PortalPage:
+    """A page of generated Markdown, its HTML blocks and pictures set aside."""
+    skeleton, blocks = extract_html_blocks(markdown, src)
+    return PortalPage(src, title, kind, skeleton, source, feature, blocks, pictures.take(markdown))

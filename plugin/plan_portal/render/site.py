@@ -1,0 +1,115 @@
+"""Every page of the portal from a checked portfolio, as Markdown with HTML blocks, in nav order.
+
+Render is pure: it reads no file and decides no verdict; what it shows comes from the
+``CheckedPortfolio``. Pages render on every core (see plan_portal.parallel), each from a
+``RenderJob`` that a worker process may receive pickled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plan_portal.checked import CheckedPortfolio
+from plan_portal.compare import Comparison
+from plan_portal.parallel import map_jobs
+from plan_portal.render.context import Renderer
+from plan_portal.render.dashboards import DASHBOARD_NAMES, DASHBOARDS, Dashboard
+from plan_portal.render.dashboards import changes as changes_dashboard
+from plan_portal.render.environment import environment
+from plan_portal.render.feature import render as render_feature
+from plan_portal.render.files import file_pages
+from plan_portal.render.page import PortalPage, generated_page
+from plan_portal.render.urls import Layout
+from plan_portal.settings import RenderOptions
+
+
+@dataclass(slots=True)
+class RenderJob:
+    """Renders page group ``index``: the dashboards, the changes page, then one per feature.
+
+    It holds only data, so that it pickles for spawned workers; the renderer (templates loaded,
+    shared views computed) is made in whichever process first renders.
+    """
+
+    checked: CheckedPortfolio
+    layout: Layout
+    base: Path
+    options: RenderOptions
+    templates: Path | None = None
+    comparison: Comparison | None = None
+    _renderer: Renderer | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"checked": self.checked, "layout": self.layout, "base": self.base, "options": self.options,
+                "templates": self.templates, "comparison": self.comparison}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._renderer = None
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(environment(self.templates), self.checked, self.layout, self.options,
+                                      self.comparison, DASHBOARD_NAMES)
+        return self._renderer
+
+    @property
+    def count(self) -> int:
+        return len(DASHBOARDS) + (self.comparison is not None) + len(self.renderer.features)
+
+    def __call__(self, index: int) -> list[PortalPage]:
+        if index < len(DASHBOARDS):
+            return self._dashboard(DASHBOARDS[index])
+        index -= len(DASHBOARDS)
+        if self.comparison is not None:
+            if index == 0:
+                return self._changes(self.comparison)
+            index -= 1
+        return self._feature(index)
+
+    def _dashboard(self, dashboard: Dashboard) -> list[PortalPage]:
+        r = self.renderer
+        title = self.options.title if dashboard.name == "index" else dashboard.title
+        rendered = dashboard.render(r, self.layout.src(f"{dashboard.name}.md"))
+        return [generated_page(page_src, title if number == 1 else f"{title} (page {number})",
+                               "dashboard" if number == 1 else "dashboard-page", markdown, r.pictures)
+                for number, (page_src, markdown) in enumerate(rendered, 1)]
+
+    def _changes(self, comparison: Comparison) -> list[PortalPage]:
+        src = self.layout.src("changes.md")
+        content = changes_dashboard.render(self.renderer, src, comparison)
+        return [generated_page(src, f"Changes since {comparison.base}", "dashboard", content, self.renderer.pictures)]
+
+    def _feature(self, index: int) -> list[PortalPage]:
+        r = self.renderer
+        feature = r.features[index]
+        src = self.layout.feature_src(feature.id)
+        plan = self.base / feature.path / "plan.md" if feature.has_plan else None
+        return [generated_page(src, f"{feature.id}: {feature.title}", "feature", render_feature(r, feature, src),
+                               r.pictures, plan, feature.id)]
+
+
+def portal_pages(
+    checked: CheckedPortfolio,
+    layout: Layout,
+    base: Path,
+    options: RenderOptions | None = None,
+    templates: Path | None = None,
+    comparison: Comparison | None = None,
+) -> Iterator[PortalPage]:
+    """The dashboards, a page per feature, and the features' own files, in nav order.
+
+    Pages come one at a time, each rendered when asked for, so that a caller can store or write
+    one before the next exists. With a ``comparison`` (the plugin's ``compare_to``), a "Changes
+    since" page follows the dashboards, and the dashboards mark what is new or changed.
+    """
+    job = RenderJob(checked, layout, base, options or RenderOptions(), templates, comparison)
+    job.renderer  # made here once, so that forked workers inherit it  # noqa: B018
+    for rendered in map_jobs(job, job.count):
+        yield from rendered
+    for feature in checked.portfolio.features:
+        yield from file_pages(feature, layout, base)
