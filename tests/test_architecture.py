@@ -105,3 +105,14 @@ def test_the_rule_catches_a_backward_import(tmp_path: Path):
     module = tmp_path / "m.py"
     module.write_text("from plan_portal.render.site import portal_pages\nimport plan_portal.check\n")
     assert {"plan_portal.render.site", "plan_portal.render.site.portal_pages", "plan_portal.check"} <= _imports(module)
+
+
+def test_the_template_context_is_documented():
+    """docs/templates.md is the contract for custom templates: every name a template gets is in it."""
+    from dataclasses import fields
+
+    from plan_portal.render import TemplateContext
+
+    documented = (PACKAGE.parents[1] / "docs" / "templates.md").read_text(encoding="utf-8")
+    missing = [f.name for f in fields(TemplateContext) if f"`{f.name}" not in documented]
+    assert missing == []
