@@ -23,7 +23,7 @@ def test_generated_portfolio_has_the_promised_shape(tmp_path: Path):
     assert len(portfolio.gates) == 30 * 6 and len(portfolio.decisions) == 30 * 4 and len(portfolio.risks) == 30 * 4
     assert sum(1 for f in portfolio.features for r in f.research) == 30 * 5
     assert all(f.spec is not None and f.tasks is not None for f in portfolio.features)
-    cross_feature = {(e.source.split("/")[0], e.target.split("/")[0]) for e in portfolio.edges
+    cross_feature = {(e.source.split("/")[0], e.target.split("/")[0]) for e in result.edges
                      if e.type == "depends-on" and e.source.split("/")[0] != e.target.split("/")[0]}
     assert len(cross_feature) >= 25  # decisions build on other features' decisions
     assert [d for d in result.diagnostics if d.severity.value == "error"] == []
