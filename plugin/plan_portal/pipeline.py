@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +30,9 @@ def run(
     overrides: dict[str, Severity | None] | None = None,
     max_bytes: int = MAX_BYTES,
     cache: ReadCache | None = None,
+    allowed_roots: Sequence[Path] = (),
 ) -> Result:
-    portfolio = build_portfolio(roots, base, max_bytes, cache)
+    portfolio = build_portfolio(roots, base, max_bytes, cache, allowed_roots)
     linked = link(portfolio)
     portfolio.edges = linked.edges
     portfolio.diagnostics.extend(linked.diagnostics)

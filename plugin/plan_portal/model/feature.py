@@ -16,7 +16,7 @@ from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, re
 
 
 def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int) -> tuple[SourceFile, Document | None]:
-    source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes)
+    source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes, allowed_roots=fd.allowed_roots)
     feature.diagnostics.extend(source.diagnostics)
     if source.text is None:
         return source, None
