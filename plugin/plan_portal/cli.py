@@ -22,6 +22,12 @@ from plan_portal.pipeline import Result, run
 _ROOTS = click.argument(
     "roots", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
+_ALLOW_ROOTS = click.option(
+    "--allow-root", "allow_roots", multiple=True, metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder outside the spec roots that symlinks in them may lead into (a monorepo's shared "
+         "folder); anything else they lead to is an outside-root error. Repeatable.",
+)
 
 
 def _overrides(values: tuple[str, ...]) -> dict[str, Severity | None]:
@@ -44,12 +50,12 @@ def _chosen_roots(roots: tuple[Path, ...]) -> list[Path]:
     return [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
 
 
-def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Result:
+def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = ()) -> Result:
     chosen = _chosen_roots(roots)
     for root in chosen:
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
-    return run(chosen, Path.cwd(), _overrides(severity))
+    return run(chosen, Path.cwd(), _overrides(severity), allowed_roots=allow_roots)
 
 
 def _escape_data(text: str) -> str:
@@ -94,14 +100,16 @@ def main() -> None:
 @click.option("--files", "changed_files", is_flag=True,
               help="Report only the features holding the FILE arguments (as pre-commit passes them); "
                    "the ROOT arguments (default: specs) are still read whole.")
-def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...], changed_files: bool) -> None:
+@_ALLOW_ROOTS
+def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...], changed_files: bool,
+          allow_roots: tuple[Path, ...]) -> None:
     """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict).
 
     With --files, references across features still resolve, but only problems written in the
     features of the FILE arguments are reported: a file outside every feature is ignored.
     """
     roots = tuple(path for path in paths if path.is_dir()) if changed_files else paths
-    result = _run(roots, severity)
+    result = _run(roots, severity, allow_roots)
     summary = _summary(result)
     if changed_files:
         features = changed_features([path for path in paths if not path.is_dir()], result.portfolio.features,
@@ -127,7 +135,9 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
 @click.option("--table", type=click.Choice(list(CSV_TABLES)), help="The table to write as CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
-def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None) -> None:
+@_ALLOW_ROOTS
+def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None,
+           allow_roots: tuple[Path, ...]) -> None:
     """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
     if output_format == "csv" and table is None:
         raise click.UsageError("--format csv needs --table gates, risks or decisions")
@@ -135,7 +145,7 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
         raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():
         raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
-    result = _run(roots)
+    result = _run(roots, allow_roots=allow_roots)
     if table is None:
         text = export_json(result.portfolio, result.diagnostics)
     else:
@@ -157,10 +167,15 @@ class DiffError(click.ClickException):
     exit_code = 2
 
 
-def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...]) -> tuple[dict[str, Any], str]:
-    """The export document and label of a revision: the working tree, an export file, or a git ref."""
+def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...],
+              allow_roots: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
+    """The export document and label of a revision: the working tree, an export file, or a git ref.
+
+    At a git ref no symlink is extracted (see compare.revision), so only the working tree needs
+    ``allow_roots``.
+    """
     if name is None:
-        result = _run(roots, severity)
+        result = _run(roots, severity, allow_roots)
         return export_document(result.portfolio, result.diagnostics), "working tree"
     try:
         if Path(name).is_file():
@@ -182,16 +197,17 @@ def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ..
 @click.option("--severity", multiple=True, metavar="CODE=LEVEL",
               help="Re-rate a check on both sides: error, warning, info or off. Repeatable.")
 @click.option("--fail-on-new-errors", is_flag=True, help="Exit 1 when an error diagnostic appeared.")
+@_ALLOW_ROOTS
 def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, severity: tuple[str, ...],
-         fail_on_new_errors: bool) -> None:
+         fail_on_new_errors: bool, allow_roots: tuple[Path, ...]) -> None:
     """Changes from BASE to HEAD: features, gates, risks, decisions and diagnostics.
 
     BASE and HEAD are git refs (plans are read at the ref, nothing is checked out) or files
     written by `plan-portal export`; without HEAD, the working tree. A diff is not a failure:
     the exit status is 0 unless --fail-on-new-errors finds a new error.
     """
-    base_document, base_label = _revision(base, roots, severity)
-    head_document, head_label = _revision(head, roots, severity)
+    base_document, base_label = _revision(base, roots, severity, allow_roots)
+    head_document, head_label = _revision(head, roots, severity, allow_roots)
     comparison = compare(base_document, head_document, base_label, head_label)
     click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
     new_errors = [c for c in comparison.of("diagnostic") if c.action == "appeared" and c.after == "error"]
@@ -206,11 +222,12 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
 @click.option("--links", type=click.Choice(["directory", "html", "markdown"]), default="directory",
               help="directory: MkDocs, TechDocs, MkDocs 2 (gates/); html: use_directory_urls false (gates.html); "
                    "markdown: Zensical (gates.md).")
-def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str) -> None:
+@_ALLOW_ROOTS
+def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str, allow_roots: tuple[Path, ...]) -> None:
     """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator."""
     from plan_portal.generate import STYLESHEET, GenerateError, OutputFolderError, write_portal
 
-    result = _run(roots)
+    result = _run(roots, allow_roots=allow_roots)
     try:
         written = write_portal(result, _chosen_roots(roots), Path.cwd(), out, force=force, links=links)
     except OutputFolderError as error:

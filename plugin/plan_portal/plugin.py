@@ -69,7 +69,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
                        for code, level in self.config.severity.items()},
             max_bytes=self.config.max_file_bytes,
             templates=Path(self.config.custom_templates) if self.config.custom_templates else None,
-            compare_to=str(self.config.compare_to) if self.config.compare_to else None)
+            compare_to=str(self.config.compare_to) if self.config.compare_to else None,
+            allowed_roots=tuple(Path(folder) for folder in self.config.allowed_roots))
         if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
             portal = build_portal(request, self.cache, self.baselines)
         else:

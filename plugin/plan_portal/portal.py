@@ -32,6 +32,8 @@ class PortalRequest:
     templates: Path | None = None
     #: A git ref to compare the plans with (the plugin's ``compare_to``), or None.
     compare_to: str | None = None
+    #: Folders outside the roots that symlinks may lead into (the plugin's ``allowed_roots``).
+    allowed_roots: tuple[Path, ...] = ()
 
 
 @dataclass(slots=True)
@@ -50,7 +52,7 @@ def build_portal(request: PortalRequest, cache: ReadCache, baselines: BaselineCa
     roots = [r for r in request.roots if r.is_dir()]
     warnings = [f"spec root {missing} does not exist" for missing in request.roots if not missing.is_dir()]
     reads_before = cache.reads
-    result = run(roots, request.base, request.overrides, request.max_bytes, cache)
+    result = run(roots, request.base, request.overrides, request.max_bytes, cache, request.allowed_roots)
     comparison = None
     if request.compare_to is not None:
         comparison, problem = _comparison(request, request.compare_to, result, baselines)
