@@ -112,8 +112,11 @@ class _Walk:
 
     def admitted(self, entry: os.DirEntry[str], real: str, display: str) -> str | None:
         """The entry's kind when it may be read; None, reported, when it leaves the roots, cannot be
-        told apart or is a special file (a FIFO would block the build, a device never end)."""
-        if not allowed(real, self.trusted):
+        told apart or is a special file (a FIFO would block the build, a device never end).
+
+        Only a link can leave: an entry that is none lies in its folder, which was admitted.
+        """
+        if _is_link(entry) and not allowed(real, self.trusted):
             self.diagnostics.append(outside_root(Path(entry.path), real, display))
             return None
         try:
@@ -194,8 +197,11 @@ def discover(roots: list[Path], base: Path, allowed_roots: Sequence[Path] = ()) 
         root_display = display_path(root, base)
         if not os.path.isdir(root):
             continue
-        entries = walk.listing(str(root), root_display, "spec root")
         root_real = os.path.realpath(root)
+        if not allowed(root_real, walk.trusted):  # a root configured inside /proc or /sys
+            walk.diagnostics.append(outside_root(root, root_real, root_display or "."))
+            continue
+        entries = walk.listing(str(root), root_display, "spec root")
         for entry in entries or ():
             display = _child(root_display, entry.name)
             try:
@@ -206,7 +212,7 @@ def discover(roots: list[Path], base: Path, allowed_roots: Sequence[Path] = ()) 
                                                    f"cannot be checked: {_reason(error)}; not read"))
                 continue
             real = _real(entry, root_real)
-            if not allowed(real, walk.trusted):
+            if _is_link(entry) and not allowed(real, walk.trusted):
                 walk.diagnostics.append(outside_root(Path(entry.path), real, display))
                 continue
             candidates.append((index, entry.name, _is_link(entry), Path(entry.path), display, real))
