@@ -37,7 +37,7 @@ def write_feature(tmp_path: Path) -> Callable[..., Feature]:
 
     def make(feature_id: str, files: dict[str, str | bytes], max_bytes: int = MAX_BYTES) -> Feature:
         _write(tmp_path, feature_id, files)
-        found = [fd for fd in discover([tmp_path / "specs"], tmp_path) if fd.feature_id == feature_id]
+        found = [fd for fd in discover([tmp_path / "specs"], tmp_path).features if fd.feature_id == feature_id]
         assert len(found) == 1, f"feature {feature_id} not discovered"
         return read_feature(found[0], max_bytes)
 

@@ -87,5 +87,5 @@ def test_pages_rendered_by_workers_equal_pages_rendered_here(portfolio_root: Pat
 
 
 def test_features_read_by_workers_equal_features_read_here(portfolio_root: Path):
-    feature_dirs = discover([portfolio_root / "specs"], portfolio_root)
+    feature_dirs = discover([portfolio_root / "specs"], portfolio_root).features
     assert read_features(feature_dirs, 1 << 20, workers=2) == read_features(feature_dirs, 1 << 20, workers=1)

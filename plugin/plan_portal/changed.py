@@ -19,9 +19,16 @@ def _located(path: str | Path, base: Path) -> Path:
     return (base / path).resolve()
 
 
+def _places(path: str | Path, base: Path) -> set[Path]:
+    """Where a file is: its resolved path, and the link itself in its resolved folder, since a link
+    that leads out of its feature (an outside-root error) still belongs to the feature."""
+    whole = base / path
+    return {whole.resolve(), whole.parent.resolve() / whole.name}
+
+
 def changed_features(files: Iterable[Path], features: Iterable[Feature], base: Path) -> list[Feature]:
     """The features whose directories hold one of the files; a file outside every feature is ignored."""
-    parents = {parent for file in files for parent in _located(file, base).parents}
+    parents = {parent for file in files for place in _places(file, base) for parent in place.parents}
     return [feature for feature in features if _located(feature.path, base) in parents]
 
 
@@ -30,7 +37,6 @@ def diagnostics_in(features: Iterable[Feature], diagnostics: Iterable[Diagnostic
     directories = {_located(feature.path, base) for feature in features}
     kept: list[Diagnostic] = []
     for d in diagnostics:
-        path = _located(d.path, base)
-        if path in directories or not directories.isdisjoint(path.parents):
+        if any(path in directories or not directories.isdisjoint(path.parents) for path in _places(d.path, base)):
             kept.append(d)
     return kept

@@ -26,6 +26,12 @@ _DEFAULTS = RenderOptions()
 _ROOTS = click.argument(
     "roots", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
+_ALLOW_ROOTS = click.option(
+    "--allow-root", "allow_roots", multiple=True, metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder outside the spec roots that symlinks in them may lead into (a monorepo's shared "
+         "folder); anything else they lead to is an outside-root error. Repeatable.",
+)
 
 
 def _overrides(values: tuple[str, ...]) -> dict[str, Severity | None]:
@@ -48,15 +54,21 @@ def _chosen_roots(roots: tuple[Path, ...]) -> list[Path]:
     return [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
 
 
-def _settings(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> Settings:
-    return Settings(tuple(_chosen_roots(roots)), Path.cwd(), _overrides(severity))
+def _settings(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = ()
+              ) -> Settings:
+    return Settings(tuple(_chosen_roots(roots)), Path.cwd(), _overrides(severity), allowed_roots=allow_roots)
 
 
-def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = ()) -> CheckedPortfolio:
+def _existing_roots(roots: tuple[Path, ...]) -> None:
     for root in _chosen_roots(roots):
         if not root.is_dir():
             raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
-    return build(_settings(roots, severity)).checked
+
+
+def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = ()
+         ) -> CheckedPortfolio:
+    _existing_roots(roots)
+    return build(_settings(roots, severity, allow_roots)).checked
 
 
 def _escape_data(text: str) -> str:
@@ -101,14 +113,16 @@ def main() -> None:
 @click.option("--files", "changed_files", is_flag=True,
               help="Report only the features holding the FILE arguments (as pre-commit passes them); "
                    "the ROOT arguments (default: specs) are still read whole.")
-def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...], changed_files: bool) -> None:
+@_ALLOW_ROOTS
+def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...], changed_files: bool,
+          allow_roots: tuple[Path, ...]) -> None:
     """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict).
 
     With --files, references across features still resolve, but only problems written in the
     features of the FILE arguments are reported: a file outside every feature is ignored.
     """
     roots = tuple(path for path in paths if path.is_dir()) if changed_files else paths
-    result = _run(roots, severity)
+    result = _run(roots, severity, allow_roots)
     summary = _summary(result)
     if changed_files:
         features = changed_features([path for path in paths if not path.is_dir()], result.portfolio.features,
@@ -135,7 +149,9 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
 @click.option("--table", type=click.Choice(list(CSV_TABLES)), help="The table to write as CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
-def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None) -> None:
+@_ALLOW_ROOTS
+def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None,
+           allow_roots: tuple[Path, ...]) -> None:
     """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
     if output_format == "csv" and table is None:
         raise click.UsageError("--format csv needs --table gates, risks or decisions")
@@ -143,7 +159,7 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
         raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():
         raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
-    result = _run(roots)
+    result = _run(roots, allow_roots=allow_roots)
     text = export_json(result) if table is None else export_csv(table, export_document(result))
     # Bytes, so the CSV's CRLF line ends reach the file or the terminal untranslated.
     data = text.encode("utf-8")
@@ -162,15 +178,20 @@ class DiffError(click.ClickException):
     exit_code = 2
 
 
-def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...]) -> tuple[dict[str, Any], str]:
-    """The export document and label of a revision: the working tree, an export file, or a git ref."""
+def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...],
+              allow_roots: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
+    """The export document and label of a revision: the working tree, an export file, or a git ref.
+
+    At a git ref no symlink is extracted (see compare.revision), so only the working tree needs
+    ``allow_roots``.
+    """
     if name is None:
-        return export_document(_run(roots, severity)), "working tree"
+        return export_document(_run(roots, severity, allow_roots)), "working tree"
     try:
         if Path(name).is_file():
             return load_export(Path(name)), name
         commit = resolve_commit(name, Path.cwd())
-        document = export_at_commit(commit, _settings(roots, severity))
+        document = export_at_commit(commit, _settings(roots, severity, allow_roots))
     except RevisionError as error:
         raise DiffError(f"{error} [{error.code}]") from error
     return document, f"{name} ({commit[:7]})" if not commit.startswith(name) else name
@@ -186,16 +207,17 @@ def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ..
 @click.option("--severity", multiple=True, metavar="CODE=LEVEL",
               help="Re-rate a check on both sides: error, warning, info or off. Repeatable.")
 @click.option("--fail-on-new-errors", is_flag=True, help="Exit 1 when an error diagnostic appeared.")
+@_ALLOW_ROOTS
 def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, severity: tuple[str, ...],
-         fail_on_new_errors: bool) -> None:
+         fail_on_new_errors: bool, allow_roots: tuple[Path, ...]) -> None:
     """Changes from BASE to HEAD: features, gates, risks, decisions and diagnostics.
 
     BASE and HEAD are git refs (plans are read at the ref, nothing is checked out) or files
     written by `plan-portal export`; without HEAD, the working tree. A diff is not a failure:
     the exit status is 0 unless --fail-on-new-errors finds a new error.
     """
-    base_document, base_label = _revision(base, roots, severity)
-    head_document, head_label = _revision(head, roots, severity)
+    base_document, base_label = _revision(base, roots, severity, allow_roots)
+    head_document, head_label = _revision(head, roots, severity, allow_roots)
     comparison = compare(base_document, head_document, base_label, head_label)
     click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
     new_errors = [c for c in comparison.of("diagnostic") if c.action == "appeared" and c.after == "error"]
@@ -226,20 +248,19 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
               show_default=True, help="Most nodes on the portfolio graph page.")
 @click.option("--max-file-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True,
               help="Files larger than this are reported and not published.")
+@_ALLOW_ROOTS
 def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str, severity: tuple[str, ...],
              custom_templates: Path | None, compare_to: str | None, title: str, page_size: int, graph_depth: int,
-             graph_nodes: int, full_graph_nodes: int, max_file_bytes: int) -> None:
+             graph_nodes: int, full_graph_nodes: int, max_file_bytes: int, allow_roots: tuple[Path, ...]) -> None:
     """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator.
 
     The options are the plugin's, so that the files match what the plugin would publish.
     """
     from plan_portal.generate import STYLESHEET, GenerateError, OutputFolderError, write_portal
 
-    for root in _chosen_roots(roots):
-        if not root.is_dir():
-            raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
+    _existing_roots(roots)
     options = RenderOptions(title, graph_depth, graph_nodes, full_graph_nodes, page_size)
-    settings = dataclasses.replace(_settings(roots, severity), max_bytes=max_file_bytes, options=options,
+    settings = dataclasses.replace(_settings(roots, severity, allow_roots), max_bytes=max_file_bytes, options=options,
                                    templates=custom_templates, compare_to=compare_to)
     try:
         written = write_portal(settings, out, force=force, links=links)

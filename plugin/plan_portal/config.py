@@ -10,6 +10,11 @@ class PlanPortalConfig(base.Config):
     roots = c.ListOfItems(c.Type(str), default=["specs"])
     """Spec roots, relative to mkdocs.yml: every ``<root>/<feature>/`` holding spec artifacts is a feature."""
 
+    allowed_roots = c.ListOfItems(c.Dir(exists=True), default=[])
+    """Folders outside the spec roots, relative to mkdocs.yml, that symlinks under the roots may lead
+    into (a monorepo's shared contracts). Anything else a symlink leads to is an ``outside-root``
+    error and is neither read nor published."""
+
     prefix = c.Type(str, default="plans/")
     """Where the portal lives in the site: ``plans/`` publishes ``/plans/``, ``/plans/gates/`` …"""
 

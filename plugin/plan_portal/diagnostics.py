@@ -33,6 +33,11 @@ CODES: dict[str, CheckCode] = {
                   "The YAML frontmatter does not parse or is not a mapping; the body is still read."),
         CheckCode("unreadable-file", Severity.ERROR,
                   "A file could not be read: not UTF-8, binary, a directory, too large or not permitted."),
+        CheckCode("unreadable-folder", Severity.ERROR,
+                  "A spec root, feature folder or folder below it could not be listed; nothing in it is read."),
+        CheckCode("outside-root", Severity.ERROR,
+                  "A file or folder resolves (through a symlink) outside the spec roots; it is neither read "
+                  "nor published."),
         CheckCode("unfilled-placeholder", Severity.WARNING,
                   "Template text such as [DATE] or [FEATURE] was left in the plan."),
         CheckCode("unknown-status", Severity.WARNING,

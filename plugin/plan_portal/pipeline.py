@@ -16,5 +16,6 @@ def run(settings: Settings, cache: ReadCache | None = None) -> CheckedPortfolio:
     With a cache (``mkdocs serve``), features whose files are unchanged since the last run are
     not read again.
     """
-    portfolio = build_portfolio(settings.existing_roots, settings.base, settings.max_bytes, cache)
+    portfolio = build_portfolio(settings.existing_roots, settings.base, settings.max_bytes, cache,
+                                settings.allowed_roots)
     return check(portfolio, link(portfolio), settings.overrides)

@@ -68,7 +68,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             roots=tuple(self.roots), base=self.base, overrides=overrides, max_bytes=self.config.max_file_bytes,
             options=options,
             templates=Path(self.config.custom_templates) if self.config.custom_templates else None,
-            compare_to=str(self.config.compare_to) if self.config.compare_to else None)
+            compare_to=str(self.config.compare_to) if self.config.compare_to else None,
+            allowed_roots=tuple(self.base / folder for folder in self.config.allowed_roots))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         layout = Layout(self.prefix, config.use_directory_urls)

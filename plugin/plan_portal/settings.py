@@ -53,15 +53,18 @@ class Settings:
     templates: Path | None = None
     #: A git ref to compare the plans with (the plugin's ``compare_to``), or None.
     compare_to: str | None = None
+    #: Folders outside the spec roots that symlinks may lead into (monorepos); nothing else outside is read.
+    allowed_roots: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "roots", tuple(self.roots))
         object.__setattr__(self, "overrides", _frozen(self.overrides))
+        object.__setattr__(self, "allowed_roots", tuple(self.allowed_roots))
 
     def __reduce__(self) -> tuple[object, ...]:
         # A mappingproxy does not pickle; spawned workers receive settings as plain values.
         return (_settings, (self.roots, self.base, dict(self.overrides), self.max_bytes, self.options,
-                            self.templates, self.compare_to))
+                            self.templates, self.compare_to, self.allowed_roots))
 
     @property
     def existing_roots(self) -> list[Path]:

@@ -20,7 +20,7 @@ PUBLISHED_ARTIFACTS = ("spec", "research", "data-model", "quickstart", "tasks")
 
 def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int,
            read: dict[str, SourceFile]) -> tuple[SourceFile, Document | None]:
-    source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes)
+    source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes, allowed_roots=fd.allowed_roots)
     read[artifact] = source
     feature.diagnostics.extend(source.diagnostics)
     if source.text is None:
@@ -53,17 +53,19 @@ def _published_files(feature: Feature, fd: FeatureDir, max_bytes: int, read: dic
             continue
         source = read.get(key)
         if source is None:
-            source = read_source(fd.artifacts[key], fd.display_path(key), max_bytes, frontmatter=False)
+            source = read_source(fd.artifacts[key], fd.display_path(key), max_bytes, frontmatter=False,
+                                 allowed_roots=fd.allowed_roots)
             feature.diagnostics.extend(source.diagnostics)
         feature.published.append(_published(fd.artifacts[key].name, source))
     for relative in fd.extra_files:
         display = f"{fd.display}/{relative}"
         if relative.endswith(".md"):
-            source = read_source(fd.path / relative, display, max_bytes, frontmatter=False)
+            source = read_source(fd.path / relative, display, max_bytes, frontmatter=False,
+                                 allowed_roots=fd.allowed_roots)
             feature.diagnostics.extend(source.diagnostics)
             feature.published.append(_published(relative, source))
         else:
-            problems = probe_file(fd.path / relative, display, max_bytes)
+            problems = probe_file(fd.path / relative, display, max_bytes, fd.allowed_roots)
             feature.diagnostics.extend(problems)
             feature.published.append(PublishedFile(relative, display, "; ".join(d.message for d in problems)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from plan_portal.diagnostics import diagnostic
@@ -13,16 +14,23 @@ from plan_portal.read import MAX_BYTES
 
 
 def build_portfolio(
-    roots: list[Path], base: Path, max_bytes: int = MAX_BYTES, cache: ReadCache | None = None
+    roots: list[Path],
+    base: Path,
+    max_bytes: int = MAX_BYTES,
+    cache: ReadCache | None = None,
+    allowed_roots: Sequence[Path] = (),
 ) -> Portfolio:
     """Features in discovery order; a feature id seen under two roots keeps both, the second reported.
 
     With a cache, a feature whose files are unchanged since the last run is not read again.
+    Symlinks may lead into ``allowed_roots`` besides the spec roots, and nowhere else.
     """
     features: list[Feature] = []
     seen: dict[str, Feature] = {}
     portfolio = Portfolio(features)
-    feature_dirs = discover(roots, base)
+    found = discover(roots, base, allowed_roots)
+    portfolio.diagnostics.extend(found.diagnostics)
+    feature_dirs = found.features
     if cache is not None:
         cache.keep_only(feature_dirs)
     read = cache.features(feature_dirs, max_bytes) if cache is not None else read_features(feature_dirs, max_bytes)

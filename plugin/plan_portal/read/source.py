@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from plan_portal.containment import allowed, on_pseudo_filesystem, outside_root
 from plan_portal.diagnostics import Diagnostic, diagnostic
 from plan_portal.settings import MAX_BYTES
 
@@ -64,16 +67,31 @@ def _json_safe(value: object, path: tuple[int, ...] = (), budget: list[int] | No
     return str(value)
 
 
-def _load_bytes(path: Path, display: str, max_bytes: int) -> tuple[bytes | None, list[Diagnostic]]:
+def _no_follow_opener(path: str, flags: int) -> int:
+    """Open without following a symlink in the last component (one put there since the path was
+    resolved) and without waiting on a FIFO; fstat then tells what was opened."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+
+
+def _load_bytes(
+    path: Path, display: str, max_bytes: int, allowed_roots: Sequence[str] | None
+) -> tuple[bytes | None, list[Diagnostic]]:
     try:
-        info = path.stat()
+        # Discovery lists only files inside the roots; check again on the resolved path, so that a
+        # caller that skipped discovery, or a link changed since, still cannot read outside them.
+        real = os.path.realpath(path)
+        if on_pseudo_filesystem(real) or (allowed_roots is not None and not allowed(real, allowed_roots)):
+            return None, [outside_root(path, real, display)]
+        info = os.stat(real)
         if stat.S_ISDIR(info.st_mode):
             return None, [diagnostic("unreadable-file", display, 1, "is a directory, not a file")]
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
             return None, [diagnostic("unreadable-file", display, 1, "is not a regular file; skipped")]
         size = info.st_size
         if size <= max_bytes:
-            with open(path, "rb") as handle:
+            with open(real, "rb", opener=_no_follow_opener) as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return None, [diagnostic("unreadable-file", display, 1, "is not a regular file; skipped")]
                 data = handle.read(max_bytes + 1)
             if len(data) <= max_bytes:
                 return data, []
@@ -89,17 +107,22 @@ def _load_bytes(path: Path, display: str, max_bytes: int) -> tuple[bytes | None,
         return None, [diagnostic("unreadable-file", display, 1, f"cannot be read: {reason}")]
 
 
-def probe_file(path: Path, display: str, max_bytes: int) -> list[Diagnostic]:
-    """Why a file published as it is (a contract, an image) cannot be: not a regular file, over the
-    size limit, or not permitted; nothing when it can. Its bytes are not read."""
+def probe_file(path: Path, display: str, max_bytes: int, allowed_roots: Sequence[str] | None = None
+               ) -> list[Diagnostic]:
+    """Why a file published as it is (a contract, an image) cannot be: outside the allowed roots,
+    not a regular file, over the size limit, or not permitted; nothing when it can. Its bytes are
+    not read."""
     try:
-        info = path.stat()
+        real = os.path.realpath(path)
+        if on_pseudo_filesystem(real) or (allowed_roots is not None and not allowed(real, allowed_roots)):
+            return [outside_root(path, real, display)]
+        info = os.stat(real)
         if not stat.S_ISREG(info.st_mode):  # opening a FIFO would block
             return [diagnostic("unreadable-file", display, 1, "is not a regular file; not published")]
         if info.st_size > max_bytes:
             return [diagnostic("unreadable-file", display, 1,
                                f"file is {info.st_size} bytes, over the limit of {max_bytes}; not published")]
-        with open(path, "rb"):
+        with open(real, "rb", opener=_no_follow_opener):
             pass
     except OSError as error:
         reason = error.strerror or type(error).__name__
@@ -173,9 +196,19 @@ def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, 
     return safe, body, offset, []
 
 
-def read_source(path: Path, display: str, max_bytes: int = MAX_BYTES, frontmatter: bool = True) -> SourceFile:
-    """Read one file; every problem becomes a diagnostic, never an exception."""
-    data, diagnostics = _load_bytes(path, display, max_bytes)
+def read_source(
+    path: Path,
+    display: str,
+    max_bytes: int = MAX_BYTES,
+    frontmatter: bool = True,
+    allowed_roots: Sequence[str] | None = None,
+) -> SourceFile:
+    """Read one file; every problem becomes a diagnostic, never an exception.
+
+    With ``allowed_roots`` (resolved paths), a file that resolves outside them is not opened;
+    a kernel-made file (/proc, /sys) or a special file never is.
+    """
+    data, diagnostics = _load_bytes(path, display, max_bytes, allowed_roots)
     if data is None:
         return SourceFile(display, None, diagnostics=diagnostics)
     text, more = decode(data, display)
