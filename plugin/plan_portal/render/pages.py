@@ -30,7 +30,7 @@ from plan_portal.render.changes import change_marks, describe
 from plan_portal.render.graph_views import GraphView, GraphViews, dependency_order
 from plan_portal.render.html_blocks import extract_html_blocks
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
-from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
+from plan_portal.render.urls import ARTIFACT_PAGES, Layout, file_url, relative_url
 
 GATE_SYMBOLS = {"pass": "✔", "fail": "✘", "waived": "W", "not-applicable": "–", "pending": "…", "unknown": "?"}
 DASHBOARDS = (
@@ -414,7 +414,7 @@ def portal_pages(
         context.file_urls[f"{feature.path}/plan.md"] = layout.url(plan_src)
         for page in _feature_file_pages(feature, layout, base, unreadable):
             relative = page.src_uri[len(layout.feature_src(feature.id, "")):]
-            url = layout.url(page.src_uri) if page.kind == "artifact" else page.src_uri
+            url = layout.url(page.src_uri) if page.kind == "artifact" else file_url(page.src_uri)
             context.file_urls[f"{feature.path}/{relative}"] = url
             file_pages.append(page)
         context.unmitigated.update(g.id for g in unmitigated_gates(feature))

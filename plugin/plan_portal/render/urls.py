@@ -36,6 +36,12 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     return quote(posixpath.join(parent, name + ".html"))
 
 
+def file_url(src_uri: str) -> str:
+    """The URL of a file published as it is (a contract, a schema): every path segment
+    percent-encoded, so that ``#``, ``?``, ``%``, ``&`` or a newline in a name stay part of the path."""
+    return quote(src_uri)
+
+
 @lru_cache(maxsize=1 << 16)  # pages link to the same few targets many times
 def relative_url(target: str, base: str) -> str:
     """``target`` relative to the page at ``base`` (both site-relative URLs, as page_url gives).
