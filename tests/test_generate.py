@@ -168,27 +168,29 @@ def _demo_project(tmp_path: Path) -> Path:
     return specs
 
 
-def test_refuses_a_folder_it_did_not_make_unless_forced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_refuses_a_folder_it_did_not_make_unless_told_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     _demo_project(tmp_path)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Mine\n", encoding="utf-8")
-    refused = invoke("generate", "--out", "docs")
-    assert refused.exit_code == 2
-    assert "docs is not empty and was not written by plan-portal generate" in refused.output
-    assert "--force" in refused.output and "Traceback" not in refused.output
-    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == ["index.md"]
-    forced = invoke("generate", "--out", "docs", "--force")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    for flags in ([], ["--force"]):  # --force alone no longer writes over files generate did not write
+        refused = invoke("generate", "--out", "pages", *flags)
+        assert refused.exit_code == 2
+        assert "pages is not empty and was not written by plan-portal generate" in refused.output
+        assert "it holds index.md" in refused.output and "--overwrite-foreign-files" in refused.output
+        assert "Traceback" not in refused.output
+        assert ("--force no longer writes over" in refused.output) == bool(flags)
+        assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["index.md"]
+    forced = invoke("generate", "--out", "pages", "--overwrite-foreign-files")
     assert forced.exit_code == 0, forced.output
-    assert (tmp_path / "docs" / "index.md").read_text(encoding="utf-8") != "# Mine\n"  # the overview took its place
-    assert (tmp_path / "docs" / "001-identity" / "plan.md").is_file()
+    assert (tmp_path / "pages" / "index.md").read_text(encoding="utf-8") != "# Mine\n"  # the overview took its place
+    assert (tmp_path / "pages" / "001-identity" / "plan.md").is_file()
 
 
 def test_a_second_run_replaces_what_the_first_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     specs = _demo_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert invoke("generate", "--out", "out").exit_code == 0
-    (tmp_path / "out" / "notes.txt").write_text("kept", encoding="utf-8")  # not ours: left alone
     for path in sorted((specs / "002-payments").iterdir()):
         path.unlink()
     (specs / "002-payments").rmdir()
@@ -196,7 +198,79 @@ def test_a_second_run_replaces_what_the_first_wrote(tmp_path: Path, monkeypatch:
     assert again.exit_code == 0, again.output
     assert not (tmp_path / "out" / "002-payments").exists()
     assert (tmp_path / "out" / "001-identity" / "plan.md").is_file()
-    assert (tmp_path / "out" / "notes.txt").read_text(encoding="utf-8") == "kept"
+
+
+def test_a_file_beside_the_previous_run_needs_the_overwrite_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    specs = _demo_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert invoke("generate", "--out", "out").exit_code == 0
+    (tmp_path / "out" / "001-identity" / "notes.txt").write_text("kept", encoding="utf-8")  # not ours
+    refused = invoke("generate", "--out", "out", "--force")
+    assert refused.exit_code == 2
+    assert "out holds files that plan-portal generate did not write: 001-identity/notes.txt" in refused.output
+    assert "--overwrite-foreign-files" in refused.output
+    for path in sorted((specs / "002-payments").iterdir()):
+        path.unlink()
+    (specs / "002-payments").rmdir()
+    again = invoke("generate", "--out", "out", "--overwrite-foreign-files")
+    assert again.exit_code == 0, again.output
+    assert not (tmp_path / "out" / "002-payments").exists()
+    assert (tmp_path / "out" / "001-identity" / "plan.md").is_file()
+    assert (tmp_path / "out" / "001-identity" / "notes.txt").read_text(encoding="utf-8") == "kept"
+
+
+MKDOCS_WITH_TAGS = """\
+site_name: mine
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+"""
+
+
+@pytest.mark.parametrize(("config_name", "config", "docs"), [
+    ("mkdocs.yml", MKDOCS_WITH_TAGS, "docs"),  # docs_dir unset: docs; MkDocs' python tags are read past
+    ("mkdocs.yml", MKDOCS_WITH_TAGS + "docs_dir: site-src\n", "site-src"),
+    ("mkdocs.yaml", "site_name: mine\nINHERIT: base.yml\n", "from-base"),  # base.yml names it
+    ("mkdocs.yml", "site_name: mine\ndocs_dir: !ENV [PLAN_PORTAL_TEST_UNSET_DOCS, env-docs]\n", "env-docs"),
+    ("zensical.toml", '[project]\nsite_name = "mine"\ndocs_dir = "zdocs"\n', "zdocs"),
+])
+def test_the_docs_folder_of_the_site_is_refused_even_when_forced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 config_name: str, config: str, docs: str):
+    _demo_project(tmp_path)
+    (tmp_path / config_name).write_text(config, encoding="utf-8")
+    (tmp_path / "base.yml").write_text("docs_dir: from-base\n", encoding="utf-8")
+    (tmp_path / docs).mkdir()
+    (tmp_path / docs / "index.md").write_text("# My home page\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for flags in ([], ["--force"]):
+        refused = invoke("generate", "--out", docs, *flags)
+        assert refused.exit_code == 2, refused.output
+        assert f"{docs} is the docs folder of {tmp_path / config_name}" in refused.output
+        assert f"--out {docs}/plans" in refused.output and "--overwrite-foreign-files" in refused.output
+        assert "Traceback" not in refused.output
+    # Run from inside the docs folder, and with an empty docs folder: still the docs folder.
+    monkeypatch.chdir(tmp_path / docs)
+    assert invoke("generate", "../specs", "--out", ".", "--force").exit_code == 2
+    assert sorted(p.name for p in (tmp_path / docs).iterdir()) == ["index.md"]
+    assert (tmp_path / docs / "index.md").read_text(encoding="utf-8") == "# My home page\n"
+    (tmp_path / docs / "index.md").unlink()
+    assert invoke("generate", "../specs", "--out", ".").exit_code == 2
+    monkeypatch.chdir(tmp_path)
+    inside = invoke("generate", "--out", f"{docs}/plans")
+    assert inside.exit_code == 0, inside.output
+    whole = invoke("generate", "--out", docs, "--overwrite-foreign-files")
+    assert whole.exit_code == 0, whole.output
+    assert (tmp_path / docs / "index.md").is_file() and (tmp_path / docs / "plans" / "index.md").is_file()
+
+
+def test_a_broken_site_configuration_still_protects_docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    _demo_project(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    refused = invoke("generate", "--out", "docs")
+    assert refused.exit_code == 2 and "docs is the docs folder of" in refused.output, refused.output
 
 
 @pytest.mark.parametrize(("setup", "out", "message"), [

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import compare
 from plan_portal.compare.report import json_report, markdown_report
 from plan_portal.compare.revision import RevisionError, export_at_commit, load_export, resolve_commit
-from plan_portal.diagnostics import CODES, Diagnostic, Severity
+from plan_portal.diagnostics import CODES, Diagnostic, Severity, printable
 from plan_portal.export import export_document, export_json
 from plan_portal.export_csv import RECORDS as CSV_TABLES
 from plan_portal.export_csv import export_csv
@@ -72,7 +75,8 @@ def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: t
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's own escapes for line ends (it shows them as line breaks); other controls made visible."""
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
@@ -86,6 +90,24 @@ def github_annotation(d: Diagnostic) -> str:
         f"::{level} file={_escape_property(d.path)},line={d.line},title={_escape_property(d.code)}"
         f"::{_escape_data(d.message)}"
     )
+
+
+@contextlib.contextmanager
+def _standard_output() -> Iterator[None]:
+    """Output that cannot be written (a full disk, a closed stdout) is a one-line error and exit 1;
+    a reader that stopped reading (``| head``) is no error to report, but the exit status is still 1."""
+    if sys.stdout is None:  # Python starts with no stdout when descriptor 1 is closed (``>&-``)
+        raise click.ClickException("could not write to standard output: it is closed")
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as error:
+        # Python flushes stdout again on exit: send what is still buffered nowhere, or it fails twice.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if error.errno == errno.EPIPE:
+            sys.exit(1)
+        raise click.ClickException(f"could not write to standard output: {error.strerror or error}") from None
 
 
 def _summary(result: CheckedPortfolio) -> str:
@@ -130,14 +152,15 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
         reported = diagnostics_in(features, result.diagnostics, Path.cwd())
         result = dataclasses.replace(result, diagnostics=tuple(reported))
         summary = f"{_summary(result)} (reported for the {len(features)} features whose files changed)"
-    if output == "json":
-        import json
+    with _standard_output():
+        if output == "json":
+            import json
 
-        click.echo(json.dumps([d.to_dict() for d in result.diagnostics], ensure_ascii=False, indent=2))
-    else:
-        for d in result.diagnostics:
-            click.echo(github_annotation(d) if output == "github" else str(d))
-        click.echo(summary, err=output == "github")
+            click.echo(json.dumps([d.to_dict() for d in result.diagnostics], ensure_ascii=False, indent=2))
+        else:
+            for d in result.diagnostics:
+                click.echo(github_annotation(d) if output == "github" else str(d))
+            click.echo(summary, err=output == "github")
     failed = result.count(Severity.ERROR) > 0 or (strict and result.count(Severity.WARNING) > 0)
     sys.exit(1 if failed else 0)
 
@@ -164,12 +187,13 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
     # Bytes, so the CSV's CRLF line ends reach the file or the terminal untranslated.
     data = text.encode("utf-8")
     if output is None:
-        click.echo(data, nl=False)
+        with _standard_output():
+            click.echo(data, nl=False)
     else:
         try:
             output.write_bytes(data)
         except OSError as error:
-            raise click.FileError(str(output), error.strerror or str(error)) from error
+            raise click.ClickException(f"could not write {output}: {error.strerror or error}") from None
 
 
 class DiffError(click.ClickException):
@@ -219,7 +243,8 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
     base_document, base_label = _revision(base, roots, severity, allow_roots)
     head_document, head_label = _revision(head, roots, severity, allow_roots)
     comparison = compare(base_document, head_document, base_label, head_label)
-    click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
+    with _standard_output():
+        click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
     new_errors = [c for c in comparison.of("diagnostic") if c.action == "appeared" and c.after == "error"]
     sys.exit(1 if fail_on_new_errors and new_errors else 0)
 
@@ -228,7 +253,11 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
 @_ROOTS
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The folder to write the portal to, e.g. docs/plans.")
-@click.option("--force", is_flag=True, help="Write into a non-empty folder that generate did not make.")
+@click.option("--overwrite-foreign-files", "overwrite", is_flag=True,
+              help="Write into a folder holding files generate did not write, or into the docs folder of "
+                   "mkdocs.yml itself: the portal's files replace those of the same names.")
+@click.option("--force", is_flag=True, hidden=True,
+              help="No longer writes over other files: see --overwrite-foreign-files.")
 @click.option("--links", type=click.Choice(["directory", "html", "markdown"]), default="directory",
               help="directory: MkDocs, TechDocs, MkDocs 2 (gates/); html: use_directory_urls false (gates.html); "
                    "markdown: Zensical (gates.md).")
@@ -249,12 +278,15 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
 @click.option("--max-file-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True,
               help="Files larger than this are reported and not published.")
 @_ALLOW_ROOTS
-def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str, severity: tuple[str, ...],
+def generate(roots: tuple[Path, ...], out: Path, overwrite: bool, force: bool, links: str, severity: tuple[str, ...],
              custom_templates: Path | None, compare_to: str | None, title: str, page_size: int, graph_depth: int,
              graph_nodes: int, full_graph_nodes: int, max_file_bytes: int, allow_roots: tuple[Path, ...]) -> None:
     """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator.
 
-    The options are the plugin's, so that the files match what the plugin would publish.
+    The options are the plugin's, so that the files match what the plugin would publish. OUT must be
+    new, empty, or hold only what the previous run wrote; it must not be the docs folder that
+    mkdocs.yml (or zensical.toml) names, since the portal's index.md would replace its home page.
+    --overwrite-foreign-files lifts both rules.
     """
     from plan_portal.generate import STYLESHEET, GenerateError, OutputFolderError, write_portal
 
@@ -263,16 +295,20 @@ def generate(roots: tuple[Path, ...], out: Path, force: bool, links: str, severi
     settings = dataclasses.replace(_settings(roots, severity, allow_roots), max_bytes=max_file_bytes, options=options,
                                    templates=custom_templates, compare_to=compare_to)
     try:
-        written = write_portal(settings, out, force=force, links=links)
+        written = write_portal(settings, out, force=overwrite, links=links)
     except OutputFolderError as error:
-        raise click.BadParameter(str(error), param_hint="--out") from error
+        note = " (--force no longer writes over files that generate did not write)" if force else ""
+        raise click.BadParameter(f"{error}{note}", param_hint="--out") from error
     except GenerateError as error:
         raise click.ClickException(str(error)) from error
     for warning in written.portal.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"wrote {written.pages} pages, {written.files} other files and {written.graphs} graphs to {out}")
-    click.echo(_summary(written.portal.checked))
-    click.echo(f"Style it: list {STYLESHEET} by its path in the docs folder (e.g. plans/{STYLESHEET}) in extra_css.")
+        click.echo(f"warning: {printable(warning)}", err=True)
+    with _standard_output():
+        click.echo(f"wrote {written.pages} pages, {written.files} other files and {written.graphs} graphs to "
+                   f"{printable(str(out))}")
+        click.echo(_summary(written.portal.checked))
+        click.echo(f"Style it: list {STYLESHEET} by its path in the docs folder (e.g. plans/{STYLESHEET}) "
+                   f"in extra_css.")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+#: Characters that could end a line, move the cursor or recolour a terminal, or reorder what a
+#: reader sees: C0 and C1 controls, DEL, Unicode line and paragraph separators, bidi overrides.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every control character written as an escape (a newline as ``\\n``), so that a
+    folder or heading named with one cannot forge a line of output; other Unicode is kept. Characters
+    in ``keep`` stay as they are, for outputs that deal with them in their own way."""
+    if keep:
+        return _CONTROLS.sub(lambda m: m.group() if m.group() in keep else _escaped(m), text)
+    return _CONTROLS.sub(_escaped, text)
 
 
 class Severity(str, enum.Enum):
@@ -82,7 +104,7 @@ class Diagnostic:
         }
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity.value} {self.code}: {self.message}"
+        return f"{printable(self.path)}:{self.line}: {self.severity.value} {self.code}: {printable(self.message)}"
 
 
 def diagnostic(code: str, path: str, line: int, message: str) -> Diagnostic:

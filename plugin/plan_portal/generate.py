@@ -17,16 +17,23 @@ also makes them independent of the URL style.
 from __future__ import annotations
 
 import html
+import importlib
+import itertools
 import json
+import os
 import posixpath
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 from xml.etree import ElementTree
 
+import yaml
+
+from plan_portal.diagnostics import printable
 from plan_portal.portal import Portal, build
 from plan_portal.render import Layout, PortalPage
 from plan_portal.render.html_blocks import inline_html_blocks, restore_graphs
@@ -41,6 +48,10 @@ _SVG_NS = "{http://www.w3.org/2000/svg}"
 _GRAPH_ID = re.compile(r'\bdata-pp-graph="([^"]*)"')
 _HREF = re.compile(r'\bhref="([^"]*)"')
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+#: Configuration files of the site generators generate writes for; the docs folder each names
+#: (``docs_dir``, ``docs`` when unset) is never written over without ``force``.
+SITE_CONFIGS = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml", "zensical.toml")
 
 #: Link style → the engines it is for.
 LINK_STYLES: dict[str, str] = {
@@ -79,7 +90,7 @@ def write_portal(settings: Settings, out: Path, *, force: bool = False, links: s
     """Write the portal the settings describe under ``out`` (the folder the portal's URLs start from)."""
     if links not in LINK_STYLES:
         raise ValueError(f"unknown link style {links!r}; use one of {', '.join(LINK_STYLES)}")
-    previous = _check_target(out, settings.roots, force)
+    previous = _check_target(out, settings.roots, force, settings.base)
     layout = SourceLayout("", False) if links == "markdown" else Layout("", links == "directory")
     written: list[str] = []
     counts = {"graphs": 0, "documents": 0, "others": 0}
@@ -105,8 +116,13 @@ def write_portal(settings: Settings, out: Path, *, force: bool = False, links: s
     return Written(out, counts["documents"], counts["others"], counts["graphs"], portal)
 
 
-def _check_target(out: Path, roots: Sequence[Path], force: bool) -> list[str]:
-    """Refuse a folder that is not ours; return the files a previous run wrote there."""
+def _check_target(out: Path, roots: Sequence[Path], force: bool, base: Path) -> list[str]:
+    """Refuse a folder that is not ours; return the files a previous run wrote there.
+
+    Ours is a new or empty folder, or one holding only what the previous run listed in its marker.
+    ``force`` (``--overwrite-foreign-files``) also accepts a folder holding other files, and the
+    docs folder of a site configuration: files the portal writes then replace theirs.
+    """
     if out.exists() and not out.is_dir():
         raise OutputFolderError(f"{out} is a file; --out needs a folder")
     resolved = out.resolve()
@@ -114,25 +130,118 @@ def _check_target(out: Path, roots: Sequence[Path], force: bool) -> list[str]:
         spec_root = root.resolve()
         if resolved == spec_root or spec_root in resolved.parents:
             raise OutputFolderError(f"{out} is inside the spec root {root}: the portal would overwrite plans or be "
-                                f"read as plans; choose a folder outside it")
-    if not out.is_dir() or not any(out.iterdir()):
+                                    f"read as plans; choose a folder outside it")
+    configs = {} if force else docs_folders([resolved, *resolved.parents, base.resolve(), *base.resolve().parents])
+    if resolved in configs:
+        raise OutputFolderError(f"{out} is the docs folder of {configs[resolved]}: the portal would replace its "
+                                f"pages, index.md first; write it into a folder inside, such as --out "
+                                f"{posixpath.join(out.as_posix(), 'plans')}, or pass --overwrite-foreign-files to "
+                                f"write into the docs folder itself")
+    if not out.is_dir() or not _some_files(out, set()):
         return []
     marker = out / MARKER
     if not marker.is_file():
         if force:
             return []
-        raise OutputFolderError(f"{out} is not empty and was not written by plan-portal generate (it has no {MARKER}); "
-                            f"choose a new or empty folder, or pass --force to write into it anyway")
+        raise OutputFolderError(f"{out} is not empty and was not written by plan-portal generate (it has no {MARKER}; "
+                                f"it holds {_some_files(out, set())}): choose a new or empty folder, or pass "
+                                f"--overwrite-foreign-files to write into it, replacing files of the same names")
     try:
         files = json.loads(marker.read_text(encoding="utf-8"))["files"]
-        if not all(isinstance(name, str) for name in files):
-            raise TypeError("file names must be strings")
+        if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+            raise TypeError("'files' must be a list of file names")
     except (OSError, ValueError, KeyError, TypeError) as error:
         if force:
             return []
-        raise OutputFolderError(f"{marker} cannot be read ({error}); delete the folder, or pass --force to write "
-                            f"into it without removing the files of the previous run") from error
+        raise OutputFolderError(f"{marker} cannot be read ({error}), so which files of {out} a previous run wrote "
+                                f"is unknown: delete the folder if it holds nothing else, or pass "
+                                f"--overwrite-foreign-files to write into it, replacing files of the same names"
+                                ) from error
+    foreign = "" if force else _some_files(out, {*files, MARKER})
+    if foreign:
+        raise OutputFolderError(f"{out} holds files that plan-portal generate did not write: {foreign}; move them "
+                                f"out of the folder, or pass --overwrite-foreign-files to write anyway, replacing "
+                                f"files of the same names")
     return [str(name) for name in files]
+
+
+def _files_under(folder: Path) -> Iterator[str]:
+    """Every file, and every link, below ``folder`` (not following links), as relative paths."""
+    for directory, folders, names in os.walk(folder):
+        here = Path(directory)
+        for name in [*names, *(name for name in folders if (here / name).is_symlink())]:
+            yield (here / name).relative_to(folder).as_posix()
+
+
+def _some_files(folder: Path, known: set[str], shown: int = 3) -> str:
+    """A few files below ``folder`` that are not ``known``, for a message; "" when there are none.
+    Only as many are looked for as are shown, so that a folder as large as a disk costs no time."""
+    found = list(itertools.islice((name for name in _files_under(folder) if name not in known), shown + 1))
+    listed = ", ".join(printable(name) for name in found[:shown])
+    return listed + (" and more" if len(found) > shown else "")
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """A YAML loader for site configurations: ``!ENV`` as MkDocs reads it, and values with other
+    tags (``!!python/name:``, ``!relative``) as None instead of an error."""
+
+
+def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+def _environment_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable that is set, else the default."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    if isinstance(node, yaml.SequenceNode):
+        items = [str(loader.construct_scalar(item)) for item in node.value if isinstance(item, yaml.ScalarNode)]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+        return next((os.environ[name] for name in names if name in os.environ), default)
+    return None
+
+
+_AnyTagLoader.add_constructor("!ENV", _environment_tag)
+_AnyTagLoader.add_multi_constructor("", _unknown_tag)
+
+
+def docs_folders(places: Iterable[Path]) -> dict[Path, str]:
+    """The docs folders named by the site configurations found in ``places``: folder → configuration."""
+    found: dict[Path, str] = {}
+    for place in dict.fromkeys(places):
+        for name in SITE_CONFIGS:
+            config = place / name
+            if config.is_file():
+                found.setdefault((place / _docs_dir(config)).resolve(), str(config))
+    return found
+
+
+def _docs_dir(config: Path) -> str:
+    """``docs_dir`` of a site configuration, from the files it ``INHERIT``s too; ``docs`` when unset
+    or unreadable (a configuration that does not parse builds no site, but its docs folder stays)."""
+    seen: set[Path] = set()
+    while config not in seen:
+        seen.add(config)
+        settings = _settings(config)
+        docs_dir = settings.get("docs_dir")
+        if isinstance(docs_dir, str) and docs_dir.strip():
+            return docs_dir
+        inherit = settings.get("INHERIT")
+        if not isinstance(inherit, str):
+            break
+        config = (config.parent / inherit).resolve()
+    return "docs"
+
+
+def _settings(config: Path) -> dict[str, Any]:
+    try:
+        if config.suffix == ".toml":  # zensical.toml: the settings are in its [project] table
+            project = importlib.import_module("tomllib").loads(config.read_text(encoding="utf-8")).get("project")
+            return project if isinstance(project, dict) else {}
+        loaded = yaml.load(config.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, ValueError, ImportError, yaml.YAMLError):  # tomllib is new in Python 3.11
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _inside(out: Path, relative: str) -> Path:

@@ -20,7 +20,7 @@ from mkdocs.utils.templates import TemplateContext
 from plan_portal import mkdocs_nav
 from plan_portal.compare.revision import BaselineCache
 from plan_portal.config import PlanPortalConfig
-from plan_portal.diagnostics import CODES, Severity
+from plan_portal.diagnostics import CODES, Severity, printable
 from plan_portal.mkdocs_held import HeldPages, held_portal
 from plan_portal.model.cache import ReadCache
 from plan_portal.parallel import in_child
@@ -81,7 +81,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         for warning in portal.warnings:
             log.warning(warning)
         for d in portal.diagnostics:
-            _LOG_LEVELS[d.severity](f"{d.path}:{d.line}: {d.code}: {d.message}")
+            _LOG_LEVELS[d.severity](f"{printable(d.path)}:{d.line}: {d.code}: {printable(d.message)}")
         self.held, self.pages = portal.held, portal.pages
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}

@@ -7,20 +7,26 @@ import json
 import re
 
 from plan_portal.compare.changes import KINDS, Change, Comparison
+from plan_portal.diagnostics import printable
 
 _HEADINGS = {"feature": "Features", "gate": "Gates", "risk": "Risks", "decision": "Decisions",
              "diagnostic": "Diagnostics"}
 
 
+def _one_line(text: str) -> str:
+    """Spaces, tabs and line ends run together as one space; any other control is escaped visibly."""
+    return " ".join(printable(text, keep=" \t\n\r").split())
+
+
 def markdown_cell(text: str) -> str:
     """Plan text made safe for a GitHub Markdown table cell: one line, no HTML, no column breaks."""
-    one_line = " ".join(text.split())
+    one_line = _one_line(text)
     return html.escape(one_line.replace("\\", "\\\\").replace("|", "\\|"), quote=False)
 
 
 def markdown_code(text: str) -> str:
     """``text`` as an inline code span, whatever backticks it holds."""
-    text = " ".join(text.split())
+    text = _one_line(text)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     padding = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{padding}{text}{padding}{fence}"

@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -72,7 +73,8 @@ def artifact_mapper(feature_dir: str, urls: dict[str, str], base_url: str,
     def mapper(href: str) -> str | None:
         path, _, fragment = href.partition("#")
         resolved = posixpath.normpath(posixpath.join(feature_dir, path)) if path else ""
-        target = urls.get(resolved)
+        # markdown-it percent-encodes link targets (``a b.yaml`` → ``a%20b.yaml``); file names are not.
+        target = urls.get(unquote(resolved)) or urls.get(resolved)
         if target is None:
             return None
         return relative(target, base_url) + (f"#{fragment}" if fragment else "")

@@ -28,7 +28,8 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
 
 
 def file_url(src_uri: str) -> str:
-    """The URL of a file published as it is (a contract): its path, each segment percent-encoded."""
+    """The URL of a file published as it is (a contract, a schema): every path segment
+    percent-encoded, so that ``#``, ``?``, ``%``, ``&`` or a newline in a name stay part of the path."""
     return quote(src_uri)
 
 
