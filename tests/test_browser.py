@@ -489,19 +489,23 @@ plugins:
 """
 
 
+def build_one_feature_site(root: Path, mkdocs: str, feature_id: str, plan: str, spec: str) -> Path:
+    """Build a site of one feature (plan.md and spec.md) with the plugin under ``root``; its folder."""
+    (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n\nA portal built from hostile plans.\n", encoding="utf-8")
+    feature = root / "specs" / feature_id
+    feature.mkdir(parents=True)
+    (feature / "plan.md").write_text(plan, encoding="utf-8")
+    (feature / "spec.md").write_text(spec, encoding="utf-8")
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+    return root / "site"
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
-    (root / "mkdocs.yml").write_text(HOSTILE_MKDOCS, encoding="utf-8")
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text("# Hostile\n\nA portal built from hostile plans.\n", encoding="utf-8")
-    feature = root / "specs" / "001-evil"
-    feature.mkdir(parents=True)
-    (feature / "plan.md").write_text(HOSTILE_PLAN, encoding="utf-8")
-    (feature / "spec.md").write_text(HOSTILE_SPEC, encoding="utf-8")
-    site = root / "site"
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)))
-    return site
+    return build_one_feature_site(tmp_path_factory.mktemp("hostile"), HOSTILE_MKDOCS, "001-evil", HOSTILE_PLAN,
+                                  HOSTILE_SPEC)
 
 
 @pytest.fixture(scope="module")

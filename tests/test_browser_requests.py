@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from test_browser import (
     LOCAL_HOST,
     Guard,
     _serve,
     browser_fixture,  # noqa: F401 - the "browser" fixture
+    build_one_feature_site,
     require_browser,
 )
 
@@ -108,16 +107,8 @@ def _browser_available() -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("resources")
-    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    feature = root / "specs" / "001-resources"
-    feature.mkdir(parents=True)
-    (feature / "plan.md").write_text("# Implementation Plan: Resources\n", encoding="utf-8")
-    (feature / "spec.md").write_text(SPEC, encoding="utf-8")
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
-    return root / "site"
+    return build_one_feature_site(tmp_path_factory.mktemp("resources"), MKDOCS, "001-resources",
+                                  "# Implementation Plan: Resources\n", SPEC)
 
 
 @pytest.fixture(scope="module")
