@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from test_browser import (
+    HOSTILE_MKDOCS,
     LOCAL_HOST,
     Guard,
     _serve,
@@ -89,17 +90,6 @@ SPEC = "\n\n".join([
     *KEPT_LINKS,
 ]) + "\n"
 
-MKDOCS = """\
-site_name: resources
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - plan-portal
-"""
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _browser_available() -> None:
     require_browser()
@@ -107,7 +97,7 @@ def _browser_available() -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_one_feature_site(tmp_path_factory.mktemp("resources"), MKDOCS, "001-resources",
+    return build_one_feature_site(tmp_path_factory.mktemp("resources"), HOSTILE_MKDOCS, "001-resources",
                                   "# Implementation Plan: Resources\n", SPEC)
 
 
