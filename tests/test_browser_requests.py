@@ -25,9 +25,10 @@ from test_browser import (
     build_one_feature_site,
     require_browser,
 )
+from test_xss import guard_fixture  # noqa: F401 - the "guard" fixture
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    pass
 
 #: Each vector names a host of its own, so that a request that gets out says which vector let it.
 VECTORS = [
@@ -104,15 +105,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
     yield from _serve(site)
-
-
-@pytest.fixture
-def guard(browser: Browser) -> Iterator[Guard]:
-    g = Guard(browser)
-    try:
-        yield g
-    finally:
-        g.context.close()
 
 
 def test_no_resource_of_a_spec_loads_from_another_host(guard: Guard, base_url: str) -> None:

@@ -564,8 +564,9 @@ def urls(sites: dict[str, Path]) -> Iterator[dict[str, str]]:
             server.close()
 
 
-@pytest.fixture
-def guard(browser: Browser) -> Iterator[Guard]:
+@pytest.fixture(name="guard")
+def guard_fixture(browser: Browser) -> Iterator[Guard]:
+    """A guard whose verdict each test states itself (test_browser's also checks when a test forgot)."""
     g = Guard(browser)
     try:
         yield g
