@@ -4,7 +4,6 @@ gets an image fetched from it. test_browser_requests.py shows the same in Chromi
 
 from __future__ import annotations
 
-import html.parser
 import re
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plan_portal.sanitize import is_local, sanitize_html
+from test_generate import elements as attributes
 
 #: Values a browser resolves to another host, as the filter receives them (entities decoded).
 OFF_SITE = [
@@ -24,22 +24,6 @@ OFF_SITE = [
 #: Values that stay on the site, however they look.
 LOCAL = ["img/a.png", "../x.png", "/site/a.png", "a.png?x=//evil.invalid", "#part", "", "/%5Cevil.invalid/a.png",
          "\uff0f\uff0fevil.invalid/a.png", "img\\a.png", ". /x.png"]
-
-
-class _Attributes(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found.append((tag, dict(attrs)))
-
-
-def attributes(markup: str) -> list[tuple[str, dict[str, str | None]]]:
-    """Elements and their attributes as a browser's HTML parser reads them (entities decoded)."""
-    parser = _Attributes()
-    parser.feed(markup)
-    return parser.found
 
 
 @pytest.mark.parametrize("value", OFF_SITE)
