@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import os
+import re
+import sys
+import traceback
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +25,6 @@ from mkdocs.utils.templates import TemplateContext
 from plan_portal import mkdocs_nav
 from plan_portal.compare import BaselineCache
 from plan_portal.config import PlanPortalConfig
-from plan_portal.cores import in_child
 from plan_portal.diagnostics import CODES, Severity
 from plan_portal.model.cache import ReadCache
 from plan_portal.portal import PortalRequest, build_portal
@@ -70,10 +74,16 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             max_bytes=self.config.max_file_bytes,
             templates=Path(self.config.custom_templates) if self.config.custom_templates else None,
             compare_to=str(self.config.compare_to) if self.config.compare_to else None)
-        if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
-            portal = build_portal(request, self.cache, self.baselines)
-        else:
-            portal = in_child(partial(build_portal, request, ReadCache(), BaselineCache()))
+        try:
+            if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
+                portal = build_portal(request, self.cache, self.baselines)
+            else:
+                portal = build_portal(request, ReadCache(), BaselineCache())
+                _release_memory()
+        except Exception as error:  # a custom template's error, raised here or in a worker process
+            trace = "".join(traceback.format_exception(error))  # with the worker's traceback, if any
+            log.debug(trace)
+            raise PluginError(f"plan-portal: {type(error).__name__}: {error}{_template_line(trace)}") from error
         log.debug(f"read {portal.reads} of {portal.features} features")
         for warning in portal.warnings:
             log.warning(warning)
@@ -135,3 +145,19 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             if root.is_dir():
                 server.watch(str(root))
         return server
+
+
+def _template_line(trace: str) -> str:
+    """The template and line an error arose in, which jinja2 puts in the traceback's frames."""
+    frames = re.findall(r'File "([^"]+\.html)", line (\d+)', trace)
+    return f" ({frames[-1][0]}, line {frames[-1][1]})" if frames else ""
+
+
+def _release_memory() -> None:
+    """Hand back to the system what the pipeline allocated (records, graph), before MkDocs converts
+    every page: collect its reference cycles now, then have glibc return the freed memory, which
+    it otherwise keeps for this process (Python's own allocator returns only whole empty arenas)."""
+    gc.collect()
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):  # not glibc
+            ctypes.CDLL(None).malloc_trim(0)

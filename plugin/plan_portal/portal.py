@@ -1,9 +1,9 @@
 """The portal of some spec roots, ready for a site generator adapter: its pipeline run, its pages
 rendered and held (see render.held), and what to report.
 
-A one-off build runs this in a child process (see cores.in_child): the child's memory, the plans'
-records and graph included, goes back to the system when it exits, instead of staying in the site
-generator's process, fragmented, while the generator converts every page.
+Reading and rendering run on worker processes (see parallel.map_jobs); the records and graph are
+garbage once this returns, and the MkDocs plugin hands their memory back to the system on a
+one-off build, before MkDocs converts every page.
 """
 
 from __future__ import annotations

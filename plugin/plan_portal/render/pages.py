@@ -18,12 +18,12 @@ from plan_portal.check.gates import unmitigated_gates
 from plan_portal.compare import Change, Comparison
 from plan_portal.compare.changes import KINDS
 from plan_portal.compare.report import summary
-from plan_portal.cores import map_forked
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS, risk_level
 from plan_portal.model.text import anchor
+from plan_portal.parallel import map_jobs
 from plan_portal.read import read_source
 from plan_portal.render import views
 from plan_portal.render.changes import change_marks, describe
@@ -443,6 +443,6 @@ def portal_pages(
     if comparison is not None:
         tasks.append(partial(changes, comparison))
     tasks += [partial(feature_page, feature) for feature in renderer.features]
-    for rendered in map_forked(lambda index: tasks[index](), len(tasks)):
+    for rendered in map_jobs(lambda index: tasks[index](), len(tasks)):
         yield from rendered
     yield from file_pages
