@@ -80,7 +80,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             else:
                 portal = build_portal(request, ReadCache(), BaselineCache())
                 _release_memory()
-        except Exception as error:  # a custom template's error, raised here or in a worker process
+        except Exception as error:  # the pipeline's (a custom template's, say), raised here or by a worker process
             trace = "".join(traceback.format_exception(error))  # with the worker's traceback, if any
             log.debug(trace)
             raise PluginError(f"plan-portal: {type(error).__name__}: {error}{_template_line(trace)}") from error
