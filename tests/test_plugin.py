@@ -6,12 +6,11 @@ import logging
 import re
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, PluginError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -279,25 +278,10 @@ def test_search_indexes_the_text_of_feature_pages_and_readers_get_the_whole_page
     assert "PPBLOCK" not in page and "PPGRAPH" not in page
 
 
-def test_a_one_off_build_renders_in_a_child_and_writes_the_same_site(two_features: Path, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch):
-    """``mkdocs build`` (on_startup "build") keeps nothing it read and renders in a child process;
-    the site is the one a build that keeps its reads (``mkdocs serve``) writes."""
+def test_a_one_off_build_keeps_nothing_it_read_and_writes_the_same_site(two_features: Path, tmp_path: Path):
+    """``mkdocs build`` (on_startup "build") reads with a cache of its own, dropped with the records
+    once the pages are rendered; the site is the one a build that keeps its reads (``mkdocs serve``) writes."""
     import filecmp
-    import os
-
-    import plan_portal.plugin
-    from plan_portal import cores
-
-    record = tmp_path / "rendered-by"
-
-    def in_child_spy(task: Any) -> Any:
-        def recorded() -> Any:
-            record.write_text(str(os.getpid()))  # the child's memory does not come back; a file does
-            return task()
-        return cores.in_child(recorded)
-
-    monkeypatch.setattr(plan_portal.plugin, "in_child", in_child_spy)
 
     config = load_config(str(two_features / "mkdocs.yml"), site_dir=str(tmp_path / "kept"))
     build(config)
@@ -309,11 +293,61 @@ def test_a_one_off_build_renders_in_a_child_and_writes_the_same_site(two_feature
         build(one_off)
     finally:
         one_off.plugins.on_startup(command="serve", dirty=False)
-    assert plugin.cache.reads == reads and plugin.cache.entries == entries  # read in the child, kept nowhere
-    assert int(record.read_text()) != os.getpid()
+    assert plugin.cache.reads == reads and plugin.cache.entries == entries  # read, kept nowhere
     pages = sorted(p.relative_to(tmp_path / "kept") for p in (tmp_path / "kept").rglob("*.html"))
     assert len(pages) > 10
     assert sorted(p.relative_to(tmp_path / "one-off") for p in (tmp_path / "one-off").rglob("*.html")) == pages
     _, mismatch, errors = filecmp.cmpfiles(tmp_path / "kept", tmp_path / "one-off", [str(p) for p in pages],
                                            shallow=False)
     assert mismatch == [] and errors == []
+
+
+def _many_features(root: Path, plugin_config: str, extra: str = "") -> Path:
+    """Enough features for the pages to be rendered by worker processes."""
+    config = f"theme:\n  name: mkdocs\n  highlightjs: false\n{extra}plugins:\n  - plan-portal{plugin_config}\n"
+    return write_site(root, {f"{n:03d}-feature": {} for n in range(1, 51)}, config)
+
+
+def test_an_error_in_a_custom_template_is_reported_with_its_message(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                                    monkeypatch: pytest.MonkeyPatch):
+    root = _many_features(tmp_path, ":\n      custom_templates: templates")
+    (root / "templates").mkdir()
+    (root / "templates" / "feature.html").write_text("# {{ f.title }}\n\n{{ nothing_here.attribute }}\n",
+                                                     encoding="utf-8")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    seen: list[BaseException] = []
+    monkeypatch.setattr(config.plugins, "on_build_error", lambda error: seen.append(error))
+    caplog.set_level(logging.DEBUG, logger="plan_portal")
+    with pytest.raises(Abort):
+        build(config)
+    assert "forking 2 workers for 58 jobs" in caplog.text  # rendered by worker processes
+    [error] = seen
+    assert isinstance(error, PluginError)
+    assert str(error) == (f"plan-portal: UndefinedError: 'nothing_here' is undefined "
+                          f"({root / 'templates' / 'feature.html'}, line 3)")
+    assert any(r.levelno == logging.ERROR and str(error) in r.getMessage() for r in caplog.records)
+
+
+def test_a_build_beside_another_plugins_thread_renders_in_parallel_or_says_why_not(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    """Another plugin's thread alive at on_files makes fork unsafe: spawned workers do the work, or
+    the log says why it stays in MkDocs' process."""
+    root = _many_features(tmp_path, "", "hooks:\n  - thread_hook.py\n")
+    (root / "thread_hook.py").write_text(textwrap.dedent("""\
+        import threading
+
+        stop = threading.Event()
+
+        def on_config(config):
+            threading.Thread(target=stop.wait, daemon=True).start()
+
+        def on_post_build(config):
+            stop.set()
+        """), encoding="utf-8")
+    caplog.set_level(logging.DEBUG, logger="plan_portal")
+    site = build_site(root)
+    said = [r.getMessage() for r in caplog.records if r.name == "plan_portal.parallel"]
+    assert said[0].startswith("spawning 2 workers for 50 jobs (2 threads run)")  # reading
+    rendering = said[-1]
+    assert rendering.startswith("spawning 2 workers for 58 jobs") or "does not pickle" in rendering
+    assert len(list((site / "plans").glob("*-feature/plan/index.html"))) == 50

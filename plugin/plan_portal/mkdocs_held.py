@@ -4,12 +4,18 @@ MkDocs converts every page before it writes the first, and keeps each converted 
 to the end. A portfolio of thousands of features would so hold thousands of feature pages, most
 of them tables. Here a page's HTML blocks and graph pictures are kept compressed (a tenth of their
 size) from rendering until the page is written; while MkDocs converts pages and search plugins
-index them, a page holds only its text (see html_blocks.searchable_text).
+index them, a page holds only its text (see html_blocks.searchable_text). Also here: what else the
+MkDocs process needs of a build (its memory handed back, a template's error located).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import marshal
+import re
+import sys
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -91,3 +97,19 @@ def held_portal(settings: Settings, layout: Layout, cache: ReadCache, baselines:
     portal = build(settings, layout, cache=cache, baselines=baselines, keep=held.hold)
     return HeldPortal(portal.checked.diagnostics, portal.warnings, portal.pages, held,
                        len(portal.checked.portfolio.features), portal.reads)
+
+
+def template_line(trace: str) -> str:
+    """The template and line an error arose in, which jinja2 puts in the traceback's frames."""
+    frames = re.findall(r'File "([^"]+\.html)", line (\d+)', trace)
+    return f" ({frames[-1][0]}, line {frames[-1][1]})" if frames else ""
+
+
+def release_memory() -> None:
+    """Hand back to the system what the pipeline allocated (records, graph), before MkDocs converts
+    every page: collect its reference cycles now, then have glibc return the freed memory, which
+    it otherwise keeps for this process (Python's own allocator returns only whole empty arenas)."""
+    gc.collect()
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):  # not glibc
+            ctypes.CDLL(None).malloc_trim(0)

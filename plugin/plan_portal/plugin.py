@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,8 @@ from plan_portal import mkdocs_nav
 from plan_portal.compare.revision import BaselineCache
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity, printable
-from plan_portal.mkdocs_held import HeldPages, held_portal
+from plan_portal.mkdocs_held import HeldPages, held_portal, release_memory, template_line
 from plan_portal.model.cache import ReadCache
-from plan_portal.parallel import in_child
 from plan_portal.render import Layout, PortalPage
 from plan_portal.sanitize import safe_title, sanitize_html
 from plan_portal.settings import RenderOptions, Settings
@@ -73,10 +72,16 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         layout = Layout(self.prefix, config.use_directory_urls)
-        if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
-            portal = held_portal(self.settings(), layout, self.cache, self.baselines)
-        else:
-            portal = in_child(partial(held_portal, self.settings(), layout, ReadCache(), BaselineCache()))
+        try:
+            if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
+                portal = held_portal(self.settings(), layout, self.cache, self.baselines)
+            else:
+                portal = held_portal(self.settings(), layout, ReadCache(), BaselineCache())
+                release_memory()
+        except Exception as error:  # the pipeline's (a custom template's, say), raised here or by a worker process
+            trace = "".join(traceback.format_exception(error))  # with the worker's traceback, if any
+            log.debug(trace)
+            raise PluginError(f"plan-portal: {type(error).__name__}: {error}{template_line(trace)}") from error
         log.debug(f"read {portal.reads} of {portal.features} features")
         for warning in portal.warnings:
             log.warning(warning)
@@ -138,3 +143,4 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             if root.is_dir():
                 server.watch(str(root))
         return server
+

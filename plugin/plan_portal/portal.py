@@ -2,6 +2,10 @@
 
 The plugin, ``generate`` and the command line all call ``build``, so that they read, check,
 compare and render the same way from the same ``Settings``.
+
+Reading and rendering run on worker processes (see parallel.map_jobs); the records and graph are
+garbage once this returns, and the MkDocs plugin hands their memory back to the system on a
+one-off build, before MkDocs converts every page.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from plan_portal.discover import FeatureDir
-from plan_portal.model.parallel import read_features
+from plan_portal.model.feature import read_features
 from plan_portal.model.records import Feature
 
 Signature = tuple[tuple[str, int, int], ...]

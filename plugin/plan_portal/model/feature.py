@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from plan_portal.diagnostics import diagnostic
 from plan_portal.discover import FeatureDir
 from plan_portal.model.artifacts import read_spec, read_tasks
@@ -12,6 +14,7 @@ from plan_portal.model.outline import outline
 from plan_portal.model.plan import read_plan
 from plan_portal.model.records import Clarification, Feature, PublishedFile
 from plan_portal.model.text import IdSpace
+from plan_portal.parallel import map_jobs
 from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, probe_file, read_source
 
 #: The artifacts published as pages of their own, in the order a feature page lists them.
@@ -117,3 +120,14 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
     if not feature.created and feature.spec is not None:
         feature.created = feature.spec.created
     return feature
+
+
+def read_features(feature_dirs: list[FeatureDir], max_bytes: int, workers: int | None = None) -> list[Feature]:
+    """The features of ``feature_dirs``, in order, read by up to ``workers`` processes: reading is pure
+    and per feature, and a feature directory pickles small, so spawned workers are worth it too."""
+    read = partial(_read_nth, feature_dirs, max_bytes)
+    return list(map_jobs(read, len(feature_dirs), workers))
+
+
+def _read_nth(feature_dirs: list[FeatureDir], max_bytes: int, index: int) -> Feature:
+    return read_feature(feature_dirs[index], max_bytes)

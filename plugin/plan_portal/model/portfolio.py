@@ -8,7 +8,7 @@ from pathlib import Path
 from plan_portal.diagnostics import diagnostic
 from plan_portal.discover import discover
 from plan_portal.model.cache import ReadCache
-from plan_portal.model.parallel import read_features
+from plan_portal.model.feature import read_features
 from plan_portal.model.records import Feature, Portfolio
 from plan_portal.read import MAX_BYTES
 
