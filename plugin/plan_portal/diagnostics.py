@@ -32,6 +32,9 @@ CODES: dict[str, CheckCode] = {
                   "The YAML frontmatter does not parse or is not a mapping; the body is still read."),
         CheckCode("unreadable-file", Severity.ERROR,
                   "A file could not be read: not UTF-8, binary, a directory, too large or not permitted."),
+        CheckCode("unsafe-markdown", Severity.ERROR,
+                  "A published Markdown file nests or leaves brackets open so that MkDocs could not convert "
+                  "it safely; it is published as plain text."),
         CheckCode("unfilled-placeholder", Severity.WARNING,
                   "Template text such as [DATE] or [FEATURE] was left in the plan."),
         CheckCode("unknown-status", Severity.WARNING,

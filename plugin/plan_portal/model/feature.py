@@ -12,12 +12,22 @@ from plan_portal.model.outline import outline
 from plan_portal.model.plan import read_plan
 from plan_portal.model.records import Clarification, Feature
 from plan_portal.model.text import IdSpace
-from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, read_source
+from plan_portal.read import MAX_BYTES, Document, SourceFile, conversion_hazard, parse_document, read_source
+
+
+def _check_conversion(feature: Feature, source: SourceFile) -> None:
+    """A file MkDocs converts as it is must not hold Markdown Python-Markdown cannot convert safely
+    (the portal then publishes it as plain text)."""
+    hazard = conversion_hazard(source.text) if source.text is not None else None
+    if hazard is not None:
+        feature.diagnostics.append(diagnostic("unsafe-markdown", source.path, hazard.line, hazard.reason))
 
 
 def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int) -> tuple[SourceFile, Document | None]:
     source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes)
     feature.diagnostics.extend(source.diagnostics)
+    if artifact != "plan":  # plan.md is not published as it is: its page is generated
+        _check_conversion(feature, source)
     if source.text is None:
         return source, None
     doc = parse_document(source.path, source.body, source.body_offset)
@@ -31,6 +41,21 @@ def _clarifications(feature: Feature, context: FileContext, doc: Document) -> in
         global_id, _ = context.claim("", "clarification", marker.text, marker.line)
         feature.clarifications.append(Clarification(global_id, feature.id, marker.text, context.source(marker.line)))
     return len(found)
+
+
+def _check_published_only(feature: Feature, fd: FeatureDir, max_bytes: int) -> None:
+    """Files the model reads no records from but MkDocs publishes: data-model.md, quickstart.md
+    and the Markdown under contracts/ and checklists/ (whose other read problems the render stage
+    handles)."""
+    for artifact in ("data-model", "quickstart"):
+        if artifact in fd.artifacts:
+            source = read_source(fd.artifacts[artifact], fd.display_path(artifact), max_bytes)
+            feature.diagnostics.extend(source.diagnostics)
+            _check_conversion(feature, source)
+    for relative in fd.extra_files:
+        if relative.endswith(".md"):
+            _check_conversion(feature, read_source(fd.path / relative, f"{fd.display}/{relative}", max_bytes,
+                                                   frontmatter=False))
 
 
 def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
@@ -72,6 +97,7 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
         _, doc = _parse(feature, fd, "tasks", max_bytes)
         if doc is not None:
             feature.tasks = read_tasks(doc)
+    _check_published_only(feature, fd, max_bytes)
     feature.diagnostics.extend(ids.diagnostics)
     if not feature.title:
         feature.title = (feature.spec.title if feature.spec and feature.spec.title else "") or fd.feature_id

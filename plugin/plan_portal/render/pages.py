@@ -24,12 +24,12 @@ from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.model.records import Feature, Portfolio, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES, LEVELS, risk_level
 from plan_portal.model.text import anchor
-from plan_portal.read import read_source
+from plan_portal.read import conversion_hazard, read_source
 from plan_portal.render import views
 from plan_portal.render.changes import change_marks, describe
 from plan_portal.render.graph_views import GraphView, GraphViews, dependency_order
 from plan_portal.render.html_blocks import extract_html_blocks
-from plan_portal.render.inline import artifact_mapper, render_block, render_inline
+from plan_portal.render.inline import artifact_mapper, literal, preformatted, render_block, render_inline
 from plan_portal.render.urls import ARTIFACT_PAGES, Layout, relative_url
 
 GATE_SYMBOLS = {"pass": "✔", "fail": "✘", "waived": "W", "not-applicable": "–", "pending": "…", "unknown": "?"}
@@ -127,12 +127,18 @@ class _Context:
 def _artifact_page(src: str, title: str, path: Path, display: str, feature: str, readable: bool) -> PortalPage:
     """A feature's Markdown file as a page: MkDocs reads a readable file itself; a file it could
     not read (not UTF-8, a directory, a dangling link, too large) becomes a generated page with
-    what could be decoded, so that one bad file never stops the build."""
+    what could be decoded, so that one bad file never stops the build. A file whose Markdown
+    MkDocs cannot convert safely (see read.hazards) is shown as plain text instead."""
     if readable:
         return PortalPage(src, title, "artifact", source=path, feature=feature)
     source = read_source(path, display, frontmatter=False)
-    problems = "; ".join(d.message for d in source.diagnostics) or "could not be read"
-    note = f"> **{display} could not be read as it is:** {problems}\n\n"
+    problems = [d.message for d in source.diagnostics]
+    hazard = conversion_hazard(source.text or "")
+    if hazard is not None:
+        problems.append(f"line {hazard.line}: {hazard.reason}")
+        note = f"> **{literal(display)} is shown as plain text, not converted:** {literal('; '.join(problems))}\n\n"
+        return PortalPage(src, title, "artifact", note + preformatted(source.text or ""), path, feature)
+    note = f"> **{display} could not be read as it is:** {'; '.join(problems) or 'could not be read'}\n\n"
     return PortalPage(src, title, "artifact", note + (source.text or ""), path, feature)
 
 
@@ -145,9 +151,10 @@ def _feature_file_pages(feature: Feature, layout: Layout, base: Path, unreadable
                                         display, feature.id, display not in unreadable))
     for relative in feature.files:
         src, title, path = layout.feature_src(feature.id, relative), f"{feature.id} {relative}", base / feature.path
-        if relative.endswith(".md"):  # contracts and checklists are not read by the model: check them here
+        if relative.endswith(".md"):  # the model checks contracts and checklists only for unsafe Markdown
             display = f"{feature.path}/{relative}"
-            readable = not read_source(path / relative, display, frontmatter=False).diagnostics
+            readable = display not in unreadable and not read_source(
+                path / relative, display, frontmatter=False).diagnostics
             pages.append(_artifact_page(src, title, path / relative, display, feature.id, readable))
         else:
             pages.append(PortalPage(src, title, "file", source=path / relative, feature=feature.id))
@@ -406,7 +413,9 @@ def portal_pages(
     since" page follows the dashboards, and the dashboards mark what is new or changed.
     """
     options = options or RenderOptions()
-    unreadable = {d.path for d in diagnostics if d.code == "unreadable-file"}
+    # Files MkDocs must not read itself, from the read stage's findings before severity overrides:
+    # silencing a code must not let MkDocs fail on the file.
+    unreadable = {d.path for d in portfolio.all_diagnostics if d.code in ("unreadable-file", "unsafe-markdown")}
     context = _Context(layout, portfolio, diagnostics, graph, base, options, comparison=comparison)
     file_pages: list[PortalPage] = []
     for feature in portfolio.features:
