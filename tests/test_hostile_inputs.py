@@ -152,7 +152,8 @@ def test_hostile_files_are_reported_when_read_in_a_thread(tmp_path: Path):
 # --- conversion hazards --------------------------------------------------------------------------------------
 
 # Before: a list nested 250 deep (4 spaces a level) raised RecursionError in Python-Markdown, and the
-# build stopped with no site; 8,000 each of [ ] ( took 12 s to convert, 50,000 (150 KB) minutes or more.
+# build stopped with no site; 8,000 each of [ ] ( took 12 s to convert, 16,000 took 86 s, and 50,000
+# (150 KB) would take many minutes.
 
 HOSTILE = {
     "list nested 260 deep": (deep_list(260), 101),
