@@ -60,6 +60,9 @@ CODES: dict[str, CheckCode] = {
         CheckCode("outside-root", Severity.ERROR,
                   "A file or folder resolves (through a symlink) outside the spec roots; it is neither read "
                   "nor published."),
+        CheckCode("unsafe-markdown", Severity.ERROR,
+                  "A published Markdown file nests or leaves brackets open so that MkDocs could not convert "
+                  "it safely; it is published as plain text."),
         CheckCode("unfilled-placeholder", Severity.WARNING,
                   "Template text such as [DATE] or [FEATURE] was left in the plan."),
         CheckCode("unknown-status", Severity.WARNING,

@@ -15,7 +15,7 @@ from plan_portal.model.plan import read_plan
 from plan_portal.model.records import Clarification, Feature, PublishedFile
 from plan_portal.model.text import IdSpace
 from plan_portal.parallel import map_jobs
-from plan_portal.read import MAX_BYTES, Document, SourceFile, parse_document, probe_file, read_source
+from plan_portal.read import MAX_BYTES, Document, SourceFile, conversion_hazard, parse_document, probe_file, read_source
 
 #: The artifacts published as pages of their own, in the order a feature page lists them.
 PUBLISHED_ARTIFACTS = ("spec", "research", "data-model", "quickstart", "tasks")
@@ -41,9 +41,14 @@ def _clarifications(feature: Feature, context: FileContext, doc: Document) -> in
     return len(found)
 
 
-def _published(name: str, source: SourceFile) -> PublishedFile:
-    """A Markdown file as the portal may publish it: as it is when it read cleanly."""
+def _published(feature: Feature, name: str, source: SourceFile) -> PublishedFile:
+    """A Markdown file as the portal may publish it: as it is when it read cleanly and MkDocs can
+    convert it safely (see read.hazards); otherwise its text, to be shown as plain text."""
     problems = [d.message for d in source.diagnostics if d.code == "unreadable-file"]
+    hazard = conversion_hazard(source.text) if source.text is not None else None
+    if hazard is not None:
+        feature.diagnostics.append(diagnostic("unsafe-markdown", source.path, hazard.line, hazard.reason))
+        problems.append(f"line {hazard.line}: {hazard.reason}")
     if not problems:
         return PublishedFile(name, source.path)
     return PublishedFile(name, source.path, "; ".join(problems), source.text)
@@ -59,14 +64,14 @@ def _published_files(feature: Feature, fd: FeatureDir, max_bytes: int, read: dic
             source = read_source(fd.artifacts[key], fd.display_path(key), max_bytes, frontmatter=False,
                                  allowed_roots=fd.allowed_roots)
             feature.diagnostics.extend(source.diagnostics)
-        feature.published.append(_published(fd.artifacts[key].name, source))
+        feature.published.append(_published(feature, fd.artifacts[key].name, source))
     for relative in fd.extra_files:
         display = f"{fd.display}/{relative}"
         if relative.endswith(".md"):
             source = read_source(fd.path / relative, display, max_bytes, frontmatter=False,
                                  allowed_roots=fd.allowed_roots)
             feature.diagnostics.extend(source.diagnostics)
-            feature.published.append(_published(relative, source))
+            feature.published.append(_published(feature, relative, source))
         else:
             problems = probe_file(fd.path / relative, display, max_bytes, fd.allowed_roots)
             feature.diagnostics.extend(problems)

@@ -15,10 +15,15 @@ from markdown_it.token import Token
 
 from plan_portal.diagnostics import Diagnostic, diagnostic
 
-_MARKDOWN = MarkdownIt("commonmark").enable("table")
+#: Levels of nesting markdown-it parses (a quote takes one, a list item two); it drops what lies
+#: deeper, so the walk keeps that text as flat paragraphs. The preset's 20 dropped a summary
+#: quoted 20 deep; 100 costs markdown-it about 300 stack frames.
+MAX_NESTING = 100
+_MARKDOWN = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _QUOTE_PREFIX = re.compile(r"^(?:\s*>)+")
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t>]|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))*")
 
 
 @dataclass(slots=True)
@@ -174,6 +179,11 @@ class _Walker:
         while index < count:
             token = tokens[index]
             kind = token.type
+            if token.nesting == 1 and token.level + 1 >= MAX_NESTING and index + 1 < count \
+                    and tokens[index + 1].nesting == -1 and kind in ("blockquote_open", "list_item_open"):
+                self._flatten(token)
+                index += 2
+                continue
             if kind == "heading_open":
                 inline = tokens[index + 1]
                 line = self.line_of(token)
@@ -202,6 +212,25 @@ class _Walker:
             elif kind in ("fence", "code_block"):
                 self.sections[-1].blocks.append(Code(token.info.strip(), token.content, self.line_of(token)))
             index += 1
+
+    def _flatten(self, token: Token) -> None:
+        """The lines of a quote or list item markdown-it left unparsed (nested too deep), without
+        their quote and list markers, as paragraphs: nothing written is lost."""
+        if not token.map:
+            return
+        lines: list[tuple[int, str]] = []
+        for number in range(token.map[0], token.map[1]):
+            raw = self.lines[number]
+            prefix = _CONTAINER_PREFIX.match(raw)
+            text = raw[prefix.end() if prefix else 0 :].strip()
+            if text:
+                lines.append((number + self.offset + 1, text))
+                self.texts.append(Marker(text, number + self.offset + 1))
+            elif lines:
+                self.sections[-1].blocks.append(Paragraph(lines))
+                lines = []
+        if lines:
+            self.sections[-1].blocks.append(Paragraph(lines))
 
     def _item(self, tokens: list[Token], index: int, depth: int) -> int:
         """A list item: record its first paragraph, then let the walk continue inside it."""

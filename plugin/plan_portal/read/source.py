@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
+from frontmatter.default_handlers import SafeLoader, YAMLHandler
 
 from plan_portal.containment import allowed, on_pseudo_filesystem, outside_root
 from plan_portal.diagnostics import Diagnostic, diagnostic
@@ -20,6 +20,8 @@ from plan_portal.settings import MAX_BYTES
 __all__ = ["MAX_BYTES", "SourceFile", "decode", "probe_file", "read_source", "split_frontmatter"]
 
 _YAML = YAMLHandler()
+#: The loader python-frontmatter uses: libyaml's when PyYAML has it.
+_LOADER = SafeLoader
 
 
 @dataclass(slots=True)
@@ -38,15 +40,25 @@ class SourceFile:
 #: Most values a frontmatter may expand to: YAML aliases can make a few hundred bytes expand to
 #: millions of values ("billion laughs").
 MAX_FRONTMATTER_VALUES = 10_000
+#: Deepest nesting of lists and mappings in a frontmatter. Real ones nest two or three levels;
+#: hundreds of levels would make anything that walks the values recursively (this module, pickling
+#: them between processes, JSON export, a pure-Python YAML parser) exceed Python's recursion limit.
+MAX_FRONTMATTER_DEPTH = 32
 
 
 class _TooLarge(ValueError):
     pass
 
 
+class _TooDeep(ValueError):
+    pass
+
+
 def _json_safe(value: object, path: tuple[int, ...] = (), budget: list[int] | None = None) -> object:
     """YAML values as JSON data: dates become ISO strings, keys strings, NaN and infinities strings,
-    and a container that contains itself (a recursive YAML alias) becomes ``"<recursive>"``."""
+    and a container that contains itself (a recursive YAML alias) becomes ``"<recursive>"``.
+
+    Aliases can nest deeper than the text does, so the depth is checked here too."""
     budget = budget if budget is not None else [MAX_FRONTMATTER_VALUES]
     budget[0] -= 1
     if budget[0] < 0:
@@ -58,6 +70,8 @@ def _json_safe(value: object, path: tuple[int, ...] = (), budget: list[int] | No
     if isinstance(value, (dict, list, tuple)):
         if id(value) in path:
             return "<recursive>"
+        if len(path) >= MAX_FRONTMATTER_DEPTH:
+            raise _TooDeep
         inner = (*path, id(value))
         if isinstance(value, dict):
             return {str(k): _json_safe(v, inner, budget) for k, v in value.items()}
@@ -158,6 +172,20 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     return text, diagnostics
 
 
+def _too_deep_at(raw: str) -> int | None:
+    """Line (0-based, in ``raw``) of the first list or mapping nested deeper than the limit, found
+    from the parser's events before anything is built; None when the nesting is within it."""
+    depth = 0
+    for event in yaml.parse(raw, Loader=_LOADER):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_FRONTMATTER_DEPTH:
+                return int(event.start_mark.line) if event.start_mark is not None else 0
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
 def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, int, list[Diagnostic]]:
     """Frontmatter mapping, body, body line offset; a broken frontmatter still yields the body."""
     if not _YAML.detect(text):
@@ -167,18 +195,25 @@ def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, 
     except ValueError:
         return {}, text, 0, []
     offset = text[: len(text) - len(body)].count("\n")
+    # Line 0 of the YAML text is the file line where it starts (after the opening "---" and any
+    # blank lines python-frontmatter's boundary pattern takes with it).
+    first_line = text[: max(text.find(raw), 0)].count("\n") + 1
     try:
-        loaded = _YAML.load(raw)
+        too_deep = _too_deep_at(raw)
+        loaded = None if too_deep is not None else _YAML.load(raw)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        # Line 0 of the YAML text is the file line where it starts (after the opening "---" and
-        # any blank lines python-frontmatter's boundary pattern takes with it).
-        start = text.find(raw)
-        line = text[: max(start, 0)].count("\n") + mark.line + 1 if mark is not None else 1
+        line = first_line + mark.line if mark is not None else 1
         problem = getattr(error, "problem", None) or "invalid YAML"
         return {}, body, offset, [
             diagnostic("invalid-frontmatter", display, line, f"frontmatter is not valid YAML: {problem}")
         ]
+    except RecursionError:  # a YAML parser without libyaml recurses once or more per level
+        too_deep = 0
+    if too_deep is not None:
+        return {}, body, offset, [diagnostic(
+            "invalid-frontmatter", display, first_line + too_deep,
+            f"frontmatter nests lists or mappings more than {MAX_FRONTMATTER_DEPTH} levels deep; not read")]
     if loaded is None:
         return {}, body, offset, []
     if not isinstance(loaded, dict):
@@ -192,6 +227,11 @@ def split_frontmatter(text: str, display: str) -> tuple[dict[str, object], str, 
         return {}, body, offset, [diagnostic(
             "invalid-frontmatter", display, 1,
             f"frontmatter expands to more than {MAX_FRONTMATTER_VALUES} values (YAML aliases); not read")]
+    except _TooDeep:
+        return {}, body, offset, [diagnostic(
+            "invalid-frontmatter", display, first_line,
+            f"frontmatter nests lists or mappings more than {MAX_FRONTMATTER_DEPTH} levels deep "
+            "(YAML aliases); not read")]
     assert isinstance(safe, dict)
     return safe, body, offset, []
 

@@ -7,18 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from plan_portal.model.records import Feature, PublishedFile
+from plan_portal.render.inline import literal, preformatted
 from plan_portal.render.page import PortalPage
 from plan_portal.render.urls import Layout
 
 
 def _note(published: PublishedFile) -> str:
-    """The page of a Markdown file that cannot be published as it is: why, then its text as an
-    indented code block, which Markdown shows as plain, escaped text and never interprets."""
-    note = f"> **{published.path} could not be published as it is:** {published.problem}\n"
-    if not published.text:
-        return note
-    code = "\n".join(f"    {line}" if line.strip() else "" for line in published.text.split("\n"))
-    return f"{note}\n{code}\n"
+    """The page of a Markdown file that cannot be published as it is: why, then its text as plain
+    text that the Markdown converter passes through without converting or scanning any of it."""
+    note = f"> **{literal(published.path)} could not be published as it is:** {literal(published.problem)}\n"
+    return f"{note}\n{preformatted(published.text)}" if published.text else note
 
 
 def file_pages(feature: Feature, layout: Layout, base: Path) -> Iterator[PortalPage]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import string
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote
@@ -61,6 +62,22 @@ def render_block(text: str, link_mapper: LinkMapper | None = None) -> Markup:
     if not text:
         return Markup("")
     return Markup(_MARKDOWN.render(text, {"link_mapper": link_mapper}))
+
+
+#: Every ASCII punctuation character as a character reference.
+_LITERAL = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+
+
+def literal(text: str) -> str:
+    """Text a Markdown converter shows exactly as written: with every ASCII punctuation character a
+    character reference, no ``[``, ``*``, backtick, ``<``, fence or heading mark is left to act on."""
+    return text.translate(_LITERAL)
+
+
+def preformatted(text: str) -> str:
+    """A whole file as an HTML ``<pre>`` block that a Markdown converter passes through without
+    converting (or scanning) any of it."""
+    return f'<pre class="pp-plain-text">{literal(text)}</pre>\n'
 
 
 def artifact_mapper(feature_dir: str, urls: dict[str, str], base_url: str,
