@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: Levels of block nesting (indentation, ``>``, list markers) and of ``<div markdown>``
@@ -273,56 +274,44 @@ def _stop(marks: list[int], opening: int, closing: int, end: int) -> int:
     return closing if following == len(marks) or marks[following] > closing else end
 
 
-def _bracket_scans(text: str, start: int, end: int) -> tuple[int, int]:
-    """(characters scanned, costliest opener) for the ``[`` of one stretch."""
-    hiders = [match.start() for match in _HIDER.finditer(text, start, end)]
+def _paired_scans(text: str, start: int, end: int, pairs: re.Pattern[str], opener: str, marks: re.Pattern[str],
+                  counts: Callable[[int], bool]) -> tuple[int, int]:
+    """(characters scanned, costliest opener) for the openers of one stretch that ``counts``: each
+    is scanned to its closer, or past a mark between them to the end of the stretch, and an opener
+    never closed to the end."""
+    stops = [match.start() for match in marks.finditer(text, start, end)]
     opened: list[int] = []
     total = worst = 0
     worst_at = start
-    for match in _BRACKET.finditer(text, start, end):
-        at = match.start()
-        if match.group() == "[":
-            opened.append(at)
-            continue
-        if not opened:
-            continue
-        opening = opened.pop()
-        cost = _stop(hiders, opening, at, end) - opening
+
+    def add(opening: int, cost: int) -> None:
+        nonlocal total, worst, worst_at
         total += cost
         if cost > worst:
             worst, worst_at = cost, opening
-    for opening in opened:  # never closed: the converter scans to the end of the stretch
-        total += end - opening
-        if end - opening > worst:
-            worst, worst_at = end - opening, opening
+
+    for match in pairs.finditer(text, start, end):
+        if match.group() == opener:
+            opened.append(match.start())
+        elif opened:
+            opening = opened.pop()
+            if counts(opening):
+                add(opening, _stop(stops, opening, match.start(), end) - opening)
+    for opening in opened:
+        if counts(opening):
+            add(opening, end - opening)
     return total, worst_at
+
+
+def _bracket_scans(text: str, start: int, end: int) -> tuple[int, int]:
+    """(characters scanned, costliest opener) for the ``[`` of one stretch."""
+    return _paired_scans(text, start, end, _BRACKET, "[", _HIDER, lambda _: True)
 
 
 def _link_scans(text: str, start: int, end: int) -> tuple[int, int]:
     """(characters scanned, costliest opener) for the ``(`` right after a ``]`` of one stretch."""
-    marks = [match.start() for match in _HIDER_OR_QUOTE.finditer(text, start, end)]
-    parens: list[int] = []
-    total = worst = 0
-    worst_at = start
-    for match in _PAREN.finditer(text, start, end):
-        at = match.start()
-        if match.group() == "(":
-            parens.append(at)
-            continue
-        if not parens:
-            continue
-        opening = parens.pop()
-        if opening > start and text[opening - 1] == "]":
-            cost = _stop(marks, opening, at, end) - opening
-            total += cost
-            if cost > worst:
-                worst, worst_at = cost, opening
-    for opening in parens:
-        if opening > start and text[opening - 1] == "]":
-            total += end - opening
-            if end - opening > worst:
-                worst, worst_at = end - opening, opening
-    return total, worst_at
+    return _paired_scans(text, start, end, _PAREN, "(", _HIDER_OR_QUOTE,
+                         lambda opening: opening > start and text[opening - 1] == "]")
 
 
 def _backtick_scans(text: str, start: int, end: int) -> tuple[int, int]:
