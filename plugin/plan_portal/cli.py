@@ -29,6 +29,8 @@ _DEFAULTS = RenderOptions()
 _ROOTS = click.argument(
     "roots", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
+_SEVERITY = click.option("--severity", multiple=True, metavar="CODE=LEVEL",
+                         help="Re-rate a check: error, warning, info or off. Repeatable.")
 _ALLOW_ROOTS = click.option(
     "--allow-root", "allow_roots", multiple=True, metavar="DIR",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -130,8 +132,7 @@ def main() -> None:
 @click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default="text",
               help="text lines, a JSON list, or GitHub Actions annotations.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
-@click.option("--severity", multiple=True, metavar="CODE=LEVEL",
-              help="Re-rate a check: error, warning, info or off. Repeatable.")
+@_SEVERITY
 @click.option("--files", "changed_files", is_flag=True,
               help="Report only the features holding the FILE arguments (as pre-commit passes them); "
                    "the ROOT arguments (default: specs) are still read whole.")
@@ -261,8 +262,7 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
 @click.option("--links", type=click.Choice(["directory", "html", "markdown"]), default="directory",
               help="directory: MkDocs, TechDocs, MkDocs 2 (gates/); html: use_directory_urls false (gates.html); "
                    "markdown: Zensical (gates.md).")
-@click.option("--severity", multiple=True, metavar="CODE=LEVEL",
-              help="Re-rate a check: error, warning, info or off. Repeatable.")
+@_SEVERITY
 @click.option("--custom-templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of templates that replace the portal's own by file name (as the plugin's option).")
 @click.option("--compare-to", metavar="REF", help="A git ref to compare the plans with: adds a Changes page.")

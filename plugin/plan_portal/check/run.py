@@ -16,12 +16,12 @@ def check(portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity
     """The portfolio with every diagnostic (reading, linking and checking alike, sorted by path and
     line) and the verdicts the pages show."""
     mitigations = fail_gate_mitigations(portfolio.features)
+    unmitigated = frozenset(gate for gate, sources in mitigations.items() if not sources)
     depends = depends_on_graph(linked.graph)
     order = dependency_order(linked.graph, sorted({f.id for f in portfolio.features}))
-    found = (portfolio.all_diagnostics + linked.diagnostics + check_gates(portfolio.features, mitigations)
+    found = (portfolio.all_diagnostics + linked.diagnostics + check_gates(portfolio.features, unmitigated)
              + check_graph(portfolio, linked.graph, depends))
     diagnostics = sorted(apply_severity(found, overrides), key=Diagnostic.sort_key)
     return CheckedPortfolio(
-        portfolio, linked.graph, tuple(linked.edges), tuple(diagnostics), mitigations,
-        frozenset(gate for gate, sources in mitigations.items() if not sources),
+        portfolio, linked.graph, tuple(linked.edges), tuple(diagnostics), mitigations, unmitigated,
         impacts(linked.graph, depends, order), tuple(order))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from plan_portal.diagnostics import diagnostic
 from plan_portal.discover import FeatureDir
@@ -54,23 +55,24 @@ def _published(feature: Feature, name: str, source: SourceFile) -> PublishedFile
     return PublishedFile(name, source.path, "; ".join(problems), source.text)
 
 
+def _read_unparsed(feature: Feature, fd: FeatureDir, path: Path, display: str, max_bytes: int) -> SourceFile:
+    """A published file the model reads no records from, its read problems on the feature."""
+    source = read_source(path, display, max_bytes, frontmatter=False, allowed_roots=fd.allowed_roots)
+    feature.diagnostics.extend(source.diagnostics)
+    return source
+
+
 def _published_files(feature: Feature, fd: FeatureDir, max_bytes: int, read: dict[str, SourceFile]) -> None:
     """Record every file the portal publishes, reading those the model did not read already."""
     for key in PUBLISHED_ARTIFACTS:
         if key not in fd.artifacts:
             continue
-        source = read.get(key)
-        if source is None:
-            source = read_source(fd.artifacts[key], fd.display_path(key), max_bytes, frontmatter=False,
-                                 allowed_roots=fd.allowed_roots)
-            feature.diagnostics.extend(source.diagnostics)
+        source = read.get(key) or _read_unparsed(feature, fd, fd.artifacts[key], fd.display_path(key), max_bytes)
         feature.published.append(_published(feature, fd.artifacts[key].name, source))
     for relative in fd.extra_files:
         display = f"{fd.display}/{relative}"
         if relative.endswith(".md"):
-            source = read_source(fd.path / relative, display, max_bytes, frontmatter=False,
-                                 allowed_roots=fd.allowed_roots)
-            feature.diagnostics.extend(source.diagnostics)
+            source = _read_unparsed(feature, fd, fd.path / relative, display, max_bytes)
             feature.published.append(_published(feature, relative, source))
         else:
             problems = probe_file(fd.path / relative, display, max_bytes, fd.allowed_roots)

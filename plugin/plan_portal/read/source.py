@@ -87,15 +87,24 @@ def _no_follow_opener(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
 
 
+def _resolved(path: Path, display: str, allowed_roots: Sequence[str] | None) -> tuple[str, Diagnostic | None]:
+    """The real path of ``path``, and the outside-root diagnostic when it leaves the allowed roots
+    (or lies on a pseudo filesystem): a file that resolves there is never opened."""
+    real = os.path.realpath(path)
+    if on_pseudo_filesystem(real) or (allowed_roots is not None and not allowed(real, allowed_roots)):
+        return real, outside_root(path, real, display)
+    return real, None
+
+
 def _load_bytes(
     path: Path, display: str, max_bytes: int, allowed_roots: Sequence[str] | None
 ) -> tuple[bytes | None, list[Diagnostic]]:
     try:
         # Discovery lists only files inside the roots; check again on the resolved path, so that a
         # caller that skipped discovery, or a link changed since, still cannot read outside them.
-        real = os.path.realpath(path)
-        if on_pseudo_filesystem(real) or (allowed_roots is not None and not allowed(real, allowed_roots)):
-            return None, [outside_root(path, real, display)]
+        real, outside = _resolved(path, display, allowed_roots)
+        if outside is not None:
+            return None, [outside]
         info = os.stat(real)
         if stat.S_ISDIR(info.st_mode):
             return None, [diagnostic("unreadable-file", display, 1, "is a directory, not a file")]
@@ -127,9 +136,9 @@ def probe_file(path: Path, display: str, max_bytes: int, allowed_roots: Sequence
     not a regular file, over the size limit, or not permitted; nothing when it can. Its bytes are
     not read."""
     try:
-        real = os.path.realpath(path)
-        if on_pseudo_filesystem(real) or (allowed_roots is not None and not allowed(real, allowed_roots)):
-            return [outside_root(path, real, display)]
+        real, outside = _resolved(path, display, allowed_roots)
+        if outside is not None:
+            return [outside]
         info = os.stat(real)
         if not stat.S_ISREG(info.st_mode):  # opening a FIFO would block
             return [diagnostic("unreadable-file", display, 1, "is not a regular file; not published")]

@@ -6,7 +6,6 @@ from plan_portal.link import LINK_TYPES
 from plan_portal.model.records import Feature
 from plan_portal.model.text import anchor
 from plan_portal.render.context import Renderer
-from plan_portal.render.urls import file_url
 
 
 def _links_of(r: Renderer, node: str) -> list[tuple[str, str]]:
@@ -19,11 +18,10 @@ def _links_of(r: Renderer, node: str) -> list[tuple[str, str]]:
 
 def render(r: Renderer, feature: Feature, src: str) -> str:
     layout, options = r.layout, r.options
-    artifact_links = [(p.name, layout.url(layout.feature_src(feature.id, p.name)))
-                      for p in feature.published if "/" not in p.name]
-    contract_links = [(p.name, layout.url(layout.feature_src(feature.id, p.name)) if p.markdown
-                       else file_url(layout.feature_src(feature.id, p.name)))
-                      for p in feature.published if "/" in p.name and (p.markdown or not p.problem)]
+    # Every published file has its URL in file_urls, but a copied file that cannot be published.
+    links = [(p.name, r.file_urls[p.path]) for p in feature.published if p.path in r.file_urls]
+    artifact_links = [(name, url) for name, url in links if "/" not in name]
+    contract_links = [(name, url) for name, url in links if "/" in name]
     href = r.node_href(layout.url(src))
     roots = [feature.id, *(d.id for d in feature.decisions)]
     local = r.graphs.local(f"pp-{anchor(feature.id)}", f"Links of {feature.id}", roots, options.graph_depth,
