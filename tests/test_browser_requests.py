@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -26,9 +25,6 @@ from test_browser import (
     require_browser,
 )
 from test_xss import guard_fixture  # noqa: F401 - the "guard" fixture
-
-if TYPE_CHECKING:
-    pass
 
 #: Each vector names a host of its own, so that a request that gets out says which vector let it.
 VECTORS = [
