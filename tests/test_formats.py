@@ -1175,7 +1175,7 @@ def test_non_utf8_bytes_read_with_replacement(write_feature):
     data = b"# Implementation Plan: Caf\xc3\xa9 Menu\n\nIntro line.\n\nBroken \xff byte on line five.\n"
     data += GATES.encode()
     feature = write_feature("001-login", {"plan.md": data})
-    assert diags(feature, "unreadable-file") == [(PLAN, 5, "error")]
+    assert diags(feature, "invalid-utf8") == [(PLAN, 5, "warning")]
     assert feature.has_plan
     assert feature.title == "Café Menu"
     assert [g.name for g in feature.gates] == ["Simplicity"]
@@ -1185,7 +1185,7 @@ def test_non_utf8_replacement_char_in_record(write_feature):
     data = b"# Implementation Plan: Bad \xff Byte\n"
     feature = write_feature("001-login", {"plan.md": data})
     assert feature.title == "Bad \ufffd Byte"
-    assert diags(feature, "unreadable-file") == [(PLAN, 1, "error")]
+    assert diags(feature, "invalid-utf8") == [(PLAN, 1, "warning")]
 
 
 def test_binary_plan_other_features_still_read(write_files, run_pipeline):

@@ -197,7 +197,7 @@ def test_bytes_that_are_not_utf8(tmp_path: Path):
     portfolio(tmp_path, {"plan.md": data})
     result = pipeline(tmp_path)
     [found] = diagnostics_for(result, f"specs/{BAD}/plan.md")
-    assert (found.code, found.line) == ("unreadable-file", line_of(text, "| R1 "))
+    assert (found.code, found.line) == ("invalid-utf8", line_of(text, "| R1 "))
     bad = feature(result, BAD)
     assert [r.description for r in bad.risks] == ["Migration st\ufffdlls"]
     assert [g.local_id for g in bad.gates] == GATES and bad.constitution_version == "2.0.0"
@@ -210,7 +210,7 @@ def test_bytes_that_are_not_utf8_with_lone_cr_line_endings(tmp_path: Path):
     data = text.replace("\n", "\r").encode("utf-8").replace(b"@", b"\xff")
     portfolio(tmp_path, {"plan.md": data})
     result = pipeline(tmp_path)
-    assert codes(result, f"specs/{BAD}/plan.md") == [("unreadable-file", line_of(text, "| R1 "))]
+    assert codes(result, f"specs/{BAD}/plan.md") == [("invalid-utf8", line_of(text, "| R1 "))]
     assert_good(result)
 
 
@@ -540,10 +540,11 @@ def test_feature_directory_names_needing_care(tmp_path: Path, name: str):
 
 def test_site_builds_with_a_spec_md_that_is_not_utf8(tmp_path: Path):
     portfolio(tmp_path, {"plan.md": plan(BAD), "spec.md": b"# Feature Specification: Bad \xff\n"})
-    assert codes(pipeline(tmp_path), f"specs/{BAD}/spec.md") == [("unreadable-file", 1)]
+    assert codes(pipeline(tmp_path), f"specs/{BAD}/spec.md") == [("invalid-utf8", 1)]
     site = build_site(tmp_path)
     assert_good_page(site)
     assert_good_page(site, BAD)
+    assert "Bad \ufffd" in (site / "plans" / BAD / "spec" / "index.html").read_text(encoding="utf-8")
 
 
 def test_site_builds_with_a_directory_named_spec_md(tmp_path: Path):

@@ -14,6 +14,7 @@ from plan_portal.model.markers import clarifications
 from plan_portal.model.outline import outline
 from plan_portal.model.plan import read_plan
 from plan_portal.model.records import Clarification, Feature, PublishedFile
+from plan_portal.model.status import plan_state
 from plan_portal.model.text import IdSpace
 from plan_portal.parallel import map_jobs
 from plan_portal.read import MAX_BYTES, Document, SourceFile, conversion_hazard, parse_document, probe_file, read_source
@@ -51,7 +52,9 @@ def _published(feature: Feature, name: str, source: SourceFile) -> PublishedFile
         feature.diagnostics.append(diagnostic("unsafe-markdown", source.path, hazard.line, hazard.reason))
         problems.append(f"line {hazard.line}: {hazard.reason}")
     if not problems:
-        return PublishedFile(name, source.path)
+        # MkDocs would refuse the bytes on disk: a file read with replacements is published as read.
+        replaced = any(d.code == "invalid-utf8" for d in source.diagnostics)
+        return PublishedFile(name, source.path, text=source.text if replaced else None)
     return PublishedFile(name, source.path, "; ".join(problems), source.text)
 
 
@@ -95,8 +98,7 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
             context = FileContext(fd.feature_id, source.path, ids)
             if not (source.text or "").strip():
                 feature.diagnostics.append(diagnostic("empty-plan", source.path, 1, "plan.md is empty"))
-            frontmatter_text = (source.text or "").split("\n")[: source.body_offset]
-            read_plan(feature, context, doc, source.metadata, "\n".join(frontmatter_text))
+            read_plan(feature, context, doc, source.metadata, (source.text or "").split("\n"), source.body_offset)
             _clarifications(feature, context, doc)
             feature.diagnostics.extend(context.diagnostics)
     else:
@@ -124,6 +126,7 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
     feature.diagnostics.extend(ids.diagnostics)
     if not feature.title:
         feature.title = (feature.spec.title if feature.spec and feature.spec.title else "") or fd.feature_id
+    feature.planning_state = plan_state(feature.planning_status)
     if not feature.created and feature.spec is not None:
         feature.created = feature.spec.created
     return feature

@@ -7,10 +7,11 @@ import re
 from plan_portal.diagnostics import diagnostic
 from plan_portal.model.context import FileContext
 from plan_portal.model.decisions import read_marked_decisions, read_plan_decisions
+from plan_portal.model.free import free_sections
 from plan_portal.model.gates import read_gates
 from plan_portal.model.markers import is_placeholder, placeholders
 from plan_portal.model.outline import Outline, outline
-from plan_portal.model.records import Feature, Note, ResearchItem, TableEntry, TechEntry
+from plan_portal.model.records import Feature, Note, ResearchItem, Source, TableEntry, TechEntry
 from plan_portal.model.risks import read_risks
 from plan_portal.model.tables import row_dict
 from plan_portal.model.text import keyed, slug, strip_markup
@@ -74,7 +75,10 @@ def _header(feature: Feature, context: FileContext, plan: Outline) -> None:
     doc = plan.doc
     for section in doc.sections:
         if section.level == 1 and not feature.title:
-            feature.title = _TITLE_PREFIX.sub("", section.title).strip()
+            title = _TITLE_PREFIX.sub("", section.title).strip()
+            # "Implementation Plan: [FEATURE]" is the unfilled template: spec.md's title is used instead.
+            bracketed = re.fullmatch(r"\[(.+)\]", title)
+            feature.title = "" if bracketed and is_placeholder(bracketed.group(1)) else title
         if section.level > 1:
             break
         for block in section.blocks:
@@ -95,12 +99,24 @@ def _header(feature: Feature, context: FileContext, plan: Outline) -> None:
                         setattr(feature, attribute, value)
 
 
-def _summary(feature: Feature, plan: Outline) -> None:
+def _summary(feature: Feature, plan: Outline) -> int | None:
+    """Fill the summary from the first summary section with prose; its heading line, if any."""
     for index in plan.of_kind("summary"):
         paragraphs = [b for b in plan.doc.sections[index].blocks if isinstance(b, Paragraph)]
         if paragraphs:
             feature.summary = "\n\n".join("\n".join(t for _, t in p.lines) for p in paragraphs)
-            return
+            return plan.doc.sections[index].line
+    return None
+
+
+def _lines_read(feature: Feature, path: str) -> set[int]:
+    """The plan.md lines the feature's records were read from."""
+    sources: list[Source] = [r.source for r in feature.technical_context]
+    sources += [r.source for r in feature.exit_criteria + feature.complexity]
+    sources += [r.source for r in feature.notes]
+    sources += [r.source for r in feature.gates] + [r.source for r in feature.risks]
+    sources += [r.source for r in feature.decisions] + [r.source for r in feature.research]
+    return {source.line for source in sources if source.path == path}
 
 
 def _tech_lines(blocks: list[Block]) -> list[tuple[int, str, str]]:
@@ -213,12 +229,13 @@ def _research(context: FileContext, plan: Outline) -> list[ResearchItem]:
 
 
 def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: dict[str, object],
-              frontmatter_text: str) -> None:
-    """Fill the feature from its plan.md; every record keeps plan.md's path and its line."""
+              lines: list[str], body_offset: int) -> None:
+    """Fill the feature from its plan.md (``lines``: the whole file, the body from ``body_offset``);
+    every record keeps plan.md's path and its line."""
     _apply_frontmatter(feature, metadata)
     plan = outline(doc)
     _header(feature, context, plan)
-    _summary(feature, plan)
+    summary_line = _summary(feature, plan)
     feature.technical_context = _technical_context(context, plan)
     feature.exit_criteria = _tables(context, plan, "exit", ("exit criteria",))
     feature.complexity = _tables(context, plan, "complexity", ("violation", "justification"))
@@ -230,7 +247,9 @@ def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: d
     research_sections = [i for i in plan.of_kind("research") if "decisions" not in plan.kinds[i]]
     feature.decisions.extend(read_marked_decisions(context, plan, research_sections))
     feature.research = _research(context, plan)
-    frontmatter_lines = [Marker(text, number + 1) for number, text in enumerate(frontmatter_text.split("\n"))]
+    taken = _lines_read(feature, context.path) | ({summary_line} if summary_line is not None else set())
+    feature.free_sections = free_sections(plan, lines, taken)
+    frontmatter_lines = [Marker(text, number + 1) for number, text in enumerate(lines[:body_offset])]
     if feature.depends_on:
         line = next((m.line for m in frontmatter_lines if m.text.startswith("depends_on")), 1)
         feature.depends_on_source = context.source(line)

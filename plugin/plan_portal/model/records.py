@@ -118,6 +118,19 @@ class Note:
 
 
 @dataclass(slots=True)
+class FreeSection:
+    """A plan section the model reads no records from, shown on the feature page as written."""
+
+    title: str
+    #: The heading above it when that heading is not shown with it ("Constitution Check").
+    context: str
+    #: 0 for a section shown on its own, 1 for one nested in a shown section, and so on.
+    depth: int
+    markdown: str
+    line: int
+
+
+@dataclass(slots=True)
 class UserStory:
     title: str
     priority: str
@@ -147,8 +160,9 @@ class TaskSummary:
 class PublishedFile:
     """One of a feature's own files that the portal publishes, as the read stage found it.
 
-    The portal publishes the file itself only when ``problem`` is empty; otherwise it publishes a
-    note saying why, with ``text`` (what could be decoded, if anything) shown as plain text.
+    The portal publishes the file itself only when ``problem`` is empty (or, with ``text``, the
+    file as decoded with replacements for bytes that are not UTF-8); otherwise it publishes a note
+    saying why, with ``text`` (what could be decoded, if anything) shown as plain text.
     """
 
     #: Relative to the feature folder: ``spec.md``, ``contracts/api.yaml``.
@@ -176,6 +190,8 @@ class Feature:
     branch: str = ""
     created: str = ""
     planning_status: str = ""
+    #: ``planning_status`` in one vocabulary (model.status.PLAN_STATES), "" when none is written.
+    planning_state: str = ""
     spec_reference: str = ""
     generator_version: str = ""
     constitution_version: str = ""
@@ -189,6 +205,8 @@ class Feature:
     notes: list[Note] = field(default_factory=list)
     structure: list[str] = field(default_factory=list)
     structure_decision: str = ""
+    #: The plan's sections no record came from, in plan order.
+    free_sections: list[FreeSection] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)

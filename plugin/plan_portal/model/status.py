@@ -126,3 +126,30 @@ def risk_level(probability: str, impact: str) -> str:
         return "unknown"
     score = (LEVELS.index(probability) + 1) * (LEVELS.index(impact) + 1)
     return "high" if score >= 6 else "medium" if score >= 3 else "low"
+
+
+PLAN_STATES = ("draft", "in-review", "approved", "in-progress", "complete", "on-hold", "abandoned", "other")
+_PLAN_WORDS = {
+    "draft": "draft", "proposed": "draft", "planning": "draft", "not started": "draft", "todo": "draft",
+    "in review": "in-review", "review": "in-review", "under review": "in-review",
+    "approved": "approved", "accepted": "approved", "ready": "approved", "planned": "approved",
+    "in progress": "in-progress", "wip": "in-progress", "active": "in-progress", "implementing": "in-progress",
+    "ongoing": "in-progress", "started": "in-progress", "underway": "in-progress",
+    "complete": "complete", "completed": "complete", "done": "complete", "finished": "complete",
+    "implemented": "complete", "shipped": "complete", "merged": "complete", "delivered": "complete",
+    "released": "complete",
+    "on hold": "on-hold", "paused": "on-hold", "blocked": "on-hold", "deferred": "on-hold",
+    "abandoned": "abandoned", "cancelled": "abandoned", "canceled": "abandoned", "withdrawn": "abandoned",
+    "rejected": "abandoned", "superseded": "abandoned", "obsolete": "abandoned",
+}
+_PLAN_RE = _pattern(_PLAN_WORDS)
+_PLAN_KEYS = {_key(k): v for k, v in _PLAN_WORDS.items()}
+_PLAN_SYMBOLS = {"✅": "complete", "🚧": "in-progress", "⏸": "on-hold", "❌": "abandoned"}
+
+
+def plan_state(raw: str) -> str:
+    """A plan's status in one vocabulary ("Complete", "completed", "✅ Done" are all complete);
+    "other" when no known word is in it, "" when no status is written."""
+    if not raw.strip():
+        return ""
+    return _first(raw, _PLAN_SYMBOLS, _PLAN_RE, _PLAN_KEYS) or "other"

@@ -171,7 +171,7 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
         line = _line_at(data, error.start)
         diagnostics.append(
             diagnostic(
-                "unreadable-file", display, line,
+                "invalid-utf8", display, line,
                 f"not valid UTF-8 at byte {error.start}; undecodable bytes shown as U+FFFD",
             )
         )

@@ -26,7 +26,9 @@ def file_pages(feature: Feature, layout: Layout, base: Path) -> Iterator[PortalP
     for published in feature.published:
         src = layout.feature_src(feature.id, published.name)
         title = f"{feature.id} {published.name}"
-        if not published.problem:
+        if not published.problem and published.text is not None and published.markdown:
+            yield PortalPage(src, title, "artifact", published.text, folder / published.name, feature.id)
+        elif not published.problem:
             kind = "artifact" if published.markdown else "file"
             yield PortalPage(src, title, kind, source=folder / published.name, feature=feature.id)
         elif published.markdown:

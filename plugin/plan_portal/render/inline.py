@@ -22,7 +22,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 # Images are off: a plan must not make readers' browsers fetch anything from elsewhere.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").disable("image")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"]).disable("image")
 _NEEDS_MARKDOWN = re.compile(r"[`*_\[\]<>&\\!~]")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
