@@ -81,7 +81,6 @@ def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[M
         line += text.count("\n", counted, start)
         counted = start
         source = Source(path, line)
-        before = text[max(0, start - _BEFORE):start]
         slug = _SLUG.match(text, end)
         if slug is not None:
             after = slug.end()
@@ -90,10 +89,11 @@ def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[M
             identifier = digits + slug.group().rstrip("-")
             inside = _INSIDE.match(text, after)
             if inside is not None and inside.group("local"):
-                yield Mention("record", identifier, inside.group("local"), text[start:inside.end()], before, source)
+                written = text[start:inside.end()]
+                yield Mention("record", identifier, inside.group("local"), written, _before(text, start), source)
             else:
                 anchor = inside.group("anchor") if inside is not None else ""
-                yield Mention("id", identifier, anchor or "", identifier, before, source)
+                yield Mention("id", identifier, anchor or "", identifier, _before(text, start), source)
             continue
         if text[end:end + 1] == "." and text[end + 1:end + 2].isdigit():
             continue  # a decimal or a version: 1.10
@@ -101,15 +101,20 @@ def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[M
         if word is not None or (chain_end >= 0 and _JOIN.fullmatch(text, chain_end, start)):
             chain_start = word.start() if word is not None else chain_start
             chain_end = end
-            yield Mention("number", digits, "", text[chain_start:end], before, source)
+            yield Mention("number", digits, "", text[chain_start:end], _before(text, chain_start), source)
         elif text[start - 1:start] == "/":
             if _under_root(text, start, root) and not re.match(r"-\d", text[end:end + 2]):  # specs/011
                 chain_start, chain_end = start - len(_path_before(text, start)), end
-                yield Mention("number", digits, "", text[chain_start:end], before, source)
+                yield Mention("number", digits, "", text[chain_start:end], _before(text, chain_start), source)
         elif _padded(digits) and text[start - 1:start] not in ("-", "#") \
                 and not _OTHER_NUMBER.search(text, max(0, start - 40), start):
             chain_start, chain_end = start, end  # "the 001 layout", "extends 001/002"
-            yield Mention("number", digits, "", digits, before, source)
+            yield Mention("number", digits, "", digits, _before(text, start), source)
+
+
+def _before(text: str, start: int) -> str:
+    """The text before a mention, where its type words would be."""
+    return text[max(0, start - _BEFORE):start]
 
 
 def _padded(digits: str) -> bool:
