@@ -24,7 +24,7 @@ from plan_portal.model.records import Mention, Source
 from plan_portal.read.blocks import Code, Document, Item, Paragraph, Table, block_lines
 
 #: A number starting a token: not inside a word, a file name or a version (``_010``, ``0.10``).
-_NUMBER = re.compile(r"(?<![\w.])\d+(?![A-Za-z_])")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?!\w)")
 #: What follows the number of a directory name: ``-slug``, with at least one letter.
 _SLUG = re.compile(r"-[\w-]*[A-Za-z][\w-]*")
 #: After a directory name: a record inside it (``/ADR-001``) or a plan anchor (``/plan.md#adr-001``).
@@ -39,6 +39,8 @@ _OTHER_NUMBER = re.compile(
     r"|requirements?|criteri(?:a|on)|decisions?|risks?|gates?|principles?|articles?|amendments?|revisions?"
     r"|builds?|runs?|jobs?|pages?|figures?|tables?|appendix|options?|levels?|tiers?|no\.?|nr\.?|number)"
     r"\s*[:#]?\s*$", re.I)
+#: Before a number standing alone, these tie it to what precedes: ``FR-014–016``, ``#001``, ``a/002``.
+_NOT_ALONE = ("-", "–", "—", "#", "/", "+", "$", "€", "£")
 #: What joins numbers of one list after such a word: ``specs 012/013``, ``features 003–007``.
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|&|\+|–|—|-|\band\b|\bor\b|\bto\b|\bthrough\b)\s*#?$", re.I)
 #: A link target with a scheme (``https:``, ``mailto:``) leaves the repository.
@@ -106,7 +108,7 @@ def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[M
             if _under_root(text, start, root) and not re.match(r"-\d", text[end:end + 2]):  # specs/011
                 chain_start, chain_end = start - len(_path_before(text, start)), end
                 yield Mention("number", digits, "", text[chain_start:end], _before(text, chain_start), source)
-        elif _padded(digits) and text[start - 1:start] not in ("-", "#") \
+        elif _padded(digits) and text[start - 1:start] not in _NOT_ALONE \
                 and not _OTHER_NUMBER.search(text, max(0, start - 40), start):
             chain_start, chain_end = start, end  # "the 001 layout", "extends 001/002"
             yield Mention("number", digits, "", digits, _before(text, start), source)
