@@ -80,6 +80,8 @@ def cite(write_files: Callable[..., Path], run_pipeline: Callable[..., Result]) 
         # Markdown links into another feature's folder, to any of its files.
         ("The [ledger](../004-ledger/spec.md#fr-003) rules.", {"004-ledger"}),
         ("The [search folder](../010-search/) layout.", {"010-search"}),
+        # A name that starts with a folder's name: a note or a branch named after the feature.
+        ("From the learning `010-search-2` and branch 012-reports-hotfix.", {"010-search", "012-reports"}),
         # Not references: numbers of other things, file names, versions, ports, the feature itself.
         ("Bump to v0.10.0 and run migration_010.sql then 010-search.sql.", set()),
         ("ADR 002 and migration 004 and issue 012 and FR-001/002/004 and T010.", set()),
@@ -88,6 +90,7 @@ def cite(write_files: Callable[..., Path], run_pipeline: Callable[..., Result]) 
         ("Brand colour #001B40 and docs/adr/002-payments.md.", set()),
         ("This feature (003-checkout, spec 003) builds on itself.", set()),
         ("Feature 099 and 099-nothing do not exist.", set()),
+        ("A folder we lack, 004-other-thing, beside our 004.", {"004-ledger"}),
     ],
 )
 def test_ways_of_naming_a_feature(cite: Callable[[str], set[str]], text: str, expected: set[str]):
@@ -147,6 +150,26 @@ def checkout(write_files: Callable[..., Path], run_pipeline: Callable[..., Resul
 
 def edges_from(result: Result, path: str) -> list[tuple[str, str, str, int]]:
     return sorted((e.source, e.target, e.type, e.citation.line) for e in result.edges if e.citation.path == path)
+
+
+TREE = """
+# Plan
+
+```text
+src/
+├── search/index.ts      # reuses the 010 tokenizer (see spec 012)
+└── ledger_0010.ts       # version 004 of nothing: a comment names what it names
+const STEP = "002";      // an id in code is not a mention
+```
+"""
+
+
+def test_code_blocks_are_read_for_their_comments_only(write_files: Callable[..., Path],
+                                                      run_pipeline: Callable[..., Result]):
+    write_others(write_files)
+    write_files(SELF, {"plan.md": TREE})
+    assert cited(run_pipeline()) == {(line_of(TREE, "010 tokenizer"), "010-search"),
+                                     (line_of(TREE, "010 tokenizer"), "012-reports")}
 
 
 def test_one_edge_per_line_and_target_typed_by_the_words_before(checkout: Result):

@@ -161,7 +161,7 @@ class FeatureIndex:
     def resolve(self, mention: Mention) -> str | None:
         """The feature or record a mention names, or None (no such feature, or two share the number)."""
         if mention.kind == "id":
-            return self._inside(self.by_name.get(mention.key.lower()), mention.fragment)
+            return self._inside(self._named(mention.key.lower()), mention.fragment)
         if mention.kind == "record":  # an unknown record is a dangling reference, not the feature
             feature = self.by_name.get(mention.key.lower())
             return self.anchors.get(feature, {}).get(mention.fragment.lower()) if feature else None
@@ -175,6 +175,17 @@ class FeatureIndex:
                 into_records = rest in (["plan.md"], ["research.md"])
                 return self._inside(feature, mention.fragment if into_records else "")
         return None
+
+    def _named(self, name: str) -> str | None:
+        """The feature a directory name names, or one it starts: ``028-sandbox-command-1`` (a note
+        named after feature 028) names ``028-sandbox-command``."""
+        while True:
+            if name in self.by_name:
+                return self.by_name[name]
+            shorter = name.rpartition("-")[0]
+            if not re.search(r"-.*[a-z]", shorter):  # keep at least a number and a word
+                return None
+            name = shorter
 
     def _inside(self, feature: str | None, fragment: str) -> str | None:
         if feature is None or not fragment:

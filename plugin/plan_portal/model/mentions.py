@@ -70,7 +70,19 @@ def _texts(doc: Document) -> Iterator[tuple[int, str]]:
                     for cell in row.cells:
                         yield row.line, cell
             elif isinstance(block, Code):
-                continue
+                yield from _code_comments(block)
+
+
+#: A comment in a code block: a directory tree's ``# (uses 012 active-pane)``, a ``// see 004``.
+_COMMENT = re.compile(r"(?:^|\s)(?:#|//|--)\s")
+
+
+def _code_comments(code: Code) -> Iterator[tuple[int, str]]:
+    """The comments of a code block's lines: code itself holds numbers of every other kind."""
+    for offset, text in enumerate(code.text.split("\n")):
+        comment = _COMMENT.search(text)
+        if comment is not None:
+            yield code.text_line + offset, text[comment.end():]
 
 
 def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[Mention]:
@@ -100,8 +112,10 @@ def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[M
         if text[end:end + 1] == "." and text[end + 1:end + 2].isdigit():
             continue  # a decimal or a version: 1.10
         word = _WORD.search(text, max(0, start - _BEFORE), start)
-        if word is not None or (chain_end >= 0 and _JOIN.fullmatch(text, chain_end, start)):
-            chain_start = word.start() if word is not None else chain_start
+        if word is not None:  # "Spec" ending one line and "028" starting the next: cited at the number
+            chain_start, chain_end = word.start(), end
+            yield Mention("number", digits, "", text[chain_start:end], _before(text, chain_start), source)
+        elif chain_end >= 0 and _JOIN.fullmatch(text, chain_end, start):
             chain_end = end
             yield Mention("number", digits, "", text[chain_start:end], _before(text, chain_start), source)
         elif text[start - 1:start] == "/":

@@ -68,6 +68,8 @@ class Code:
     info: str
     text: str
     line: int
+    #: The line of the code's first line: after the fence of a fenced block.
+    text_line: int = 0
 
 
 Block = Table | Item | Paragraph | Code
@@ -218,7 +220,9 @@ class _Walker:
                 index = self._table(tokens, index)
                 continue
             elif kind in ("fence", "code_block"):
-                self.sections[-1].blocks.append(Code(token.info.strip(), token.content, self.line_of(token)))
+                line = self.line_of(token)
+                self.sections[-1].blocks.append(
+                    Code(token.info.strip(), token.content, line, line + (1 if kind == "fence" else 0)))
             index += 1
 
     def _flatten(self, token: Token) -> None:
