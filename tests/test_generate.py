@@ -99,7 +99,7 @@ def test_each_graph_is_an_svg_file_beside_the_page_followed_by_its_links(demo_ou
     page = (demo_out / "graph.md").read_text(encoding="utf-8")
     images = [attrs for tag, attrs in elements(page) if tag == "img"]
     assert [i["src"] for i in images] == ["../graph-features.svg", "../graph-decisions.svg"]
-    assert images[0]["alt"] == "Feature dependencies"
+    assert images[0]["alt"] == "Feature links"
     page_links = {a["href"] for tag, a in elements(page) if tag == "a"}
     for name in ("graph-features.svg", "graph-decisions.svg"):
         svg = ElementTree.parse(demo_out / name).getroot()

@@ -380,9 +380,9 @@ def cite(write_files, run_pipeline) -> Callable[[str], Result]:
         ("see [ledger](../002-payments/plan.md#adr-002)", {(A1, f"{PAY}/ADR-002", "relates-to")}),
         # Without a fragment, the link is to the feature itself.
         ("[payments](../002-payments/plan.md)", {(A1, PAY, "relates-to")}),
-        # A bare feature id is a relates-to edge to the feature node, whatever the words.
+        # A bare feature id is an edge to the feature node, typed by the words before it.
         ("002-payments", {(A1, PAY, "relates-to")}),
-        ("builds on 002-payments", {(A1, PAY, "relates-to")}),
+        ("builds on 002-payments", {(A1, PAY, "depends-on")}),
         # A decision may cite a risk of its feature.
         ("see R1", {(A1, f"{IDN}/R1", "relates-to")}),
         # A record citing itself makes no edge, nor does a feature naming itself.

@@ -7,6 +7,7 @@ supersedes edge reads the same way.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -14,9 +15,9 @@ from typing import TypeAlias
 import networkx as nx
 
 from plan_portal.diagnostics import Diagnostic, diagnostic
-from plan_portal.link.references import Reference, Resolver
-from plan_portal.model.records import Decision, Edge, Feature, Gate, Portfolio, Risk, Source
-from plan_portal.model.text import anchor
+from plan_portal.link.references import FeatureIndex, Reference, Resolver, words_before
+from plan_portal.model.records import Decision, Edge, Feature, Gate, Mention, Portfolio, Risk, Source
+from plan_portal.model.text import anchor, strip_markup
 
 #: Text fields scanned per record kind, each with the link type its column implies.
 _DECISION_FIELDS = ("title", "context", "rationale", "alternatives", "follow_up")
@@ -89,9 +90,10 @@ def _texts(feature: Feature) -> Iterator[tuple[Decision | Risk | Gate, str, str]
 
 
 def _edge_type(record: Decision | Risk | Gate, column: str, reference: Reference, target_kind: str) -> str:
-    """The column decides for risks and gates; words decide for decisions; relates-to otherwise."""
+    """The column decides for risks and gates; words decide for decisions and for features cited;
+    relates-to otherwise."""
     if target_kind == "feature":
-        return "relates-to"
+        return reference.words or "relates-to"
     if column == "mitigated-by" and target_kind == "decision":
         return column
     if column == "evidenced-by" and target_kind in ("decision", "risk"):
@@ -103,6 +105,70 @@ def _edge_type(record: Decision | Risk | Gate, column: str, reference: Reference
     if reference.words in ("depends-on", "supersedes") and isinstance(record, Decision) and target_kind == "decision":
         return reference.words
     return "relates-to"
+
+
+Record: TypeAlias = Decision | Risk | Gate
+
+
+def _folded(text: str, plain: bool = True) -> str:
+    """Text compared without case or line breaks (and markup, when ``plain``): a record's fields
+    against its source lines."""
+    return " ".join((strip_markup(text) if plain else text).casefold().split())
+
+
+def _last_words(text: str, count: int) -> str:
+    return " ".join(text.split()[-count:])
+
+
+#: Type words count for a mention of a feature when they stand this close before it ("builds on
+#: feature 004", "superseded by spec 019"): further back they speak of something else.
+_TYPE_WORDS_REACH = 6
+
+
+class _Citers:
+    """Which record of a feature a line of its files falls in, by the records' first lines.
+
+    A record keeps only its first line, so a mention below it belongs to it when the record's own
+    text holds the mention; the field that holds it gives the column (a risk's Mitigation …).
+    """
+
+    def __init__(self, feature: Feature) -> None:
+        self.by_file: dict[str, list[tuple[int, int, Record]]] = {}
+        records: list[Record] = [*feature.decisions, *feature.risks, *feature.gates]
+        for index, record in enumerate(records):
+            self.by_file.setdefault(record.source.path, []).append((record.source.line, index, record))
+        for rows in self.by_file.values():
+            rows.sort(key=lambda row: row[:2])
+        #: Per record: each scanned field folded as written and without markup, with its column.
+        self.fields: dict[str, list[tuple[str, str, str]]] = {}
+        for record, text, column in _texts(feature):
+            if text:
+                self.fields.setdefault(record.id, []).append((_folded(text, False), _folded(text), column))
+        for gate in feature.gates:
+            self.fields.setdefault(gate.id, []).append((_folded(gate.name, False), _folded(gate.name), ""))
+
+    def _column(self, record: Record, text: str) -> str | None:
+        """The column of the record's field that holds ``text``, or None."""
+        keys = {_folded(text, False), _folded(text)} - {""}
+        return next((column for raw, plain, column in self.fields.get(record.id, [])
+                     if any(key in raw or key in plain for key in keys)), None)
+
+    def find(self, mention: Mention) -> tuple[Record | None, str]:
+        rows = self.by_file.get(mention.source.path)
+        if not rows:
+            return None, ""
+        line = mention.source.line
+        # Below its first line, a record holds the mention with the words before it: a short number
+        # alone ("021") may be in any record (FR-021).
+        in_context = f"{_last_words(mention.before, 2)} {mention.written}"
+        last = bisect.bisect_right(rows, (line, len(rows)), key=lambda row: row[:2])
+        for start, _, record in reversed(rows[max(0, last - 3):last]):
+            if start == line:
+                return record, self._column(record, mention.written) or ""
+            column = self._column(record, in_context)
+            if column is not None:
+                return record, column
+        return None, ""
 
 
 def link(portfolio: Portfolio) -> Linked:
@@ -119,20 +185,27 @@ def link(portfolio: Portfolio) -> Linked:
             graph.add_node(gate.id, kind="gate", feature=feature.id, local=gate.local_id, label=gate.name,
                            status=gate.status)
     resolver = resolver_for(portfolio)
+    index = FeatureIndex.of(portfolio.features, resolver.anchors)
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
     seen: set[tuple[str, str, str]] = set()
+    cited: set[tuple[str, int, str]] = set()
 
-    def add(source: str, target: str, kind: str, citation: Source) -> None:
+    def add(source: str, target: str, kind: str, citation: Source, per_line: bool = False) -> None:
+        """One edge per link, or with ``per_line`` one per (citing line, target): a feature cited
+        on ten lines is ten citations of one link in the graph."""
         if kind == "superseded-by":  # stored as the other decision superseding this one
             source, target, kind = target, source, "supersedes"
         elif kind == "required-by":  # "required by B": B depends on this one
             source, target, kind = target, source, "depends-on"
-        if source == target or (source, target, kind) in seen:
+        if source == target or (not per_line and (source, target, kind) in seen):
             return
         seen.add((source, target, kind))
         edges.append(Edge(source, target, kind, citation))
-        graph.add_edge(source, target, key=kind, type=kind, citation=citation)
+        if graph.has_edge(source, target, key=kind):
+            graph.edges[source, target, kind]["citations"].append(citation)
+        else:
+            graph.add_edge(source, target, key=kind, type=kind, citation=citation, citations=[citation])
 
     for feature in portfolio.features:
         for other in feature.depends_on:
@@ -149,10 +222,28 @@ def link(portfolio: Portfolio) -> Linked:
                         "dangling-reference", record.source.path, record.source.line,
                         f"{record.id} cites {reference.written}, which does not exist"))
                     continue
-                if reference.target == record.id:
-                    continue
+                if reference.target == record.id or graph.nodes[reference.target]["feature"] != feature.id:
+                    continue  # other features: from the mentions, each with its own line
                 target_kind = graph.nodes[reference.target]["kind"]
                 add(record.id, reference.target, _edge_type(record, column, reference, target_kind), record.source)
+        citers = _Citers(feature)
+        for mention in feature.mentions:
+            target = index.resolve(mention)
+            if target is None or graph.nodes[target]["feature"] == feature.id:
+                continue  # unknown, ambiguous, or the feature itself
+            place = (mention.source.path, mention.source.line, target)
+            if place in cited:
+                continue
+            cited.add(place)
+            near = _last_words(mention.before, _TYPE_WORDS_REACH)
+            reference = Reference(target, mention.written, words_before(near, len(near)))
+            target_kind = graph.nodes[target]["kind"]
+            citing, column = citers.find(mention)
+            if citing is None:  # prose outside the records: the feature cites
+                add(feature.id, target, reference.words or "relates-to", mention.source, per_line=True)
+            else:
+                add(citing.id, target, _edge_type(citing, column, reference, target_kind), mention.source,
+                    per_line=True)
     return Linked(graph, edges, diagnostics)
 
 

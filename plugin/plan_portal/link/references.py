@@ -5,13 +5,19 @@ decisions), cross-feature ids (``002-payments/ADR-001``), Markdown links to anot
 plan (``[x](../002-payments/plan.md#ADR-001)``) and bare feature ids (``001-identity``). The link
 type comes from the words just before a reference in its clause ("depends on", "builds on",
 "requires" → depends-on; "supersedes", "replaces" → supersedes; "superseded by" → the reverse).
+
+Mentions of other features (model.mentions) are resolved here by a dictionary look-up each:
+``FeatureIndex`` knows every feature by directory name, by number and by folder.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from plan_portal.model.records import Feature, Mention
 
 _LINK = re.compile(r'\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
 #: Ids the portal generates for records without one (research decisions, unnumbered risks, gates).
@@ -124,3 +130,70 @@ class Resolver:
         if fragment:
             return self.anchors.get(other, {}).get(fragment.lower(), other)
         return other
+
+
+@dataclass(slots=True)
+class FeatureIndex:
+    """Every feature by the names a plan may give it; a name two features share is ``None``."""
+
+    #: Directory name, lowercased → feature id.
+    by_name: dict[str, str | None]
+    #: Number as the directory writes it (``010``) → feature id.
+    by_number: dict[str, str | None]
+    #: Repository path of a feature's folder → feature id.
+    by_folder: dict[str, str]
+    #: Per feature: lowercased anchor of a local id → global record id.
+    anchors: dict[str, dict[str, str]]
+
+    @classmethod
+    def of(cls, features: Iterable[Feature], anchors: dict[str, dict[str, str]]) -> FeatureIndex:
+        by_name: dict[str, str | None] = {}
+        by_number: dict[str, str | None] = {}
+        by_folder: dict[str, str] = {}
+        for feature in features:
+            name = posixpath.basename(feature.path) or feature.id
+            for table, key in ((by_name, name.lower()), (by_number, _number_of(name))):
+                if key:
+                    table[key] = None if key in table and table[key] != feature.id else feature.id
+            by_folder.setdefault(feature.path, feature.id)
+        return cls(by_name, by_number, by_folder, anchors)
+
+    def resolve(self, mention: Mention) -> str | None:
+        """The feature or record a mention names, or None (no such feature, or two share the number)."""
+        if mention.kind == "id":
+            return self._inside(self._named(mention.key.lower()), mention.fragment)
+        if mention.kind == "record":  # an unknown record is a dangling reference, not the feature
+            feature = self.by_name.get(mention.key.lower())
+            return self.anchors.get(feature, {}).get(mention.fragment.lower()) if feature else None
+        if mention.kind == "number":
+            return self.by_number.get(mention.key)
+        segments = mention.key.split("/")
+        for end in range(1, len(segments) + 1):
+            feature = self.by_folder.get("/".join(segments[:end]))
+            if feature is not None:
+                rest = segments[end:]
+                into_records = rest in (["plan.md"], ["research.md"])
+                return self._inside(feature, mention.fragment if into_records else "")
+        return None
+
+    def _named(self, name: str) -> str | None:
+        """The feature a directory name names, or one it starts: ``028-sandbox-command-1`` (a note
+        named after feature 028) names ``028-sandbox-command``."""
+        while True:
+            if name in self.by_name:
+                return self.by_name[name]
+            shorter = name.rpartition("-")[0]
+            if not re.search(r"-.*[a-z]", shorter):  # keep at least a number and a word
+                return None
+            name = shorter
+
+    def _inside(self, feature: str | None, fragment: str) -> str | None:
+        if feature is None or not fragment:
+            return feature
+        return self.anchors.get(feature, {}).get(fragment.lower(), feature)
+
+
+def _number_of(name: str) -> str:
+    """The number a directory name starts with (``010`` of ``010-chat-tagging``), or ""."""
+    match = re.match(r"\d+(?=-)", name)
+    return match.group() if match else ""

@@ -19,7 +19,7 @@ LINK_TYPES: dict[str, LinkType] = {
         LinkType("supersedes", "supersedes", "superseded by"),
         LinkType("mitigated-by", "mitigated by", "mitigates"),
         LinkType("evidenced-by", "evidenced by", "evidence for"),
-        LinkType("relates-to", "relates to", "relates to"),
+        LinkType("relates-to", "relates to", "referenced by"),
         LinkType("feature-depends-on", "feature depends on", "feature required by"),
     )
 }

@@ -11,6 +11,7 @@ from plan_portal.model.artifacts import read_spec, read_tasks
 from plan_portal.model.context import FileContext
 from plan_portal.model.decisions import read_marked_decisions
 from plan_portal.model.markers import clarifications
+from plan_portal.model.mentions import scan_mentions
 from plan_portal.model.outline import outline
 from plan_portal.model.plan import read_plan
 from plan_portal.model.records import Clarification, Feature, PublishedFile
@@ -21,6 +22,8 @@ from plan_portal.read import MAX_BYTES, Document, SourceFile, conversion_hazard,
 
 #: The artifacts published as pages of their own, in the order a feature page lists them.
 PUBLISHED_ARTIFACTS = ("spec", "research", "data-model", "quickstart", "tasks")
+#: Published artifacts the model reads no records from, read for their mentions of other features.
+MENTIONS_ONLY = ("data-model", "quickstart")
 
 
 def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int,
@@ -32,6 +35,7 @@ def _parse(feature: Feature, fd: FeatureDir, artifact: str, max_bytes: int,
         return source, None
     doc = parse_document(source.path, source.body, source.body_offset)
     feature.diagnostics.extend(doc.diagnostics)
+    feature.mentions.extend(scan_mentions(doc, feature.path))
     return source, doc
 
 
@@ -71,6 +75,8 @@ def _published_files(feature: Feature, fd: FeatureDir, max_bytes: int, read: dic
         if key not in fd.artifacts:
             continue
         source = read.get(key) or _read_unparsed(feature, fd, fd.artifacts[key], fd.display_path(key), max_bytes)
+        if key in MENTIONS_ONLY and source.text is not None:
+            feature.mentions.extend(scan_mentions(parse_document(source.path, source.text), feature.path))
         feature.published.append(_published(feature, fd.artifacts[key].name, source))
     for relative in fd.extra_files:
         display = f"{fd.display}/{relative}"

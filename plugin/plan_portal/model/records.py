@@ -70,6 +70,26 @@ class Decision:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place in a feature's files that may name another feature; the link stage resolves it.
+
+    ``kind`` says how ``key`` names the feature: ``id`` (a directory name, ``010-chat-tagging``),
+    ``record`` (a directory name with a record id: ``010-chat-tagging/ADR-001``), ``number`` (its
+    number as written after a word naming a feature: ``Feature 010``) or ``path`` (a repository
+    path a link leads to, ``specs/010-chat-tagging/plan.md``). ``fragment`` is the record id, or
+    the anchor of a link into a plan (``#adr-001``, which may also name a heading).
+    """
+
+    kind: str
+    key: str
+    fragment: str
+    written: str
+    #: The text of its line before it: the link stage reads the link kind from its words.
+    before: str
+    source: Source
+
+
 @dataclass(slots=True)
 class ResearchItem:
     id: str
@@ -217,6 +237,8 @@ class Feature:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: The feature's files the portal publishes as pages or copies, in publishing order.
     published: list[PublishedFile] = field(default_factory=list)
+    #: Places in its Markdown files that may name other features, in file and line order.
+    mentions: list[Mention] = field(default_factory=list)
 
 
 @dataclass(slots=True)

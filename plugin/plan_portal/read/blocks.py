@@ -68,6 +68,8 @@ class Code:
     info: str
     text: str
     line: int
+    #: The line of the code's first line: after the fence of a fenced block.
+    text_line: int = 0
 
 
 Block = Table | Item | Paragraph | Code
@@ -110,6 +112,8 @@ class Document:
     #: Plain text of every inline run outside code, with its line: what text scanners look at.
     texts: list[Marker]
     diagnostics: list[Diagnostic]
+    #: The target of every Markdown link (inline, reference-style or autolink), with its line.
+    links: list[Marker] = field(default_factory=list)
 
     def subtree(self, index: int) -> list[Section]:
         """The section at index and all sections nested below it."""
@@ -137,8 +141,9 @@ def split_row(line: str) -> list[str]:
     return [cell.strip() for cell in _UNESCAPED_PIPE.split(stripped)]
 
 
-def _plain(children: Sequence[Token] | None, start_line: int, texts: list[Marker] | None) -> str:
-    """Plain text of inline children; text runs (not code) are also recorded for scanners."""
+def _plain(children: Sequence[Token] | None, start_line: int, texts: list[Marker] | None,
+           links: list[Marker] | None = None) -> str:
+    """Plain text of inline children; text runs (not code) and link targets are also recorded."""
     if not children:
         return ""
     parts: list[str] = []
@@ -154,6 +159,10 @@ def _plain(children: Sequence[Token] | None, start_line: int, texts: list[Marker
         elif kind in ("softbreak", "hardbreak"):
             parts.append("\n")
             line += 1
+        elif kind == "link_open":
+            href = child.attrs.get("href")
+            if links is not None and isinstance(href, str) and href:
+                links.append(Marker(href, line))
         elif kind == "image":
             parts.append(_plain(child.children, line, texts))
     return "".join(parts).strip()
@@ -167,6 +176,7 @@ class _Walker:
         self.preamble = Section(0, "", 1)
         self.sections: list[Section] = [self.preamble]
         self.texts: list[Marker] = []
+        self.links: list[Marker] = []
         self.diagnostics: list[Diagnostic] = []
 
     def line_of(self, token: Token) -> int:
@@ -187,7 +197,7 @@ class _Walker:
             if kind == "heading_open":
                 inline = tokens[index + 1]
                 line = self.line_of(token)
-                title = _plain(inline.children, line, self.texts)
+                title = _plain(inline.children, line, self.texts, self.links)
                 self.sections.append(Section(int(token.tag[1:]), title, line))
                 index += 3
                 continue
@@ -201,7 +211,7 @@ class _Walker:
             elif kind == "paragraph_open":
                 inline = tokens[index + 1]
                 line = self.line_of(token)
-                _plain(inline.children, line, self.texts)
+                _plain(inline.children, line, self.texts, self.links)
                 source = inline.content.split("\n")
                 self.sections[-1].blocks.append(Paragraph([(line + i, text) for i, text in enumerate(source)]))
                 index += 3
@@ -210,7 +220,9 @@ class _Walker:
                 index = self._table(tokens, index)
                 continue
             elif kind in ("fence", "code_block"):
-                self.sections[-1].blocks.append(Code(token.info.strip(), token.content, self.line_of(token)))
+                line = self.line_of(token)
+                self.sections[-1].blocks.append(
+                    Code(token.info.strip(), token.content, line, line + (1 if kind == "fence" else 0)))
             index += 1
 
     def _flatten(self, token: Token) -> None:
@@ -244,7 +256,7 @@ class _Walker:
             if match:
                 checked = match.group(1) != " "
                 source = source[match.end() :]
-            plain = _plain(inline.children, line, self.texts)
+            plain = _plain(inline.children, line, self.texts, self.links)
             if checked is not None:
                 plain = _CHECKBOX.sub("", plain, count=1)
             self.sections[-1].blocks.append(Item(source, plain, line, depth, checked))
@@ -271,7 +283,7 @@ class _Walker:
                 row, plain, row_line = [], [], self.line_of(token)
             elif kind == "inline":
                 row.append(token.content.strip())
-                plain.append(_plain(token.children, row_line, self.texts))
+                plain.append(_plain(token.children, row_line, self.texts, self.links))
             elif kind == "tr_close":
                 if in_head:
                     table.header = plain
@@ -304,4 +316,4 @@ def parse_document(path: str, body: str, offset: int = 0) -> Document:
     """Parse a Markdown body whose first line is line ``offset + 1`` of the file."""
     walker = _Walker(path, body.split("\n"), offset)
     walker.walk(_MARKDOWN.parse(body))
-    return Document(path, walker.sections, walker.texts, walker.diagnostics)
+    return Document(path, walker.sections, walker.texts, walker.diagnostics, walker.links)

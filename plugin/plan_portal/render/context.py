@@ -103,6 +103,8 @@ class Renderer:
         self.graphs = GraphViews(checked.graph, {
             node: order.get(str(feature), 0) for node, feature in checked.graph.nodes(data="feature")})
         self.rows = {row.feature.id: row for row in views.feature_rows(self.features, checked.unmitigated)}
+        #: Per feature: its links to and from other features, with where each is written.
+        self.references = views.feature_references(checked.graph, checked.edges)
         drift = views.constitution_drift(self.features)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
         self.marks: dict[str, Mark] = change_marks(comparison) if comparison else {}

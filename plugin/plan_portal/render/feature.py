@@ -33,5 +33,6 @@ def render(r: Renderer, feature: Feature, src: str) -> str:
         unmitigated=r.checked.unmitigated, known_features=r.by_id, local_graph=local,
         impacts={d.id: r.checked.impact(d.id) for d in feature.decisions},
         links={record_id: _links_of(r, record_id) for record_id in record_ids},
+        references=r.references.get(feature.id, []), file_urls=r.file_urls,
         graph_url=layout.url(layout.src("graph.md")),
     )

@@ -18,6 +18,9 @@ from plan_portal.render.layout import layered_layout
 from plan_portal.render.svg import Node, node_heading, render_legend, render_svg
 
 FEATURE_EDGE = "feature-depends-on"
+#: Link types between two features' records, strongest first: the feature picture draws one arrow
+#: per pair of features, of the strongest type found between them (others count as relates-to).
+FEATURE_LINKS = (FEATURE_EDGE, "depends-on", "supersedes", "relates-to")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,25 +75,20 @@ class GraphViews:
 
     def draw(self, view_id: str, title: str, nodes: list[str], total: int, href: Callable[[str], str],
              roots: frozenset[str] = frozenset(), edge_types: frozenset[str] | None = None,
-             reduce: bool = False) -> GraphView:
-        """Draw the chosen nodes and the links among them.
-
-        ``reduce`` drops links implied by others (A→B when A→C→B exists), which keeps a dependency
-        picture of many features readable; it applies when those links form no cycle.
-        """
+             links: list[tuple[str, str, str]] | None = None) -> GraphView:
+        """Draw the chosen nodes and the links among them (or ``links``, when given)."""
         chosen = set(nodes)
         sub: nx.DiGraph[str] = nx.DiGraph()
         sub.add_nodes_from(nodes)
         edges = []
-        for a in nodes:  # only the edges among the chosen nodes: a view costs its own size, not the graph's
-            for _, b, kind in self.graph.out_edges(a, keys=True):
-                if b in chosen and (edge_types is None or kind in edge_types):
-                    edges.append((a, b, kind))
-                    sub.add_edge(a, b)
-        if reduce and nx.is_directed_acyclic_graph(sub):
-            kept = nx.transitive_reduction(sub)
-            edges = [(a, b, kind) for a, b, kind in edges if kept.has_edge(a, b)]
-            sub = nx.DiGraph(kept)
+        if links is not None:
+            edges = [(a, b, kind) for a, b, kind in links if a in chosen and b in chosen]
+        else:
+            for a in nodes:  # only the edges among the chosen nodes: a view costs its own size, not the graph's
+                for _, b, kind in self.graph.out_edges(a, keys=True):
+                    if b in chosen and (edge_types is None or kind in edge_types):
+                        edges.append((a, b, kind))
+        sub.add_edges_from((a, b) for a, b, _ in edges)
         kinds = sorted({str(self.graph.nodes[n]["kind"]) for n in nodes},
                        key=["feature", "decision", "risk", "gate"].index)
         edge_kinds = sorted({kind for _, _, kind in edges})
@@ -110,18 +108,50 @@ class GraphViews:
             return None  # nothing links to or from these roots
         return self.draw(view_id, title, nodes, total, href, frozenset(roots))
 
+    def feature_links(self) -> list[tuple[str, str, str]]:
+        """One link per pair of features whose records cite each other: (citing, cited, type), the
+        strongest type found between them in either direction, drawn the way that type was written."""
+        nodes = self.graph.nodes
+        strongest: dict[frozenset[str], tuple[int, str, str]] = {}
+        for a, b, kind in typed_edges(self.graph):
+            source, target = str(nodes[a]["feature"]), str(nodes[b]["feature"])
+            if source == target:
+                continue
+            rank = FEATURE_LINKS.index(kind) if kind in FEATURE_LINKS else len(FEATURE_LINKS) - 1
+            if FEATURE_LINKS[rank] == "relates-to":  # no direction to keep: drawn from the later feature
+                source, target = sorted((source, target), key=self._key, reverse=True)
+            pair = frozenset((source, target))
+            if pair not in strongest or (rank, source, target) < strongest[pair]:
+                strongest[pair] = (rank, source, target)
+        return sorted((source, target, FEATURE_LINKS[rank]) for rank, source, target in strongest.values())
+
     def features(self, href: Callable[[str], str], cap: int) -> GraphView | None:
-        linked = {n for a, b, t in typed_edges(self.graph) if t == FEATURE_EDGE for n in (a, b)}
+        """Features and the links between them, without the links that follow from others.
+
+        If A cites B and B cites C, A's link to C is not drawn: a project whose plans cite each other
+        hundreds of times still gives a readable picture (each feature page lists all its links).
+        """
+        links = self.feature_links()
+        linked = {n for a, b, _ in links for n in (a, b)}
         nodes = sorted((n for n in nodes_of_kind(self.graph, "feature") if n in linked), key=self._key)
         if not nodes:
             return None
-        view = self.draw("pp-features", "Feature dependencies", nodes[:cap], len(nodes), href,
-                         edge_types=frozenset({FEATURE_EDGE}), reduce=True)
-        return view
+        chosen = set(nodes[:cap])
+        links = [(a, b, kind) for a, b, kind in links if a in chosen and b in chosen]
+        # Reduced as if every link ran from the later feature to the earlier, which has no cycle.
+        oriented: nx.DiGraph[str] = nx.DiGraph()
+        oriented.add_nodes_from(chosen)
+        forward = {(a, b): (a, b) if self._key(a) > self._key(b) else (b, a) for a, b, _ in links}
+        oriented.add_edges_from(forward.values())
+        kept = nx.transitive_reduction(oriented)
+        links = [(a, b, kind) for a, b, kind in links if kept.has_edge(*forward[(a, b)])]
+        return self.draw("pp-features", "Feature links", nodes[:cap], len(nodes), href, links=links)
 
     def decisions(self, href: Callable[[str], str], cap: int) -> GraphView | None:
         decision_edges = {"depends-on", "supersedes"}
-        nodes = sorted({n for a, b, t in typed_edges(self.graph) if t in decision_edges for n in (a, b)},
+        kinds = self.graph.nodes(data="kind")
+        nodes = sorted({n for a, b, t in typed_edges(self.graph)  # features and risks may depend on too
+                        if t in decision_edges and kinds[a] == kinds[b] == "decision" for n in (a, b)},
                        key=self._key)
         if not nodes:
             return None

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from plan_portal.model.records import Decision, Feature, Gate, Risk, Source
+from plan_portal.link import LINK_TYPES, PortfolioGraph
+from plan_portal.model.records import Decision, Edge, Feature, Gate, Risk, Source
 from plan_portal.model.status import DECISION_STATUSES, LEVELS
 
 T = TypeVar("T")
@@ -232,3 +233,31 @@ def paginate(srcs: Callable[[int], list[str]], urls: Callable[[str], str], total
     page_urls = tuple(urls(name) for name in names)
     return [(name, Pager(number, page_urls, min((number - 1) * size + 1, total), min(number * size, total), total))
             for number, name in enumerate(names, 1)]
+
+
+@dataclass(slots=True)
+class FeatureReference:
+    """The links of one type between a feature and another, with every place they are written."""
+
+    other: str
+    #: The link's forward label when this feature cites the other, its reverse label otherwise.
+    label: str
+    #: (citing node, where written): the citing node is a record or the feature itself.
+    citations: list[tuple[str, Source]] = field(default_factory=list)
+
+
+def feature_references(graph: PortfolioGraph, edges: Sequence[Edge]) -> dict[str, list[FeatureReference]]:
+    """Per feature: its links to and from other features (of their records too), one pass over edges."""
+    found: dict[str, dict[tuple[str, str], FeatureReference]] = defaultdict(dict)
+    nodes = graph.nodes
+    for edge in edges:
+        source, target = str(nodes[edge.source]["feature"]), str(nodes[edge.target]["feature"])
+        if source == target:
+            continue
+        link_type = LINK_TYPES[edge.type]
+        for feature, other, label in ((source, target, link_type.forward), (target, source, link_type.reverse)):
+            reference = found[feature].get((other, label))
+            if reference is None:
+                reference = found[feature][(other, label)] = FeatureReference(other, label)
+            reference.citations.append((edge.source, edge.citation))
+    return {feature: sorted(by_pair.values(), key=lambda r: (r.other, r.label)) for feature, by_pair in found.items()}
