@@ -19,7 +19,7 @@ from plan_portal.model.records import Decision, Edge, Feature, Gate, Portfolio, 
 from plan_portal.model.text import anchor
 
 #: Text fields scanned per record kind, each with the link type its column implies.
-_DECISION_FIELDS = ("title", "context", "rationale", "alternatives", "follow_up")
+_DECISION_FIELDS = ("title", "choice", "context", "rationale", "alternatives", "follow_up")
 
 
 PortfolioGraph: TypeAlias = "nx.MultiDiGraph[str]"
