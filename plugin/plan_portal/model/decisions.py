@@ -86,14 +86,13 @@ _GROUP = re.compile(r"decisions\b|decision (?:log|record|register)|\badrs?\b|^de
 #: Headings naming decisions whose bullets are not one decision each.
 _NOT_A_LIST = re.compile(r"summary|concern|question|open|pending|issue|risk|criteria|overview|outstanding", re.I)
 #: Words a title opens with when it states the choice itself ("Use SQLite for the cache").
-_CHOICE_VERBS = frozenset("""use uses adopt keep store add remove drop replace move split merge reuse extend
-    introduce create
-    prefer choose select switch migrate defer skip make treat run put read write emit send derive
-    compute persist cache inline expose wrap route require allow support avoid ship build embed let
-    limit return validate share pin rely leave accept apply enforce rename retain preserve retire
-    deprecate delegate generate load no not never do don't single one only always separate centralise
-    centralize consolidate reject go proceed stay standardise standardize implement enable disable
-    bundle vendor fork publish default""".split())  # noqa: SIM905
+_CHOICE_VERBS = frozenset("""use uses adopt keep add remove drop replace move split merge reuse extend introduce
+    create prefer
+    choose select switch migrate defer skip make treat put read write emit send derive compute persist
+    inline expose wrap route require allow support avoid ship embed let validate rely leave accept apply
+    enforce rename retain preserve retire deprecate delegate generate no not never do don't always
+    separate centralise centralize consolidate reject go proceed stay standardise standardize implement
+    enable disable publish""".split())  # noqa: SIM905
 #: Last words of a title that only names the topic ("Caching Strategy", "Storage approach").
 _TOPIC_ENDINGS = frozenset("""strategy approach approaches design pattern patterns model handling management
     choice choices
@@ -130,13 +129,29 @@ def _label(key: str) -> str | None:
     return _FIELD_LABELS.get(re.sub(r"\s+", " ", strip_markup(key).lower().strip().rstrip(":").strip()))
 
 
+#: Labels a plain ``Label: value`` line may use: the unambiguous ones, capitalised, so that a wrapped
+#: line such as "selected: …" inside a sentence is not taken for a field.
+_PLAIN_LABELS = frozenset(("decision", "rationale", "alternatives considered", "alternatives", "alternative rejected",
+                           "alternatives rejected", "alternative considered", "what was chosen", "why chosen",
+                           "choice", "chosen approach", "status"))
+#: ``**Decision.** text``: a bold label closed by a full stop.
+_BOLD_PERIOD = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(?P<key>[^*_.][^*.]*?)\.(?:\*\*|__)\s*(?P<value>.*)$")
+
+
 def _field(line: str) -> tuple[str, str] | None:
-    """(field, value) of a ``**Rationale**: …``, ``Rationale: …`` or bare ``**Rationale**`` line."""
+    """(field, value) of a ``**Rationale**: …``, ``**Rationale.** …``, ``Rationale: …`` or bare
+    ``**Rationale**`` line."""
     pair = keyed(line)
     if pair is None:
-        match = _PLAIN_FIELD.match(line)
+        period = _BOLD_PERIOD.match(line)
+        plain = _PLAIN_FIELD.match(line)
         bold = _BOLD_LINE.match(line)
-        pair = (match.group("key"), match.group("value")) if match else (bold.group("title"), "") if bold else None
+        if period:
+            pair = (period.group("key"), period.group("value"))
+        elif plain and plain.group("key")[0].isupper() and plain.group("key").strip().lower() in _PLAIN_LABELS:
+            pair = (plain.group("key"), plain.group("value"))
+        elif bold:
+            pair = (bold.group("title"), "")
     if pair is None:
         return None
     name = _label(pair[0])
@@ -179,7 +194,7 @@ def _markdown(blocks: Iterable[Block | Section]) -> str:
     text = ""
     for index, (is_item, chunk) in enumerate(chunks):
         if index:
-            text += "\n" if is_item and chunks[index - 1][0] else "\n\n"
+            text += "\n" if is_item else "\n\n"  # a list may follow the paragraph it completes
         text += chunk
     return text
 
@@ -226,7 +241,8 @@ class _Fields:
         if self.draft.depth is None:
             self.draft.depth = depth
 
-    def feed(self, block: Block) -> list[str]:
+    def feed(self, block: Block, start: int = 0, stop: int | None = None) -> list[str]:
+        """Feed a block's lines ``start`` to ``stop`` (all by default); returns those no field took."""
         if isinstance(block, (Table, Code)):
             if self.current is not None and self.open:
                 self._append(_markdown([block]), "\n\n")
@@ -237,6 +253,8 @@ class _Fields:
         lines = block_lines(block)
         prose: list[str] = []
         for offset, (_, text) in enumerate(lines):
+            if offset < start or (stop is not None and offset >= stop):
+                continue
             found = _field(text)
             usable = found is not None and ((self.draft.depth is None and depth <= 1) or
                                             (self.draft.depth is not None and depth <= self.draft.depth))
@@ -326,6 +344,11 @@ class _Reader:
         self.draft: _Draft | None = None
         self.fields: _Fields | None = None
         self.origin = ""
+        #: The section whose heading is the open record's topic, and the last record with its topic:
+        #: a "## Decision Rationale" further down the same topic still belongs to that record.
+        self.topic_index = -1
+        self.draft_topic = -1
+        self.last: tuple[Decision, int] | None = None
 
     # -- records ---------------------------------------------------------------------------------
 
@@ -341,14 +364,16 @@ class _Reader:
         global_id, local = self.context.claim(draft.explicit_id, "decision", title, draft.line,
                                               report=self.origin != "research")
         raw = strip_markup(draft.fields.get("status", ""))
-        self.decisions.append(Decision(
+        self.decisions.append(decision := Decision(
             global_id, self.context.feature, local, title, _status(self.context, raw, draft.line), raw,
             draft.fields.get("context", ""), draft.fields.get("rationale", ""), draft.fields.get("alternatives", ""),
             draft.fields.get("follow_up", ""), self.origin, self.context.source(draft.line), choice=choice,
         ))
+        self.last = (decision, self.draft_topic)
 
     def open(self, title: str, explicit: str, line: int, origin: str, fields: dict[str, str] | None = None) -> None:
         self.close()
+        self.draft_topic = self.topic_index
         self.draft = _Draft(title, explicit, line, dict(fields or {}))
         self.fields = _Fields(self.draft)
         self.origin = origin
@@ -426,25 +451,36 @@ class _Reader:
                     self.fields.feed(block)
                 continue
             lines = block_lines(block)
-            found = _field(lines[0][1]) if lines else None
-            bold = _BOLD_LINE.match(lines[0][1]) if lines else None
+            if not lines:
+                continue
+            found = _field(lines[0][1])
+            bold = _BOLD_LINE.match(lines[0][1])
             if bold and found is None and len(lines) == 1 and not bold.group("title").rstrip().endswith(":") \
                     and (not isinstance(block, Item) or self.draft is None or block.depth <= (self.draft.depth or 1)):
                 self.close()
                 topic = (bold.group("title"), lines[0][0])
                 continue
             depth = block.depth if isinstance(block, Item) else 0
-            starts = found is not None and found[0] == "decision" and (
-                self.draft is None or self.draft.depth is None or depth <= self.draft.depth)
-            if starts and found is not None:
-                explicit, title = split_title(topic[0])
-                self.open(title, explicit, topic[1] or lines[0][0], "research")
-                topic = (topic[0], 0)
-                assert self.draft is not None and self.fields is not None
-                self.draft.depth = depth
-                self.fields.feed(block)
-            elif self.fields is not None:
-                self.fields.feed(block)
+            # A paragraph may hold several labelled lines: a record starts at each Decision line.
+            starts = [k for k, (_, text) in enumerate(lines) if (f := _field(text)) is not None and f[0] == "decision"
+                      and (k == 0 or isinstance(block, Paragraph))]
+            if self.draft is not None and self.draft.depth is not None and depth > self.draft.depth:
+                starts = []  # a Decision bullet nested inside a field belongs to that field
+            bounds = [0, *starts, len(lines)] if starts and starts[0] else [*starts, len(lines)] if starts else []
+            if not starts:
+                if self.fields is not None:
+                    self.fields.feed(block)
+                continue
+            for segment, begin in enumerate(bounds[:-1]):
+                end = bounds[segment + 1]
+                if begin in starts:
+                    explicit, title = split_title(topic[0])
+                    self.open(title, explicit, topic[1] or lines[begin][0], "research")
+                    topic = (topic[0], 0)
+                    assert self.draft is not None
+                    self.draft.depth = depth
+                if self.fields is not None:
+                    self.fields.feed(block, begin, end)
         return topic
 
     def groups(self) -> list[bool]:
@@ -483,6 +519,12 @@ class _Reader:
                     body = self.body(index)
                     current = self.draft.fields.get(name)
                     self.draft.fields[name] = f"{current}\n\n{body}" if current else body
+                elif self.last is not None and name in ("rationale", "alternatives", "context") \
+                        and self.last[1] in outline.ancestry(index)[1:]:
+                    earlier = self.last[0]
+                    current = getattr(earlier, name)
+                    body = self.body(index)
+                    setattr(earlier, name, f"{current}\n\n{body}" if current else body)
                 skip_to = self.subtree_end(index)  # the field's body, sub-headings included
                 continue
             if valued and (marked or in_group or groups[index]) and (valued.group("value") or section.blocks):
@@ -505,14 +547,14 @@ class _Reader:
                 continue
             self.close()
             topic = (section.title, section.line)
+            self.topic_index = index
             explicit, title = split_title(section.title)
             if tables and "tech" not in outline.kinds[index]:
                 for block in section.blocks:
                     if isinstance(block, Table):
                         self.table(block, groups[index] or in_group)
-            record = headings and in_group and not groups[index] and (explicit or section.blocks) and \
-                not _NOT_DECISIONS.search(heading)
-            if record:
+            if headings and in_group and not groups[index] and (explicit or section.blocks) \
+                    and not _NOT_DECISIONS.search(heading):
                 self.open(title, explicit, section.line, origin)
                 assert self.draft is not None and self.fields is not None
                 prose: list[str] = []
