@@ -53,7 +53,7 @@ _FIELD_LABELS = {
     **dict.fromkeys(("decision", "design decision", "architectural decision", "architecture decision",
                      "technical decision", "final decision", "revised decision", "choice", "chosen",
                      "chosen approach", "chosen option", "chosen solution", "selected", "selected approach",
-                     "selected option", "what was chosen", "decision made"), "decision"),
+                     "selected option", "what was chosen", "decision made", "answer"), "decision"),
     **dict.fromkeys(("rationale", "why", "why chosen", "why this choice", "why this approach", "reason",
                      "reasons", "reasoning", "justification", "decision rationale"), "rationale"),
     **dict.fromkeys(("alternatives considered", "alternatives", "alternative", "alternative considered",
@@ -82,7 +82,8 @@ _NOT_DECISIONS = re.compile(r"^(?:research tasks?|outputs?|summary|overview|open
                             r"(?:decision|design decisions?|key decisions?) (?:summary|overview|index|table))$"
                             r"|summary", re.I)
 #: Headings that gather decisions ("Design Decisions", "Decision Log", "ADRs"); "Decision Point" does not.
-_GROUP = re.compile(r"decisions\b|decision (?:log|record|register)|\badrs?\b|^decision$", re.I)
+_GROUP = re.compile(r"decisions\b|decision (?:log|record|register)|\badrs?\b|^decision$|"
+                    r"resolved questions|questions \(?resolved\)?", re.I)
 #: Headings naming decisions whose bullets are not one decision each.
 _NOT_A_LIST = re.compile(r"summary|concern|question|open|pending|issue|risk|criteria|overview|outstanding", re.I)
 #: Words a title opens with when it states the choice itself ("Use SQLite for the cache").
@@ -327,6 +328,9 @@ def _table_roles(table: Table, in_decisions: bool) -> dict[str, int] | None:
     if in_decisions and "topic" in roles:
         roles["title"] = roles.pop("topic")
         return roles
+    if in_decisions and len(table.header) > leading + 1 and not {leading, leading + 1} & set(roles.values()):
+        roles["title"], roles["choice"] = leading, leading + 1  # | Layer | Technology | … | under "Decisions"
+        return roles
     return None
 
 
@@ -348,6 +352,9 @@ class _Reader:
         #: a "## Decision Rationale" further down the same topic still belongs to that record.
         self.topic_index = -1
         self.draft_topic = -1
+        #: The section being read, and the one whose heading opened the current record.
+        self.section_index = -1
+        self.draft_section = -1
         self.last: tuple[Decision, int] | None = None
 
     # -- records ---------------------------------------------------------------------------------
@@ -374,6 +381,7 @@ class _Reader:
     def open(self, title: str, explicit: str, line: int, origin: str, fields: dict[str, str] | None = None) -> None:
         self.close()
         self.draft_topic = self.topic_index
+        self.draft_section = self.section_index
         self.draft = _Draft(title, explicit, line, dict(fields or {}))
         self.fields = _Fields(self.draft)
         self.origin = origin
@@ -421,6 +429,23 @@ class _Reader:
                     break
                 self.draft.choice += "\n" + "  " * (block.depth - 1) + "- " + _joined(t for _, t in block_lines(block))
             self.close()
+
+    def lead_in_lists(self, blocks: list[Block]) -> None:
+        """``**Key Decisions**:`` / ``Planning decisions that shape the work:`` and the list below it."""
+        for index, block in enumerate(blocks):
+            if not isinstance(block, Paragraph):
+                continue
+            last = strip_markup(block.lines[-1][1]).rstrip()
+            if not (last.endswith(":") or re.search(r"\(.*\):?$", last)) or not _GROUP.search(last) \
+                    or _NOT_A_LIST.search(last):
+                continue
+            items: list[Block] = []
+            for following in blocks[index + 1:]:
+                if not isinstance(following, Item):
+                    break
+                items.append(following)
+            if items:
+                self.bullets(items)
 
     # -- the walk -----------------------------------------------------------------------------
 
@@ -508,6 +533,7 @@ class _Reader:
             if index < skip_to or index not in wanted:
                 continue
             heading = strip_markup(section.title)
+            self.section_index = index
             parent = outline.parents[index]
             in_group = parent >= 0 and groups[parent]
             field_heading = _FIELD_HEADING.match(heading) if section.level > 1 else None
@@ -527,6 +553,14 @@ class _Reader:
                     setattr(earlier, name, f"{current}\n\n{body}" if current else body)
                 skip_to = self.subtree_end(index)  # the field's body, sub-headings included
                 continue
+            if valued and not valued.group("value") and section.blocks and self.draft is not None \
+                    and self.draft_section in outline.ancestry(index)[1:]:
+                # a bare "### Decision" under "## Decision 1: <topic>": the choice of that record
+                self.draft.fields.setdefault("decision", self.body_choice(section))
+                assert self.fields is not None
+                for block in section.blocks[1:]:
+                    self.fields.feed(block)
+                continue
             if valued and (marked or in_group or groups[index]) and (valued.group("value") or section.blocks):
                 # "### Decision: <choice>" or a bare "### Decision" whose body is the choice; the topic is the parent.
                 parent_title = doc.sections[parent].title if parent >= 0 and doc.sections[parent].level > 1 else ""
@@ -539,9 +573,11 @@ class _Reader:
                 for block in section.blocks:
                     self.fields.feed(block)
                 written = self.draft.fields.get("decision", "")
-                if value and (not written or title != split_title(value)[1]):
+                if value and written and title != split_title(value)[1]:
                     # "### Decision: <choice>" under its topic; a Chosen approach below it adds to it.
-                    self.draft.fields["decision"] = f"{value}\n\n{written}" if written else value
+                    self.draft.fields["decision"] = f"{value}\n\n{written}"
+                elif value and not written:
+                    self.draft.choice = value  # a "### Decision" or "**Decision**" below may still say more
                 elif not written:
                     self.draft.fields["decision"] = self.body_choice(section)
                 continue
@@ -570,6 +606,8 @@ class _Reader:
             if headings and groups[index] and self.subtree_end(index) == index + 1 \
                     and not _NOT_A_LIST.search(heading):
                 self.bullets(section.blocks)
+            elif headings:
+                self.lead_in_lists(section.blocks)
             if marked:
                 topic = self.marked(section, topic)
         self.close()
