@@ -445,3 +445,58 @@ def test_corpus_decisions_say_what_was_chosen() -> None:
     assert len(from_tables) >= 20
     assert all(d.choice and d.rationale for d in from_tables)
     assert not any(d.title in ("N/A", "Research Tasks", "Output", "Summary") for d in decisions)
+
+
+def test_lead_in_lists_and_resolved_questions(write_feature: ReadFeature) -> None:
+    text = """
+    # Implementation Plan: Server
+
+    ## Phase 0
+
+    **Decisions Documented**:
+    1. CLI framework: Typer (already in the project)
+    2. Console output: Rich
+
+    Architecture decisions that require research:
+    1. **Review agent**: worker vs. subprocess
+
+    ## Open Questions (Resolved)
+
+    ### Q1: Should we support HTTPS?
+    **Answer**: No, a reverse proxy does it.
+    """
+    got = [(d.title, d.choice, d.origin) for d in plan(write_feature, text)]
+    assert got == [
+        ("CLI framework: Typer (already in the project)", "CLI framework: Typer (already in the project)", "plan-list"),
+        ("Console output: Rich", "Console output: Rich", "plan-list"),
+        ("Q1: Should we support HTTPS?", "No, a reverse proxy does it.", "plan-heading"),
+    ]  # questions still to research are not decisions
+
+
+def test_an_answer_then_a_decision_under_one_topic_is_one_record(write_feature: ReadFeature) -> None:
+    text = """
+    # Research: Tables
+
+    ## Research Question 1: Overlay mode
+
+    **Question**: Can we overlay existing tables?
+
+    **Answer**: Yes, fully supported
+
+    **Decision**: Use the overlay with the existing table name
+
+    **Rationale**: No migration.
+
+    ## Decision 2: Port checking
+
+    ### Options
+
+    Socket bind or netstat.
+
+    ### Decision
+    **Bind a socket** and release it.
+    """
+    got = [(d.title, d.choice, d.rationale) for d in research(write_feature, text)]
+    assert got == [("Research Question 1: Overlay mode", "Use the overlay with the existing table name",
+                    "No migration."),
+                   ("Port checking", "**Bind a socket** and release it.", "")]

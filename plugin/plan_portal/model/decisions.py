@@ -53,7 +53,8 @@ _FIELD_LABELS = {
     **dict.fromkeys(("decision", "design decision", "architectural decision", "architecture decision",
                      "technical decision", "final decision", "revised decision", "choice", "chosen",
                      "chosen approach", "chosen option", "chosen solution", "selected", "selected approach",
-                     "selected option", "what was chosen", "decision made", "answer"), "decision"),
+                     "selected option", "what was chosen", "decision made"), "decision"),
+    "answer": "answer",
     **dict.fromkeys(("rationale", "why", "why chosen", "why this choice", "why this approach", "reason",
                      "reasons", "reasoning", "justification", "decision rationale"), "rationale"),
     **dict.fromkeys(("alternatives considered", "alternatives", "alternative", "alternative considered",
@@ -86,6 +87,8 @@ _GROUP = re.compile(r"decisions\b|decision (?:log|record|register)|\badrs?\b|^de
                     r"resolved questions|questions \(?resolved\)?", re.I)
 #: Headings naming decisions whose bullets are not one decision each.
 _NOT_A_LIST = re.compile(r"summary|concern|question|open|pending|issue|risk|criteria|overview|outstanding", re.I)
+#: A lead-in that introduces decisions still to be made, or points elsewhere.
+_UNDECIDED = re.compile(r"requir|\bneed|^see\b|\bto (?:make|research|decide)|\bon:$", re.I)
 #: Words a title opens with when it states the choice itself ("Use SQLite for the cache").
 _CHOICE_VERBS = frozenset("""use uses adopt keep add remove drop replace move split merge reuse extend introduce
     create prefer
@@ -355,6 +358,8 @@ class _Reader:
         #: The section being read, and the one whose heading opened the current record.
         self.section_index = -1
         self.draft_section = -1
+        #: Whether the open record is a heading ("## Decision 1: …", "### D1: …"): its sub-headings are its body.
+        self.by_heading = False
         self.last: tuple[Decision, int] | None = None
 
     # -- records ---------------------------------------------------------------------------------
@@ -363,7 +368,7 @@ class _Reader:
         draft, self.draft, self.fields = self.draft, None, None
         if draft is None:
             return
-        choice = draft.fields.get("decision", "") or draft.choice
+        choice = draft.fields.get("decision", "") or draft.fields.get("answer", "") or draft.choice
         if _is_template(choice) or _is_template(draft.title):
             return
         title = draft.title or _joined([strip_markup(choice)])[:120]
@@ -382,6 +387,7 @@ class _Reader:
         self.close()
         self.draft_topic = self.topic_index
         self.draft_section = self.section_index
+        self.by_heading = False
         self.draft = _Draft(title, explicit, line, dict(fields or {}))
         self.fields = _Fields(self.draft)
         self.origin = origin
@@ -437,7 +443,7 @@ class _Reader:
                 continue
             last = strip_markup(block.lines[-1][1]).rstrip()
             if not (last.endswith(":") or re.search(r"\(.*\):?$", last)) or not _GROUP.search(last) \
-                    or _NOT_A_LIST.search(last):
+                    or _NOT_A_LIST.search(last) or _UNDECIDED.search(last):
                 continue
             items: list[Block] = []
             for following in blocks[index + 1:]:
@@ -487,8 +493,14 @@ class _Reader:
                 continue
             depth = block.depth if isinstance(block, Item) else 0
             # A paragraph may hold several labelled lines: a record starts at each Decision line.
-            starts = [k for k, (_, text) in enumerate(lines) if (f := _field(text)) is not None and f[0] == "decision"
-                      and (k == 0 or isinstance(block, Paragraph))]
+            # An **Answer** to the topic's question starts a record too, and a Decision line under the
+            # same topic completes that record rather than starting another.
+            same_topic = self.draft is not None and topic[1] == 0
+            starts = [k for k, (_, text) in enumerate(lines) if (f := _field(text)) is not None
+                      and (k == 0 or isinstance(block, Paragraph))
+                      and ((f[0] == "decision" and not (same_topic and self.draft is not None
+                                                        and "decision" not in self.draft.fields))
+                           or (f[0] == "answer" and not same_topic))]
             if self.draft is not None and self.draft.depth is not None and depth > self.draft.depth:
                 starts = []  # a Decision bullet nested inside a field belongs to that field
             bounds = [0, *starts, len(lines)] if starts and starts[0] else [*starts, len(lines)] if starts else []
@@ -569,6 +581,7 @@ class _Reader:
                 if value and not title:
                     explicit, title = split_title(value)
                 self.open(title, explicit, section.line, origin)
+                self.by_heading = True
                 assert self.draft is not None and self.fields is not None
                 for block in section.blocks:
                     self.fields.feed(block)
@@ -581,6 +594,8 @@ class _Reader:
                 elif not written:
                     self.draft.fields["decision"] = self.body_choice(section)
                 continue
+            if self.draft is not None and self.by_heading and self.draft_section in outline.ancestry(index)[1:]:
+                continue  # "### Typer patterns" under "## Decision 1: CLI framework": detail of that record
             self.close()
             topic = (section.title, section.line)
             self.topic_index = index
@@ -588,10 +603,11 @@ class _Reader:
             if tables and "tech" not in outline.kinds[index]:
                 for block in section.blocks:
                     if isinstance(block, Table):
-                        self.table(block, groups[index] or in_group)
+                        self.table(block, groups[index])
             if headings and in_group and not groups[index] and (explicit or section.blocks) \
                     and not _NOT_DECISIONS.search(heading):
                 self.open(title, explicit, section.line, origin)
+                self.by_heading = True
                 assert self.draft is not None and self.fields is not None
                 prose: list[str] = []
                 for block in section.blocks:
@@ -643,4 +659,8 @@ def read_marked_decisions(context: FileContext, outline: Outline, sections: list
     if sections is None:
         everything = set(range(len(outline.doc.sections)))
         return _Reader(context, outline, research=True).run(everything, headings=True, marked=True, tables=True)
-    return _Reader(context, outline, research=False).run(set(sections), headings=False, marked=True, tables=False)
+    reader = _Reader(context, outline, research=False)
+    groups = reader.groups()
+    # sections under a heading that gathers decisions are read_plan_decisions' records already
+    wanted = {i for i in sections if not groups[i] and not (outline.parents[i] >= 0 and groups[outline.parents[i]])}
+    return reader.run(wanted, headings=False, marked=True, tables=False)
