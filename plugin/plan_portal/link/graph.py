@@ -20,7 +20,7 @@ from plan_portal.model.records import Decision, Edge, Feature, Gate, Mention, Po
 from plan_portal.model.text import anchor, strip_markup
 
 #: Text fields scanned per record kind, each with the link type its column implies.
-_DECISION_FIELDS = ("title", "context", "rationale", "alternatives", "follow_up")
+_DECISION_FIELDS = ("title", "choice", "context", "rationale", "alternatives", "follow_up")
 
 
 PortfolioGraph: TypeAlias = "nx.MultiDiGraph[str]"

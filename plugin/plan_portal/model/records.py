@@ -64,10 +64,13 @@ class Decision:
     rationale: str
     alternatives: str
     follow_up: str
-    #: Where it was written: plan-table | plan-heading | research.
+    #: Where it was written: plan-table | plan-heading | plan-list | research.
     origin: str
     source: Source
     extra: dict[str, str] = field(default_factory=dict)
+    #: What was decided: the Decision/Choice line or cell, or the title when the title states it;
+    #: empty when the plan only names the topic.
+    choice: str = ""
 
 
 @dataclass(frozen=True, slots=True)
