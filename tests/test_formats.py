@@ -408,7 +408,7 @@ def test_gate_table_with_status_last_column(write_feature):
     assert got == [
         ("I. Layering", "pass", "✅ PASS", "New state lives in sim/ only", "pre-research",
          line_of(plan, "I. Layering")),
-        ("II. Config", "pending", "⚠ JUSTIFY (deferred)", "Grouped config", "pre-research",
+        ("II. Config", "waived", "⚠ JUSTIFY (deferred)", "Grouped config", "pre-research",
          line_of(plan, "II. Config")),
     ]
     assert diags(feature, "unknown-status") == []

@@ -47,7 +47,8 @@ _FILE_NAME = re.compile(r"^[\w./-]+\.(?:md|py|ts|tsx|js|json|ya?ml|sql|txt|go|rs
 _BOLD_START = re.compile(r"^\s*(?:\*\*|__)(?P<name>[^*_].*?)(?:\*\*|__)(?P<rest>.*)$")
 _SEPARATORS = " \t:—–-|"
 #: Where a verdict may start inside a longer text: after a sentence, a dash or an opening parenthesis.
-_CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|\s[—–-]+\s|\s\((?=[^()]*\)\s*[.!]?\s*$)")
+_CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|\s[—–-]+\s")
+_CLOSING_PARENTHESES = re.compile(r"\(([^()]*)\)\s*[.!]?\s*$")
 _LEADING_CLAUSE = re.compile(r"\s*(?:[.;:,—–]|\s-\s)")
 #: A phase named inside a status text: "PASS | POST-DESIGN PASS".
 _PHASE_IN_STATUS = re.compile(
@@ -56,6 +57,25 @@ _PHASE_IN_STATUS = re.compile(
 
 #: A status mark opening a line before a word ("✅ **Name**"), not "✅; next item" wrapped onto a new line.
 _MARK_THEN_WORD = re.compile(r"(?:{})\ufe0f?\s+[\w*_]".format("|".join(map(re.escape, GATE_SYMBOLS))))
+
+
+#: A name that refers to a principle: "II (Platform-Abstracted Core)", "Principle XI (…)", "§VI …",
+#: "… (NON-NEGOTIABLE)". Such a bold line is a gate even when its prose gives no status word.
+_PRINCIPLE_NAME = re.compile(r"^(?:[IVXL]+\b(?!-)|§|principle\b|article\b)|\(principle\b|non-negotiable", re.I)
+#: Prose that records a justified departure rather than compliance.
+_DEPARTURE = re.compile(r"divergen|deviat|complexity tracking|waive", re.I)
+#: Table headers of a prose column saying how the plan meets a rule ("How this feature satisfies it").
+_ASSESSMENT_HEADER = re.compile(r"\bhow\b|satisf|assessment|complian|justification", re.I)
+
+
+_NEGATED = re.compile(r"\b(?:no|not(?: an?)?|without|nor)\s+(?:\w+\s+)?$", re.I)
+
+
+def _prose_status(text: str) -> str:
+    """A prose assessment with no status word: a recorded departure is waived ("no deviation",
+    "not a waiver" are not one), else the principle is met."""
+    departed = any(not _NEGATED.search(text[max(0, m.start() - 24): m.start()]) for m in _DEPARTURE.finditer(text))
+    return "waived" if departed else "pass"
 
 
 @dataclass(slots=True)
@@ -67,6 +87,9 @@ class _Found:
     status: str
     detail: str
     line: int
+    #: False for the weak shapes (a plain item closed by a check mark, prose under a principle
+    #: name): they do not make the heading above them a group of gates.
+    explicit: bool = True
 
 
 def _is_gate_name(name: str) -> bool:
@@ -118,6 +141,10 @@ def _trailing_verdict(text: str) -> str | None:
         # one check mark closing the line; several ("a ✅; b ✅") tick items of a list, not the line
         if plain.rstrip(" .").endswith(symbol) and _status_symbols(plain) == 1:
             return symbol
+    closing = _CLOSING_PARENTHESES.search(plain)
+    if closing and leading_gate_status(closing.group(1), capitalised=True) != "unknown" \
+            and len(closing.group(1).split()) <= 4:  # "… (Pass)"
+        return closing.group(1).strip()
     pieces = _CLAUSE_BREAK.split(plain)
     if len(pieces) < 2:
         return None
@@ -129,7 +156,7 @@ def _trailing_verdict(text: str) -> str | None:
     return last.strip(" .()")
 
 
-def _line_gate(text: str, line: int) -> _Found | None:
+def _line_gate(text: str, line: int, item: bool = False) -> _Found | None:
     """A gate written as one line or list item, or None.
 
     ``**Name**: PASS …``, ``**Name** ✅``, ``**Name** — N/A (…). Pass.``, ``**Name**: … (Pass)``,
@@ -174,7 +201,15 @@ def _line_gate(text: str, line: int) -> _Found | None:
         verdict = _trailing_verdict(detail)
         if verdict is not None:
             return _Found(name, verdict, gate_status(verdict), detail, line)
+        if _PRINCIPLE_NAME.search(name) and detail and not detail.rstrip("*_ ").endswith(":"):
+            return _Found(name, "", _prose_status(detail), detail, line, explicit=False)
         return None
+    if item:  # "- Comprehensive testing ✅": a plain item closed by one check mark
+        mark = _trailing_verdict(plain_all)
+        if mark in GATE_SYMBOLS and len(plain_all.split()) <= 16:
+            name = plain_all.rstrip(" .")[: -len(mark)].strip(" .:—–-")
+            if _is_gate_name(name):
+                return _Found(name, mark, gate_status(mark), "", line, explicit=False)
     match = re.match(r"^(?P<name>[^:—–]{2,60}?)(?::\s+|\s[—–-]+\s)(?P<rest>.+)$", plain_all)
     if match and len(match.group("name").split()) <= 8 and _is_gate_name(match.group("name")):
         status = leading_gate_status(match.group("rest"))
@@ -271,6 +306,22 @@ def _logical_lines(block: Paragraph) -> list[tuple[int, str]]:
     return merged
 
 
+#: An introduction saying the check below was redone after design ("*GATE: re-checked after design.*"),
+#: unlike the template's "Must pass before Phase 0 research. Re-check after Phase 1 design."
+_DONE_AFTER_DESIGN = re.compile(r"re-?(?:checked|evaluated|assessed|validated)\s+after", re.I)
+
+
+def _intro_phase(section: Section) -> str | None:
+    """post-design when the paragraphs opening a section say its check was redone after design."""
+    for block in section.blocks:
+        if not isinstance(block, Paragraph):
+            return None
+        text = " ".join(t for _, t in block.lines)
+        if _DONE_AFTER_DESIGN.search(text) and not re.search(r"\bbefore\b", text, re.I):
+            return "post-design"
+    return None
+
+
 def _phase_label(text: str) -> str | None:
     """The phase a label line names ("**Post-Design Re-check**:", "Post-design:"), when the line is only a label."""
     plain = strip_markup(text).strip()
@@ -331,11 +382,15 @@ class _GateReader:
         columns: list[tuple[int, str | None]] = [(i, p) for i, p in phase_columns]
         if status_column is not None and all(i != status_column for i, _ in columns):
             columns.insert(0, (status_column, None))
+        prose_column: int | None = None
         if not columns:
             inferred = self._infer_status_column(table)
             if inferred is None:
-                return
-            columns = [(inferred, None)]
+                prose_column = self._prose_column(table, headers)
+                if prose_column is None:
+                    return
+            else:
+                columns = [(inferred, None)]
         status_columns = {i for i, _ in columns}
         roles = column_roles([h if i not in status_columns else "" for i, h in enumerate(table.header)], _ROLES)
         if "name" not in roles:
@@ -351,16 +406,38 @@ class _GateReader:
             if not name or not _is_gate_name(name):
                 continue
             explicit = cell(row, roles.get("id"), plain=True)
+            if prose_column is not None:  # "| Rule | How this feature satisfies it |": the prose is the verdict
+                text = cell(row, prose_column, plain=True)
+                leading = _cell_status(text)
+                status = leading if leading != "unknown" else _prose_status(text)
+                raw = _cell_raw(text) if leading != "unknown" else ""
+                self.add(name, raw, status, cell(row, prose_column), cell(row, roles.get("owner"), plain=True),
+                         index, row.line, extra_cells(table, row, used), explicit, phase)
+                continue
             for column, column_phase in columns:
                 text = cell(row, column, plain=True)
+                # an "Assessment" column is prose: its cells are also the evidence, and prose with
+                # no status word ("Minor — README reconciled by a task") is read as prose
+                assessed = not any(word in headers[column] for word in _STATUS_HEADERS)
+                evidence = cell(row, roles.get("evidence")) or (cell(row, column) if assessed else "")
                 for part_phase, part in _phased(_cell_raw(text)) if text else [(None, "")]:
                     row_phase = column_phase or part_phase or phase
                     status = _cell_status(text) if part_phase is None else _status_of_phase_part(part, part_phase)
-                    self.add(name, part, status, cell(row, roles.get("evidence")),
+                    if status == "unknown" and assessed and len(text.split()) > 4:
+                        status, part = _prose_status(text), ""
+                    self.add(name, part, status, evidence,
                              cell(row, roles.get("owner"), plain=True), index, row.line,
                              extra_cells(table, row, used), explicit, row_phase,
                              report_repeat=f"{row_phase}/{explicit}" in seen)
                     seen.add(f"{row_phase}/{explicit}")
+
+    @staticmethod
+    def _prose_column(table: Table, headers: list[str]) -> int | None:
+        """The prose column of a rule table without a status column ("| Rule | How this plan satisfies it |")."""
+        named = column_roles(table.header, {"name": ("principle", "rule", "gate", "article", "requirement")})
+        if "name" not in named:
+            return None
+        return next((i for i, h in enumerate(headers) if i != named["name"] and _ASSESSMENT_HEADER.search(h)), None)
 
     @staticmethod
     def _infer_status_column(table: Table) -> int | None:
@@ -387,17 +464,25 @@ class _GateReader:
     def line_gates(self, section: Section) -> list[tuple[_Found | None, str | None]]:
         """Gates written as lines in a section's body, each with the phase a label above it set."""
         found: list[tuple[_Found | None, str | None]] = []
-        phase: str | None = None  # a bold label such as "**Post-Design Re-check**:" sets the phase below it
+        # a bold label such as "**Post-Design Re-check**:" sets the phase below it
+        phase: str | None = _intro_phase(section)
+        under_gate = False  # the items below "**Principle III** ✅" are its evidence, not gates
         for block in section.blocks:
             if isinstance(block, Item) and block.depth == 1 and block.checked is None:
-                found.append((_line_gate(block.text.replace("\n", " "), block.line), phase))
+                gate = None if under_gate else _line_gate(block.text.replace("\n", " "), block.line, item=True)
+                found.append((gate, phase))
             elif isinstance(block, Paragraph):
+                under_gate = False
                 for line, text in _logical_lines(block):
                     label = _phase_label(text)
                     if label:
                         phase = label
                         continue
-                    found.append((_line_gate(text, line), phase))
+                    gate = _line_gate(text, line)
+                    found.append((gate, phase))
+                    under_gate = gate is not None
+            elif isinstance(block, Table):
+                under_gate = False
         return found
 
     def section(self, index: int) -> None:
@@ -405,7 +490,7 @@ class _GateReader:
         lines = self.line_gates(section)
         if section.level > 1 and self._heading(index, section, lines):
             return
-        phase: str | None = None
+        phase: str | None = _intro_phase(section)
         lines_at = iter(lines)
         for block in section.blocks:
             if isinstance(block, Paragraph):
@@ -443,7 +528,7 @@ class _GateReader:
             in_body = _body_status(section, opening_only=False)
             if in_body is not None:
                 head = (head[0], in_body)
-        grouped = sum(1 for found, _ in lines if found is not None)
+        grouped = sum(1 for found, _ in lines if found is not None and found.explicit)
         if grouped >= 2 or any(isinstance(b, Table) for b in section.blocks):
             return False  # "### ✅ Aligned with Core Principles" over gate lines groups them
         name, raw = head

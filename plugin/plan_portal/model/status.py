@@ -28,7 +28,7 @@ _GATE_WORDS = {
     "partial": "pending", "partially": "pending", "conditional": "pending", "review": "pending",
     "not compliant": "fail", "not pass": "fail", "not passed": "fail", "not passing": "fail",
     "not satisfied": "fail", "not aligned": "fail", "no violations": "pass", "no violation": "pass",
-    "justified": "waived", "watch": "pending", "consideration": "pending", "justify": "pending",
+    "justified": "waived", "watch": "pending", "consideration": "pending", "justify": "waived",
     "reinforced": "pass", "upheld": "pass", "honoured": "pass", "honored": "pass", "satisfies": "pass",
     "waive": "waived", "deviation": "waived", "action required": "pending",
     "pass with exception": "waived", "pass with noted exception": "waived",
