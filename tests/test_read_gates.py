@@ -169,7 +169,7 @@ def test_assessment_and_verdict_tables_with_prose_and_emoji(write_feature):
     assert _unknown(feature) == []
 
 
-def test_verdict_column_beats_an_assessment_column(write_feature):
+def test_verdict_column_beats_an_assessment_column_and_is_kept_whole(write_feature):
     plan = _cc("""
     | Principle | Assessment | Verdict |
     |---|---|---|
@@ -178,7 +178,7 @@ def test_verdict_column_beats_an_assessment_column(write_feature):
     feature = write_feature("001-a", {"plan.md": plan})
     [gate] = feature.gates
     assert (gate.name, gate.status, gate.raw_status, gate.evidence) == (
-        "I. Tests", "pass", "PASS", "Failing tests come first, then code")
+        "I. Tests", "pass", "PASS — all new code", "Failing tests come first, then code")
 
 
 def test_one_table_with_pre_and_post_status_columns_is_two_records(write_feature):

@@ -93,8 +93,14 @@ class _Found:
 
 
 def _is_gate_name(name: str) -> bool:
+    """Whether a name names a principle: not a summary ("Gate Result", "All gates") nor a file.
+
+    Only a name's opening words are looked at: a long name that mentions a status later on
+    ("Observability — health and status endpoints") still names a principle.
+    """
     plain = name.strip()
-    return bool(plain) and len(plain) <= 160 and not _SUMMARY_NAME.search(plain) and not _FILE_NAME.match(plain)
+    opening = " ".join(plain.split()[:6])
+    return bool(plain) and not _SUMMARY_NAME.search(opening) and not _FILE_NAME.match(plain)
 
 
 def _status_symbols(text: str) -> int:
@@ -420,7 +426,8 @@ class _GateReader:
                 # no status word ("Minor — README reconciled by a task") is read as prose
                 assessed = not any(word in headers[column] for word in _STATUS_HEADERS)
                 evidence = cell(row, roles.get("evidence")) or (cell(row, column) if assessed else "")
-                for part_phase, part in _phased(_cell_raw(text)) if text else [(None, "")]:
+                # a Status/Verdict cell is kept whole as the raw status; an Assessment cell is kept whole as evidence
+                for part_phase, part in _phased(_cell_raw(text) if assessed else text) if text else [(None, "")]:
                     row_phase = column_phase or part_phase or phase
                     status = _cell_status(text) if part_phase is None else _status_of_phase_part(part, part_phase)
                     if status == "unknown" and assessed and len(text.split()) > 4:
