@@ -408,7 +408,7 @@ def test_gate_table_with_status_last_column(write_feature):
     assert got == [
         ("I. Layering", "pass", "✅ PASS", "New state lives in sim/ only", "pre-research",
          line_of(plan, "I. Layering")),
-        ("II. Config", "pending", "⚠ JUSTIFY (deferred)", "Grouped config", "pre-research",
+        ("II. Config", "waived", "⚠ JUSTIFY (deferred)", "Grouped config", "pre-research",
          line_of(plan, "II. Config")),
     ]
     assert diags(feature, "unknown-status") == []
@@ -629,7 +629,7 @@ def test_gate_heading_phase_comes_from_section_not_principle_name(write_feature)
         ("FAIL", "fail"), ("❌", "fail"), ("VIOLATION", "fail"), ("Non-compliant", "fail"),
         ("WAIVED", "waived"), ("EXCEPTION", "waived"),
         ("N/A", "not-applicable"), ("Not applicable", "not-applicable"),
-        ("DEFERRED", "pending"), ("PLANNED", "pending"), ("IN_PROGRESS", "pending"), ("⚠️", "pending"),
+        ("DEFERRED", "waived"), ("PLANNED", "pending"), ("IN_PROGRESS", "pending"), ("⚠️", "pending"),
         ("⚠", "pending"), ("WATCH", "pending"),
         ("", "unknown"), ("Banana", "unknown"),
     ],

@@ -23,12 +23,15 @@ _GATE_WORDS = {
     "not met": "fail", "no": "fail", "blocked": "fail", "red": "fail",
     "waived": "waived", "waiver": "waived", "exception": "waived", "exempt": "waived",
     "n/a": "not-applicable", "na": "not-applicable", "not applicable": "not-applicable",
-    "deferred": "pending", "planned": "pending", "in_progress": "pending", "in progress": "pending",
+    "deferred": "waived", "planned": "pending", "in_progress": "pending", "in progress": "pending",
     "in-progress": "pending", "pending": "pending", "tbd": "pending", "todo": "pending",
     "partial": "pending", "partially": "pending", "conditional": "pending", "review": "pending",
     "not compliant": "fail", "not pass": "fail", "not passed": "fail", "not passing": "fail",
     "not satisfied": "fail", "not aligned": "fail", "no violations": "pass", "no violation": "pass",
-    "justified": "waived", "watch": "pending", "consideration": "pending", "justify": "pending",
+    "justified": "waived", "watch": "pending", "consideration": "pending", "justify": "waived",
+    "reinforced": "pass", "upheld": "pass", "honoured": "pass", "honored": "pass", "satisfies": "pass",
+    "waive": "waived", "deviation": "waived", "action required": "pending",
+    "pass with exception": "waived", "pass with noted exception": "waived",
 }
 _DECISION_WORDS = {
     "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "open": "proposed",
@@ -87,21 +90,46 @@ def _first(text: str, symbols: dict[str, str], pattern: re.Pattern[str], words: 
     return best[1] if best else None
 
 
-def leading_gate_status(text: str) -> str:
+GATE_SYMBOLS = tuple(_GATE_SYMBOLS)
+# What may follow a capitalised status word for it to be a verdict ("Pass.", "Compliant —", "Yes,")
+# rather than the first word of prose ("No new service", "Met with the team").
+_VERDICT_END = re.compile(r"\s*(?:$|[.,;:!)\]—–(])|\s+-\s")
+
+
+def leading_gate_status(text: str, capitalised: bool = False) -> str:
     """The status a text opens with ("✅ PASS - …", "PASS. …"); unknown when it opens with anything else.
 
-    Words count only in capitals here: "No external services" opens prose, not a FAIL.
+    Words count only in capitals here: "No external services" opens prose, not a FAIL. With
+    ``capitalised``, a capitalised word that ends its clause counts too ("Pass.", "Reinforced —").
     """
     stripped = text.lstrip(" *_`[(")
     for symbol, status in _GATE_SYMBOLS.items():
         if stripped.startswith(symbol):
             return status
     match = _GATE_RE.match(stripped)
-    return gate_status(match.group(0)) if match and match.group(0).isupper() else "unknown"
+    if not match:
+        return "unknown"
+    word = match.group(0)
+    if word.isupper():
+        return gate_status(word)
+    rest = stripped[match.end():].lstrip("*_`")
+    if capitalised and word[:1].isupper() and word[1:] == word[1:].lower() and _VERDICT_END.match(rest):
+        return gate_status(word)
+    return "unknown"
 
 
 def gate_status(raw: str) -> str:
-    """pass | fail | waived | not-applicable | pending | unknown (also for empty text)."""
+    """pass | fail | waived | not-applicable | pending | unknown (also for empty text).
+
+    A mark followed by a status word is read by the word: "⚠️ N/A" is not applicable,
+    "⚠️ Justified" waived, "✅ PASS (deferred)" a pass.
+    """
+    stripped = raw.lstrip(" *_`[(")
+    mark = next((symbol for symbol in _GATE_SYMBOLS if stripped.startswith(symbol)), None)
+    if mark is not None:
+        word = leading_gate_status(stripped[len(mark):].lstrip(" \ufe0f"), capitalised=True)
+        if word != "unknown":
+            return word
     return _first(raw, _GATE_SYMBOLS, _GATE_RE, _GATE_KEYS) or "unknown"
 
 
