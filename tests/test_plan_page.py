@@ -12,6 +12,7 @@ from mkdocs.config import load_config
 from fixture_text import line_of, write_feature_files
 from plan_portal.model.status import plan_state
 from plan_portal.pipeline import run
+from plan_portal.render.inline import render_inline
 from plan_portal.settings import Settings
 
 PLAN = """\
@@ -144,3 +145,8 @@ def test_spec_with_a_bad_byte_is_published_as_a_page(site: Path) -> None:
     page = (site / "plans" / "001-checkout" / "spec" / "index.html").read_text(encoding="utf-8")
     assert "Prices in \ufffd euros." in page
     assert "could not be published" not in page
+
+
+def test_hard_wrapped_prose_in_a_cell_reads_as_one_paragraph() -> None:
+    cell = render_inline("The sandbox is a\nstandalone command.\n- first point\n- second\n\nA new\nparagraph")
+    assert cell == "The sandbox is a standalone command.<br>- first point<br>- second<br><br>A new paragraph"

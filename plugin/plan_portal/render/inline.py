@@ -46,10 +46,29 @@ def _link_open(
 _MARKDOWN.add_render_rule("link_open", _link_open)
 
 
+#: A line that starts a list item or a quote keeps its line break in a cell.
+_OWN_LINE = re.compile(r"^\s*(?:[-*+>]|\d{1,9}[.)]|\|)(?:\s|$)")
+
+
+def _unwrap(text: str) -> str:
+    """Hard-wrapped prose joined into one line, as a Markdown paragraph would read it; list items,
+    quotes, table rows and blank lines keep their line breaks."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if lines and lines[-1].strip() and line.strip() and not _OWN_LINE.match(line):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def render_inline(text: str, link_mapper: LinkMapper | None = None) -> Markup:
-    """One cell or line of plan Markdown as safe inline HTML."""
+    """One cell or line of plan Markdown as safe inline HTML; several lines keep the breaks that
+    start list items and paragraphs (a hard-wrapped paragraph reads as one)."""
     if not text:
         return Markup("")
+    if "\n" in text:
+        text = _unwrap(text)
     if not _NEEDS_MARKDOWN.search(text):
         return Markup(html.escape(text, quote=False).replace("\n", "<br>"))
     env: dict[str, Any] = {"link_mapper": link_mapper}
