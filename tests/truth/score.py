@@ -132,9 +132,12 @@ def _references(checked: CheckedPortfolio, features: dict[str, Feature]) -> dict
         feature = owners.get(folder)
         if feature is None or name not in LABELLED_FILES:
             continue
-        target = edge.target if edge.target in known else edge.target.split("/")[0]
-        if target not in known or target == feature.id:
+        # "X is used by this feature" stores the link reversed: the other end is the one cited.
+        ends = {end if end in known else end.split("/")[0] for end in (edge.source, edge.target)}
+        others = ends - {feature.id}
+        if len(others) != 1 or not others <= known:
             continue
+        target = others.pop()
         found.setdefault(feature.id, set()).add(
             Found(feature.id, name, edge.citation.line, (("target", target),), f"{edge.type} {edge.target}"))
     return {key: sorted(value, key=lambda f: (f.file, f.line)) for key, value in found.items()}
