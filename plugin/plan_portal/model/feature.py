@@ -14,6 +14,7 @@ from plan_portal.model.markers import clarifications
 from plan_portal.model.outline import outline
 from plan_portal.model.plan import read_plan
 from plan_portal.model.records import Clarification, Feature, PublishedFile
+from plan_portal.model.risks import read_risks
 from plan_portal.model.text import IdSpace
 from plan_portal.parallel import map_jobs
 from plan_portal.read import MAX_BYTES, Document, SourceFile, conversion_hazard, parse_document, probe_file, read_source
@@ -108,7 +109,9 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
         _, doc = _parse(feature, fd, "research", max_bytes, read)
         if doc is not None:
             context = FileContext(fd.feature_id, doc.path, ids)
-            feature.decisions.extend(read_marked_decisions(context, outline(doc)))
+            research = outline(doc)
+            feature.decisions.extend(read_marked_decisions(context, research))
+            feature.risks.extend(read_risks(context, research))
             _clarifications(feature, context, doc)
             feature.diagnostics.extend(context.diagnostics)
     if "spec" in fd.artifacts:
