@@ -87,13 +87,20 @@ def _is_risk_table(table: Table, roles: dict[str, int], in_risk_section: bool) -
     return (rated or "mitigation" in roles) and (named or in_risk_section) and (rated or in_risk_section)
 
 
-def _combined(probability: str, impact: str, overall: str) -> str:
-    """The author's overall rating, else probability × impact, else the one of the two given."""
-    if overall != "unknown":
-        return overall
+def _combined(levels: dict[str, str], raws: dict[str, str]) -> str:
+    """The author's overall rating, else probability × impact, else the one of the two the plan
+    rates when it does not state the other at all (a rating it states but that reads as nothing,
+    "Sometimes", leaves the level unknown)."""
+    if levels["rating"] != "unknown":
+        return levels["rating"]
+    probability, impact = levels["probability"], levels["impact"]
     if probability != "unknown" and impact != "unknown":
         return risk_level(probability, impact)
-    return probability if probability != "unknown" else impact
+    if probability != "unknown" and not raws["impact"]:
+        return probability
+    if impact != "unknown" and not raws["probability"]:
+        return impact
+    return "unknown"
 
 
 def _table_risks(context: FileContext, table: Table, roles: dict[str, int]) -> list[Risk]:
@@ -112,7 +119,7 @@ def _table_risks(context: FileContext, table: Table, roles: dict[str, int]) -> l
         global_id, local = context.claim(explicit, "risk", description, row.line)
         risks.append(Risk(
             global_id, context.feature, local, description, levels["probability"], raws["probability"],
-            levels["impact"], raws["impact"], _combined(levels["probability"], levels["impact"], levels["rating"]),
+            levels["impact"], raws["impact"], _combined(levels, raws),
             cell(row, roles.get("owner"), plain=True), cell(row, roles.get("mitigation")),
             cell(row, roles.get("trigger")), context.source(row.line), extra_cells(table, row, roles),
             raw_level=raws["rating"], trigger_column="trigger" in roles,
@@ -372,7 +379,7 @@ def _draft_risk(context: FileContext, draft: _Draft) -> Risk:
     global_id, local = context.claim("", "risk", description, draft.line)
     return Risk(
         global_id, context.feature, local, description, levels["probability"], raws["probability"],
-        levels["impact"], raws["impact"], _combined(levels["probability"], levels["impact"], levels["rating"]),
+        levels["impact"], raws["impact"], _combined(levels, raws),
         strip_markup(draft.fields.get("owner", "")), draft.fields.get("mitigation", ""),
         draft.fields.get("trigger", ""), context.source(draft.line), extra, raw_level=raws["rating"],
     )
