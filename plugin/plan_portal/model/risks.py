@@ -19,15 +19,26 @@ from plan_portal.model.tables import cell, column_roles, extra_cells
 from plan_portal.model.text import keyed, strip_markup
 from plan_portal.read.blocks import Block, Item, Paragraph, Section, Table, block_lines
 
+#: Register headers in other languages plans are written in (Chinese, Japanese, Spanish, French,
+#: German); CJK words are listed whole, as column_roles matches words under three letters exactly.
+_WORDS = {
+    "risk": ("風險", "风险", "リスク", "riesgo", "risque", "risiko"),
+    "probability": ("機率", "概率", "可能性", "発生確率", "確率", "probabilidad", "probabilité", "wahrscheinlichkeit"),
+    "impact": ("影響", "影响", "影響度", "impacto", "auswirkung"),
+    "mitigation": ("緩解", "缓解", "緩解策略", "缓解策略", "緩解措施", "缓解措施", "対策", "軽減策", "緩和策",
+                   "mitigación", "mesure", "gegenmaßnahme", "maßnahme"),
+}
 _ROLES = {
     "id": ("id", "#", "risk id", "ref", "no.", "no"),
     "rating": ("risk level", "risk rating", "risk score", "rating", "level", "score", "priority"),
-    "probability": ("probability", "likelihood", "prob", "chance", "p"),
-    "impact": ("impact", "severity", "consequence", "i"),
-    "mitigation": ("mitigation", "response", "contingency", "countermeasure", "strategy", "plan", "action"),
+    "probability": ("probability", "likelihood", "prob", "chance", "p", *_WORDS["probability"]),
+    "impact": ("impact", "severity", "consequence", "i", *_WORDS["impact"]),
+    "mitigation": ("mitigation", "response", "contingency", "countermeasure", "strategy", "plan", "action",
+                   *_WORDS["mitigation"]),
     "trigger": ("trigger", "signal", "indicator", "early warning", "detection"),
     "owner": ("owner", "responsible"),
-    "description": ("risk", "description", "threat", "concern", "issue", "hazard", "scenario", "what"),
+    "description": ("risk", "description", "threat", "concern", "issue", "hazard", "scenario", "what",
+                    *_WORDS["risk"]),
 }
 _RATED_ROLES = ("rating", "probability", "impact")
 
@@ -73,6 +84,10 @@ _LEADING_RATING_WORD = re.compile(
     r"^\W*(?:very\s+)?(?:low|medium|moderate|high|critical)(?:\s*[-/]\s*(?:low|medium|high|critical))?\b(?!\s+\w+\s)",
     re.I)
 _PLURAL_RISKS = re.compile(r"\brisks\b|\bthreats\b", re.I)
+#: "Concerns Identified", "Known Concerns": risks under another name ("Separation of Concerns" is not).
+#: "No Additional Security Concerns", "No known risks": a heading that says there are none.
+_NEGATED_TITLE = re.compile(r"^\W*(?:no|none|without)\b", re.I)
+_CONCERNS = re.compile(r"(?<!separation of )\bconcerns\b", re.I)
 _MITIGATION_TITLE = re.compile(r"mitigat|response", re.I)
 
 
@@ -82,20 +97,20 @@ def _is_risk_table(table: Table, roles: dict[str, int], in_risk_section: bool) -
     if "description" not in roles:
         return False
     header = " ".join(table.header).lower()
-    named = "risk" in header or "threat" in header
+    named = any(word in header for word in ("risk", "threat", *_WORDS["risk"]))
     rated = any(role in roles for role in _RATED_ROLES)
     return (rated or "mitigation" in roles) and (named or in_risk_section) and (rated or in_risk_section)
 
 
 def _combined(levels: dict[str, str], raws: dict[str, str]) -> str:
-    """The author's overall rating, else probability × impact, else the one of the two the plan
-    rates when it does not state the other at all (a rating it states but that reads as nothing,
-    "Sometimes", leaves the level unknown)."""
-    if levels["rating"] != "unknown":
-        return levels["rating"]
+    """Probability × impact when the plan rates both, else the author's overall rating, else the
+    one of the two the plan rates when it does not state the other at all (a rating it states but
+    that reads as nothing, "Sometimes", leaves the level unknown)."""
     probability, impact = levels["probability"], levels["impact"]
     if probability != "unknown" and impact != "unknown":
         return risk_level(probability, impact)
+    if levels["rating"] != "unknown":
+        return levels["rating"]
     if probability != "unknown" and not raws["impact"]:
         return probability
     if impact != "unknown" and not raws["probability"]:
@@ -144,6 +159,9 @@ class _Draft:
     depth: int
     #: Counts without risk fields: a bullet in a list of risks.
     standalone: bool = False
+    #: Read in a section that lists risks, where a bold line with bullets below it is one.
+    listed: bool = False
+    children: bool = False
     fields: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     #: The rating of a "Medium Risk" heading above: the level when the risk states none itself.
@@ -168,7 +186,9 @@ class _Draft:
         wrapped line; before any field it continues the name. Notes under a rating ("Low (20%)"
         then evidence bullets) are kept beside it, so the rating stays a rating."""
         joiner = "\n- " if bullet else " "
-        if not self.last:
+        if not self.last and bullet:
+            self._extra("Details", text, joiner)
+        elif not self.last:
             self.name = f"{self.name} {text}".strip()
         elif self.last == "extra" or self.last in _RATED_ROLES:
             self._extra(self.last_key if self.last == "extra" else f"{self.last_key} notes", text, joiner)
@@ -177,7 +197,8 @@ class _Draft:
 
     @property
     def is_risk(self) -> bool:
-        return bool(self.standalone or _RISK_FIELDS & self.fields.keys()) and not _NO_RISK.match(self.name)
+        counts = self.standalone or (self.listed and self.children) or _RISK_FIELDS & self.fields.keys()
+        return bool(counts) and not _NO_RISK.match(self.name)
 
     def rated(self, kind: str) -> str:
         raw = self.fields.get(kind, "")
@@ -283,7 +304,9 @@ def _level_heading(title: str) -> str | None:
 
 
 def _read_body(draft: _Draft, blocks: list[Block]) -> None:
-    """Every line under a risk heading is a field of that one risk or continues one."""
+    """Every line under a risk heading is a field of that one risk or continues one; lines before
+    the first field describe the risk."""
+    draft.last, draft.last_key = "extra", "Details"
     for block in blocks:
         for _, text in block_lines(block):
             for key, value in _segments(text):
@@ -293,68 +316,91 @@ def _read_body(draft: _Draft, blocks: list[Block]) -> None:
                     draft.follow(strip_markup(value), isinstance(block, Item))
 
 
-def _list_drafts(blocks: list[Block], lists_risks: bool, rates_below: str | None, keyed_only: bool) -> list[_Draft]:
+def _list_drafts(blocks: list[Block], lists_risks: bool, rates_below: str | None, keyed_only: bool,
+                 lists_concerns: bool = False) -> list[_Draft]:
     """Risks written as bullets or bold lines, each with the keyed lines and sub-bullets below it.
 
-    ``lists_risks``: the section's title names risks, so its plain top-level bullets are risks.
+    ``lists_risks``: the section's title names risks, so its plain top-level bullets are risks, and
+    so are its bold lines with bullets below them; ``lists_concerns``: the title names concerns, so
+    only its bold lines with bullets below them are (its plain bullets may be review remarks).
     ``rates_below``: the rating of a "Medium Risk" heading, given to its keyed bullets.
-    ``keyed_only``: outside risk sections only a line keyed as a risk (``**Risk**: …``) starts one.
+    ``keyed_only``: outside risk sections only a line written as a risk (``**Risk**: …``,
+    ``**Known risk — fonts.**``) starts one.
     """
     drafts: list[_Draft] = []
     current: _Draft | None = None
+
+    def take(draft: _Draft, pieces: list[tuple[str | None, str]], bullet: bool) -> None:
+        for key, value in pieces:
+            if key:
+                draft.add(key, value)
+            elif value:
+                draft.follow(strip_markup(value), bullet)
+
     for block in blocks:
         if not isinstance(block, (Item, Paragraph)):
             current = None
             continue
         depth = block.depth if isinstance(block, Item) else 0
         if current is not None and isinstance(block, Item) and depth > current.depth:
-            for _, text in block_lines(block):
-                for key, value in _segments(text):
-                    if key:
-                        current.add(key, value)
-                    elif value:
-                        current.follow(strip_markup(value), bullet=True)
+            current.children = True
+            for offset, (_, text) in enumerate(block_lines(block)):
+                take(current, _segments(text), bullet=offset == 0)
             continue
         for offset, (line, text) in enumerate(block_lines(block)):
             pieces = _segments(text)
             key, value = pieces[0]
             bold_led = re.match(r"^\W*(?:\*\*|__)", text) is not None
-            if offset > 0 and key is None and current is not None and not bold_led:
-                current.follow(strip_markup(text), bullet=False)  # a wrapped line
+            if offset > 0 and current is not None and (isinstance(block, Item) or (key is None and not bold_led)):
+                take(current, pieces, bullet=False)  # a wrapped line
                 continue
+            named = _named_risk(text) if key is None else None
             risk_key = (key == "risk" and not (keyed_only and _is_rating_line(text))) or (
-                key is None and _risk_keyed(text))
+                key is None and _risk_keyed(text)) or named is not None
             if key is not None and not risk_key:
                 if current is not None:
-                    for k, v in pieces:
-                        current.add(k or "details", v)
+                    take(current, pieces, bullet=False)
                 continue
             if risk_key:
-                name = value if key else (keyed(text) or ("", value))[1]
-                current = _Draft(strip_markup(name), line, depth, standalone=True)
-                for k, v in pieces[1:]:
-                    current.add(k or "details", v)
+                if named is not None:
+                    current = _Draft(named[0], line, depth, standalone=True)
+                    current.add("Details", named[1])
+                else:
+                    name = value if key else (keyed(text) or ("", value))[1]
+                    current = _Draft(strip_markup(name), line, depth, standalone=True)
+                take(current, pieces[1:], bullet=False)
                 drafts.append(current)
                 continue
-            pair = keyed(text)
-            bold = pair is not None or bold_led
+            bold = keyed(text) is not None or bold_led
             if keyed_only or not (isinstance(block, Item) or bold):
                 current = None
                 continue
             if isinstance(block, Item) and depth > 1:
                 continue
             name, ratings = _ratings_in(_LEADING_SYMBOLS.sub("", strip_markup(text)))
-            current = _Draft(name, line, depth)
+            current = _Draft(name, line, depth, listed=lists_risks or lists_concerns)
             _apply_ratings(current, ratings)
             if rates_below is not None:
-                current.standalone = bool(bold) and isinstance(block, Item)
+                current.standalone = bold and isinstance(block, Item)
                 current.heading_rating = rates_below
             else:
                 current.standalone = lists_risks and isinstance(block, Item)
-            for k, v in pieces[1:]:
-                current.add(k or "details", v)
+            take(current, pieces[1:], bullet=False)
             drafts.append(current)
     return drafts
+
+
+#: A bold lead that names a risk: "**Known risk — fonts.** Golden tests …", "**Main risk: drift**".
+_NAMED_RISK = re.compile(r"^\W*(?:\*\*|__)(?P<bold>(?:[A-Za-z-]+\s+){0,2}risk\s*[—–:-]\s*[^*_]+?)[.:]?(?:\*\*|__)"
+                         r"[.:]?\s*(?P<rest>.*)$", re.I)
+
+
+def _named_risk(text: str) -> tuple[str, str] | None:
+    """(name, rest of the line) of a line whose bold lead names a risk."""
+    match = _NAMED_RISK.match(text)
+    if not match:
+        return None
+    return strip_markup(match.group("bold")).strip(), match.group("rest").strip()
 
 
 def _is_rating_line(text: str) -> bool:
@@ -388,7 +434,9 @@ def _draft_risk(context: FileContext, draft: _Draft) -> Risk:
 def read_risks(context: FileContext, outline: Outline) -> list[Risk]:
     risks: list[Risk] = []
     for index, section in enumerate(outline.doc.sections):
-        in_risk_section = "risks" in outline.kinds[index]
+        in_risk_section = "risks" in outline.kinds[index] or any(
+            _CONCERNS.search(outline.doc.sections[i].title) and not _NEGATED_TITLE.match(outline.doc.sections[i].title)
+            for i in outline.ancestry(index))
         for block in section.blocks:
             if not isinstance(block, Table):
                 continue
@@ -402,7 +450,8 @@ def read_risks(context: FileContext, outline: Outline) -> list[Risk]:
             drafts = [heading]
         else:
             title = section.title
-            lists_risks = bool(_PLURAL_RISKS.search(title)) and not _MITIGATION_TITLE.search(title)
-            drafts = _list_drafts(section.blocks, lists_risks and in_risk_section, rates_below, not in_risk_section)
+            listing = in_risk_section and not (_MITIGATION_TITLE.search(title) or _NEGATED_TITLE.match(title))
+            drafts = _list_drafts(section.blocks, listing and bool(_PLURAL_RISKS.search(title)), rates_below,
+                                  not in_risk_section, listing and bool(_CONCERNS.search(title)))
         risks.extend(_draft_risk(context, draft) for draft in drafts if draft.is_risk)
     return risks
