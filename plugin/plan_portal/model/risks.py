@@ -69,8 +69,8 @@ _RISK_KEY = re.compile(r"^risk(?!s?\s+(?:level|score|rating|assessment|analysis|
 _LEADING_NUMBER = re.compile(r"^\s*(?:[^\w\s]+\s*)?(?:\d+(?:\.\d+)*[.)]?\s+)?")
 #: "Risk 1: …", "Risk R2 — …", "High Risk: …", "Technical Risk: …".
 _RISK_HEADING = re.compile(
-    r"^(?:(?P<prefix>[A-Za-z]+(?:[ -][A-Za-z]+)?)[ -])?risk\s*(?:#?\s*[A-Za-z]{0,3}-?\d+[a-z]?)?\s*[:.—–-]\s*"
-    r"(?P<name>\S.*)$", re.I)
+    r"^(?:(?P<prefix>[A-Za-z]+(?:[ -][A-Za-z]+)?)[ -])?risk\s*(?:#?\s*[A-Za-z]{0,3}-?\d+[a-z]?)?"
+    r"(?::|\s*[—–]|\s-|\.\s)\s*(?P<name>\S.*)$", re.I)
 #: "Low Risk", "High-Risk Items", "Risk: High": a heading that rates the risks below it.
 _LEVEL_HEADING = re.compile(
     r"^(?:(?P<before>[A-Za-z]+(?:[ -][A-Za-z]+)?)[ -]risks?(?: items| areas)?"
