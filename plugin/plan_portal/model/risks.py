@@ -206,7 +206,7 @@ class _Draft:
 
 
 def _field_key(key: str) -> str | None:
-    lowered = re.sub(r"\s+", " ", key.lower().strip())
+    lowered = re.sub(r"\s+", " ", key.casefold().strip())
     return lowered if lowered in _FIELDS else None
 
 
@@ -221,14 +221,14 @@ def _segments(line: str) -> list[tuple[str | None, str]]:
         if pair and _field_key(pair[0]):
             pieces.append((_field_key(pair[0]), pair[1]))
         elif plain:
-            pieces.append((plain.group("key").lower(), plain.group("value")))
+            pieces.append((_field_key(plain.group("key")) or "details", plain.group("value")))
         else:
             pieces.append((None, head.strip()))
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(line)
-        key = re.sub(r"[*_:\s]+", " ", match.group(0)).strip().lower()
+        key = _field_key(re.sub(r"[*_:\s]+", " ", match.group(0))) or "details"
         pieces.append((key, line[match.end() : end].strip()))
-    return pieces
+    return pieces or [(None, "")]
 
 
 def _ratings_in(text: str) -> tuple[str, dict[str, str]]:
@@ -290,7 +290,7 @@ def _body_fields(blocks: list[Block]) -> set[str]:
                 return kinds
             if key == "risk" and "risk" in kinds:
                 return set()
-            kinds.update(_FIELDS[k] for k, _ in pieces if k)
+            kinds.update(_FIELDS.get(k, "extra") for k, _ in pieces if k)
     return kinds
 
 
@@ -348,6 +348,8 @@ def _list_drafts(blocks: list[Block], lists_risks: bool, rates_below: str | None
                 take(current, _segments(text), bullet=offset == 0)
             continue
         for offset, (line, text) in enumerate(block_lines(block)):
+            if not text.strip():
+                continue
             pieces = _segments(text)
             key, value = pieces[0]
             bold_led = re.match(r"^\W*(?:\*\*|__)", text) is not None

@@ -117,9 +117,15 @@ def decision_status(raw: str) -> str:
     return _first(raw, _DECISION_SYMBOLS, _DECISION_RE, _DECISION_KEYS) or "unknown"
 
 
+def _levels_in(pattern: re.Pattern[str], raw: str) -> list[str]:
+    """The levels of the level words pattern finds; casefolded, as the pattern matches "ſ" for "s"."""
+    found = (_LEVEL_KEYS.get(_key(m.group(0)).casefold()) for m in pattern.finditer(raw))
+    return [value for value in found if value]
+
+
 def level(raw: str) -> str:
     """low | medium | high | critical | unknown; for "Low-Medium" style ranges the higher bound counts."""
-    found = [_LEVEL_KEYS[_key(m.group(0))] for m in _LEVEL_RE.finditer(raw)]
+    found = _levels_in(_LEVEL_RE, raw)
     if not found:
         digits = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\s*", raw)
         if digits:
@@ -130,7 +136,6 @@ def level(raw: str) -> str:
 
 #: A rating stated as the text's first word(s): "High", "**Medium** (blocks start)", "Low — cosmetic".
 _LEADING_RATING = re.compile(r"^[\s*_`(\[]*([A-Za-z][A-Za-z /-]*?)(?=$|[^A-Za-z /-]|\s[-–—(:,])")
-_NON_RATINGS = re.compile(r"^(?:none|n/?a|nil|-+|—|–|expected|tbd|unknown|\?)$", re.IGNORECASE)
 
 
 def rating(raw: str) -> str:
@@ -148,13 +153,8 @@ def rating(raw: str) -> str:
         found = level(lead.group(1))
         if found != "unknown":
             return found
-    stated = [_LEVEL_KEYS[_key(m.group(0))] for m in _RATING_RE.finditer(text)]
+    stated = _levels_in(_RATING_RE, text)
     return max(stated, key=LEVELS.index) if stated else "unknown"
-
-
-def is_rating(raw: str) -> bool:
-    """Whether a cell is a rating at all: "None" or "Expected" rate nothing, prose is not a rating."""
-    return not _NON_RATINGS.match(raw.strip())
 
 
 def _rank(value: str) -> int:
