@@ -368,3 +368,17 @@ def test_the_heat_map_has_no_critical_row_when_no_risk_is_critical(
     assert CliRunner().invoke(main, ["generate", "--out", "out"], catch_exceptions=False).exit_code == 0
     risks_page = (tmp_path / "out" / "risks.md").read_text(encoding="utf-8")
     assert 'scope="row">critical<' not in risks_page and "no trigger" not in risks_page
+
+
+def test_a_none_row_is_skipped_only_when_it_rates_nothing(write_feature):
+    feature = write_feature("001-sync", {"plan.md": """
+        # Plan
+
+        ## Risks
+
+        | Risk | Probability | Impact | Mitigation |
+        |---|---|---|---|
+        | None identified | — | — | — |
+        | None | High | High | Review the register |
+        """})
+    assert [(r.description, r.level) for r in feature.risks] == [("None", "high")]

@@ -123,10 +123,11 @@ def _table_risks(context: FileContext, table: Table, roles: dict[str, int]) -> l
     unread: dict[str, list[tuple[int, str]]] = {}
     for row in table.rows:
         description = cell(row, roles["description"])
-        if not any(row.plain) or _NO_RISK.match(cell(row, roles["description"], plain=True)):
-            continue
         raws = {role: cell(row, roles.get(role), plain=True) for role in _RATED_ROLES}
         levels = {role: rating(raw) for role, raw in raws.items()}
+        says_none = _NO_RISK.match(cell(row, roles["description"], plain=True))
+        if not any(row.plain) or (says_none and set(levels.values()) == {"unknown"}):
+            continue  # "| None identified | — | — |" says the register is empty
         for role, raw in raws.items():
             if raw and levels[role] == "unknown":
                 unread.setdefault(role, []).append((row.line, raw))
