@@ -87,6 +87,8 @@ def expected_cell(value: object) -> str:
     """What a CSV cell holds for a JSON value: text defused by an apostrophe, numbers as digits."""
     if isinstance(value, str):
         return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     raise AssertionError(f"no scalar: {value!r}")

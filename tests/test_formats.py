@@ -666,7 +666,7 @@ def test_decision_status(raw, expected):
     ("raw", "expected"),
     [
         ("Low", "low"), ("Med", "medium"), ("Medium", "medium"), ("High", "high"),
-        ("L", "low"), ("M", "medium"), ("H", "high"), ("Critical", "high"), ("Low-Medium", "medium"),
+        ("L", "low"), ("M", "medium"), ("H", "high"), ("Critical", "critical"), ("Low-Medium", "medium"),
         ("", "unknown"), ("Sometimes", "unknown"),
     ],
 )
@@ -755,7 +755,7 @@ def test_risks_in_any_heading_and_column_order(write_feature):
          "Pin the API version", {}, line_of(RISKS, "| Vendor")),
         ("risk-slow-imports", "Slow imports", "low", "L", "medium", "M", "low", "Batch writes", {},
          line_of(RISKS, "| Slow")),
-        ("risk-migration-locks-table", "Migration locks table", "low", "Low", "high", "Critical", "medium",
+        ("risk-migration-locks-table", "Migration locks table", "low", "Low", "critical", "Critical", "medium",
          "Feature flag", {"Watcher": "DBA team"}, line_of(RISKS, "| Feature flag")),
     ]
     assert feature.diagnostics == []

@@ -15,6 +15,7 @@ from plan_portal.model.mentions import scan_mentions
 from plan_portal.model.outline import outline
 from plan_portal.model.plan import read_plan
 from plan_portal.model.records import Clarification, Feature, PublishedFile
+from plan_portal.model.risks import read_risks
 from plan_portal.model.status import plan_state
 from plan_portal.model.text import IdSpace
 from plan_portal.parallel import map_jobs
@@ -116,7 +117,9 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
         _, doc = _parse(feature, fd, "research", max_bytes, read)
         if doc is not None:
             context = FileContext(fd.feature_id, doc.path, ids)
-            feature.decisions.extend(read_marked_decisions(context, outline(doc)))
+            research = outline(doc)
+            feature.decisions.extend(read_marked_decisions(context, research))
+            feature.risks.extend(read_risks(context, research))
             _clarifications(feature, context, doc)
             feature.diagnostics.extend(context.diagnostics)
     if "spec" in fd.artifacts:

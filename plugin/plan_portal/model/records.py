@@ -43,13 +43,19 @@ class Risk:
     raw_probability: str
     impact: str
     raw_impact: str
-    #: low | medium | high | unknown, from probability × impact.
+    #: low | medium | high | critical | unknown: the author's own rating when the plan gives one
+    #: (``raw_level``), else probability × impact, else whichever of the two the plan rates.
     level: str
     owner: str
     mitigation: str
     trigger: str
     source: Source
     extra: dict[str, str] = field(default_factory=dict)
+    #: The overall rating as written (a Risk level / Rating column, "High Risk: …" in a heading).
+    raw_level: str = ""
+    #: Whether the plan wrote this risk where a trigger has its place (a table with a trigger
+    #: column): only there is a missing trigger worth flagging.
+    trigger_column: bool = False
 
 
 @dataclass(slots=True)

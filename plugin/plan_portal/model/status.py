@@ -6,7 +6,8 @@ import re
 
 GATE_STATUSES = ("pass", "fail", "waived", "not-applicable", "pending", "unknown")
 DECISION_STATUSES = ("proposed", "in-review", "accepted", "superseded", "deprecated", "rejected", "unknown")
-LEVELS = ("low", "medium", "high", "unknown")
+#: Risk levels from lowest to highest, then unknown; ``critical`` is a level above high.
+LEVELS = ("low", "medium", "high", "critical", "unknown")
 
 _GATE_SYMBOLS = {
     "✅": "pass", "✔": "pass", "☑": "pass", "🟢": "pass",
@@ -51,9 +52,15 @@ _LEVEL_WORDS = {
     "rare": "low",
     "medium": "medium", "med": "medium", "m": "medium", "moderate": "medium", "mid": "medium",
     "possible": "medium", "likely": "high",
-    "high": "high", "h": "high", "critical": "high", "very high": "high", "severe": "high",
+    "high": "high", "h": "high", "very high": "high", "severe": "high",
     "major": "high", "certain": "high", "almost certain": "high",
+    "critical": "critical", "crit": "critical", "catastrophic": "critical", "blocker": "critical",
+    "showstopper": "critical", "show-stopper": "critical", "extreme": "critical",
 }
+#: The level words authors use as a rating on their own ("High", "Medium-High"): the words a
+#: sentence of prose is read for; everyday words such as "likely" or "major" are not ratings there.
+_RATING_WORDS = {k: v for k, v in _LEVEL_WORDS.items()
+                 if k in ("low", "very low", "medium", "moderate", "high", "very high", "critical")}
 
 
 def _pattern(words: dict[str, str], before: str = r"\w/-", after: str = r"\w/") -> re.Pattern[str]:
@@ -65,6 +72,7 @@ def _pattern(words: dict[str, str], before: str = r"\w/-", after: str = r"\w/") 
 _GATE_RE = _pattern(_GATE_WORDS)
 _DECISION_RE = _pattern(_DECISION_WORDS)
 _LEVEL_RE = _pattern(_LEVEL_WORDS, before="A-Za-z", after="A-Za-z")
+_RATING_RE = _pattern(_RATING_WORDS, before="A-Za-z", after="A-Za-z")
 
 
 def _key(word: str) -> str:
@@ -137,9 +145,15 @@ def decision_status(raw: str) -> str:
     return _first(raw, _DECISION_SYMBOLS, _DECISION_RE, _DECISION_KEYS) or "unknown"
 
 
+def _levels_in(pattern: re.Pattern[str], raw: str) -> list[str]:
+    """The levels of the level words pattern finds; casefolded, as the pattern matches "ſ" for "s"."""
+    found = (_LEVEL_KEYS.get(_key(m.group(0)).casefold()) for m in pattern.finditer(raw))
+    return [value for value in found if value]
+
+
 def level(raw: str) -> str:
-    """low | medium | high | unknown; for "Low-Medium" style ranges the higher bound counts."""
-    found = [_LEVEL_KEYS[_key(m.group(0))] for m in _LEVEL_RE.finditer(raw)]
+    """low | medium | high | critical | unknown; for "Low-Medium" style ranges the higher bound counts."""
+    found = _levels_in(_LEVEL_RE, raw)
     if not found:
         digits = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\s*", raw)
         if digits:
@@ -148,11 +162,45 @@ def level(raw: str) -> str:
     return max(found, key=LEVELS.index)
 
 
+#: A rating stated as the text's first word(s): "High", "**Medium** (blocks start)", "Low — cosmetic".
+_LEADING_RATING = re.compile(r"^[\s*_`(\[]*([A-Za-z][A-Za-z /-]*?)(?=$|[^A-Za-z /-]|\s[-–—(:,])")
+
+
+def rating(raw: str) -> str:
+    """The level a rating cell or line gives: a short rating ("Medium-High", "4/5") as level() reads
+    it; prose ("Users see stale data") only by a rating word it opens with or states ("impact is
+    high"), never by everyday words such as "likely" or "major"; unknown otherwise."""
+    text = raw.strip()
+    if not text:
+        return "unknown"
+    words = re.findall(r"[A-Za-z]+", text)
+    if len(words) <= 3:
+        return level(text)
+    lead = _LEADING_RATING.match(text)
+    if lead and len(lead.group(1).split()) <= 3:
+        found = level(lead.group(1))
+        if found != "unknown":
+            return found
+    stated = _levels_in(_RATING_RE, text)
+    return max(stated, key=LEVELS.index) if stated else "unknown"
+
+
+def _rank(value: str) -> int:
+    """low 1, medium 2, high 3; critical counts as 3 in the product."""
+    return min(LEVELS.index(value) + 1, 3)
+
+
 def risk_level(probability: str, impact: str) -> str:
-    """Probability × impact on a 3×3 grid: 6 and 9 are high, 3 and 4 medium, 1 and 2 low."""
+    """Probability × impact on a 3×3 grid: 6 and 9 are high, 3 and 4 medium, 1 and 2 low.
+
+    Critical counts as high (3) in the product; the level is critical when either is critical and
+    the other is high or critical.
+    """
     if probability == "unknown" or impact == "unknown":
         return "unknown"
-    score = (LEVELS.index(probability) + 1) * (LEVELS.index(impact) + 1)
+    if "critical" in (probability, impact) and {probability, impact} <= {"high", "critical"}:
+        return "critical"
+    score = _rank(probability) * _rank(impact)
     return "high" if score >= 6 else "medium" if score >= 3 else "low"
 
 

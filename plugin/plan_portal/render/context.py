@@ -29,8 +29,8 @@ from plan_portal.render.urls import Layout, file_url, relative_url
 from plan_portal.settings import RenderOptions
 
 GATE_SYMBOLS = {"pass": "✔", "fail": "✘", "waived": "W", "not-applicable": "–", "pending": "…", "unknown": "?"}
-LEVEL_SYMBOLS = {"high": "H", "medium": "M", "low": "L", "unknown": "?"}
-LEVEL_ORDER = ("high", "medium", "low", "unknown")
+LEVEL_SYMBOLS = {"critical": "C", "high": "H", "medium": "M", "low": "L", "unknown": "?"}
+LEVEL_ORDER = ("critical", "high", "medium", "low", "unknown")
 
 
 @dataclass(frozen=True, slots=True)

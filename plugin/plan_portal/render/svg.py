@@ -28,6 +28,7 @@ EDGE_STYLES = {  # colour, dash pattern
 STATUS_STYLES = {
     "proposed": ("4 3", "0.10"), "in-review": ("4 3", "0.10"), "superseded": ("", "0.04"),
     "deprecated": ("", "0.04"), "rejected": ("1 3", "0.04"), "fail": ("", "0.30"), "high": ("", "0.25"),
+    "critical": ("", "0.40"),
 }
 
 

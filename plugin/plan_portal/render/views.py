@@ -116,10 +116,17 @@ def gate_issues(features: list[Feature], mitigations: Mapping[str, tuple[Source,
 RATED = ("high", "medium", "low")
 
 
+def rated_levels(risks: list[Risk]) -> tuple[str, ...]:
+    """The heat map's rows and columns, highest first: critical only when a risk is rated critical."""
+    critical = any("critical" in (r.probability, r.impact) for r in risks)
+    return ("critical", *RATED) if critical else RATED
+
+
 def heat_map(risks: list[Risk]) -> dict[tuple[str, str], int]:
     """Counts by (probability, impact) for rated risks."""
+    levels = rated_levels(risks)
     counts: Counter[tuple[str, str]] = Counter((r.probability, r.impact) for r in risks)
-    return {(p, i): counts[(p, i)] for p in RATED for i in RATED}
+    return {(p, i): counts[(p, i)] for p in levels for i in levels}
 
 
 def risk_sort_key(risk: Risk) -> tuple[int, int, int, str]:

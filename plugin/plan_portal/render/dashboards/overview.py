@@ -11,7 +11,7 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
         "features": len(rows),
         "gates": sum(len(f.gates) for f in r.features),
         "unmitigated": len(r.checked.unmitigated),
-        "high_risks": sum(1 for f in r.features for risk in f.risks if risk.level == "high"),
+        "high_risks": sum(1 for f in r.features for risk in f.risks if risk.level in ("high", "critical")),
         "decisions": sum(len(f.decisions) for f in r.features),
         "open_decisions": sum(1 for f in r.features for d in f.decisions if d.status in ("proposed", "in-review")),
         "open_questions": sum(row.open_research + row.clarifications for row in rows),
