@@ -655,7 +655,7 @@ def test_gate_status_negations(raw, expected):
     [
         ("Proposed", "proposed"), ("In Review", "in-review"), ("Accepted", "accepted"),
         ("Superseded by ADR-5", "superseded"), ("Deprecated", "deprecated"), ("Rejected", "rejected"),
-        ("", "unknown"), ("Mulling it over", "unknown"),
+        ("⚠️ Blocked", "proposed"), ("On hold", "proposed"), ("", "unknown"), ("Mulling it over", "unknown"),
     ],
 )
 def test_decision_status(raw, expected):

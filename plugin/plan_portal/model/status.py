@@ -36,7 +36,8 @@ _GATE_WORDS = {
 }
 _DECISION_WORDS = {
     "proposed": "proposed", "proposal": "proposed", "draft": "proposed", "open": "proposed",
-    "pending": "proposed", "tbd": "proposed",
+    "pending": "proposed", "tbd": "proposed", "blocked": "proposed", "on hold": "proposed", "deferred": "proposed",
+    "postponed": "proposed",
     "in review": "in-review", "in_review": "in-review", "in-review": "in-review",
     "under review": "in-review", "review": "in-review", "reviewing": "in-review",
     "accepted": "accepted", "approved": "accepted", "decided": "accepted", "adopted": "accepted",
