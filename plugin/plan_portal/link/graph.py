@@ -139,18 +139,27 @@ class _Citers:
             self.by_file.setdefault(record.source.path, []).append((record.source.line, index, record))
         for rows in self.by_file.values():
             rows.sort(key=lambda row: row[:2])
-        #: Per record: each scanned field folded as written and without markup, with its column.
-        self.fields: dict[str, list[tuple[str, str, str]]] = {}
+        #: Per record: each scanned field with its column; folded only when a mention asks.
+        self.texts: dict[str, list[tuple[str, str]]] = {}
         for record, text, column in _texts(feature):
             if text:
-                self.fields.setdefault(record.id, []).append((_folded(text, False), _folded(text), column))
+                self.texts.setdefault(record.id, []).append((text, column))
         for gate in feature.gates:
-            self.fields.setdefault(gate.id, []).append((_folded(gate.name, False), _folded(gate.name), ""))
+            self.texts.setdefault(gate.id, []).append((gate.name, ""))
+        self.fields: dict[str, list[tuple[str, str, str]]] = {}
+
+    def _folded_fields(self, record: Record) -> list[tuple[str, str, str]]:
+        """The record's fields folded as written and without markup, with their columns."""
+        fields = self.fields.get(record.id)
+        if fields is None:
+            fields = [(_folded(text, False), _folded(text), column) for text, column in self.texts.get(record.id, [])]
+            self.fields[record.id] = fields
+        return fields
 
     def _column(self, record: Record, text: str) -> str | None:
         """The column of the record's field that holds ``text``, or None."""
         keys = {_folded(text, False), _folded(text)} - {""}
-        return next((column for raw, plain, column in self.fields.get(record.id, [])
+        return next((column for raw, plain, column in self._folded_fields(record)
                      if any(key in raw or key in plain for key in keys)), None)
 
     def find(self, mention: Mention) -> tuple[Record | None, str]:

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from plan_portal.model.records import Mention, Source
 from plan_portal.read.blocks import Code, Document, Item, Paragraph, Table, block_lines
 
+_DIGIT = re.compile(r"\d")
 #: A number starting a token: not inside a word, a file name or a version (``_010``, ``0.10``).
 _NUMBER = re.compile(r"(?<![\w.])\d+(?!\w)")
 #: What follows the number of a directory name: ``-slug``, with at least one letter.
@@ -165,7 +166,7 @@ def scan_mentions(doc: Document, feature_path: str) -> list[Mention]:
     root = posixpath.basename(posixpath.dirname(feature_path)) or "specs"
     found: list[Mention] = []
     for line, text in _texts(doc):
-        if any(c.isdigit() for c in text):
+        if _DIGIT.search(text):
             found.extend(_mentions_in(text, doc.path, line, root))
     folder = posixpath.dirname(doc.path)
     for link in doc.links:

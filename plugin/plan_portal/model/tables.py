@@ -14,19 +14,37 @@ def normalise_header(text: str) -> str:
     return _SPACES.sub(" ", text.strip().lower())
 
 
+#: Each roles mapping as one pattern per role, by the mapping's identity (the mappings are
+#: module constants): matching a header is one search per role, not one test per word.
+_ROLE_PATTERNS: dict[int, tuple[Mapping[str, Sequence[str]], list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+def _role_patterns(roles: Mapping[str, Sequence[str]]) -> list[tuple[str, re.Pattern[str]]]:
+    cached = _ROLE_PATTERNS.get(id(roles))
+    if cached is not None and cached[0] is roles:
+        return cached[1]
+    patterns = []
+    for role, words in roles.items():
+        exact = [re.escape(w) for w in words if len(w) <= 2]
+        inside = [re.escape(w) for w in words if len(w) > 2]
+        alternatives = ([f"^(?:{'|'.join(exact)})$"] if exact else []) + ([f"(?:{'|'.join(inside)})"] if inside else [])
+        patterns.append((role, re.compile("|".join(alternatives) or "(?!)")))
+    _ROLE_PATTERNS[id(roles)] = (roles, patterns)
+    return patterns
+
+
 def column_roles(header: Sequence[str], roles: Mapping[str, Sequence[str]]) -> dict[str, int]:
-    """Each role gets the first unused column whose header contains one of the role's words.
+    """Each role gets the first unused column whose header is one of the role's words (of one or
+    two letters) or contains one (longer words).
 
     Roles are matched in the order given, so put the most specific first.
     """
     names = [normalise_header(h) for h in header]
     taken: set[int] = set()
     found: dict[str, int] = {}
-    for role, words in roles.items():
+    for role, pattern in _role_patterns(roles):
         for index, name in enumerate(names):
-            if index in taken:
-                continue
-            if any(name == w or (len(w) > 2 and w in name) for w in words):
+            if index not in taken and pattern.search(name):
                 found[role] = index
                 taken.add(index)
                 break
