@@ -24,11 +24,18 @@ PLAN = """\
 
 Let shoppers pay by card.
 
+**Goals**:
+- Card payments in one step
+
 ## Constitution Check
 
 | Principle | Status | Notes |
 |-----------|--------|-------|
 | I. Simplicity | PASS | one module |
+
+**Principle II: Observability** ✅
+- Every payment is logged
+- Traced end to end
 
 ### Notes on the check
 
@@ -150,3 +157,19 @@ def test_spec_with_a_bad_byte_is_published_as_a_page(site: Path) -> None:
 def test_hard_wrapped_prose_in_a_cell_reads_as_one_paragraph() -> None:
     cell = render_inline("The sandbox is a\nstandalone command.\n- first point\n- second\n\nA new\nparagraph")
     assert cell == "The sandbox is a standalone command.<br>- first point<br>- second<br><br>A new paragraph"
+
+
+def test_summary_keeps_its_lists_and_a_gate_line_takes_the_bullets_below_it(tmp_path: Path) -> None:
+    feature = _feature(_portfolio(tmp_path, {"plan.md": PLAN}))
+    assert feature.summary.endswith("**Goals**:\n- Card payments in one step")  # type: ignore[attr-defined]
+    [_, observability] = feature.gates  # type: ignore[attr-defined]
+    assert (observability.name, observability.status) == ("Principle II: Observability", "pass")
+    assert observability.evidence == "- Every payment is logged\n- Traced end to end"
+
+
+def test_pages_show_authors_ids_and_words_not_generated_ids_or_bare_marks(site: Path) -> None:
+    page = (site / "plans" / "001-checkout" / "plan" / "index.html").read_text(encoding="utf-8")
+    assert "risk-card-declines" not in page.replace('id="risk-card-declines"', "")
+    assert ">✅ pass</span>" in page, "a status written as a mark alone is named"
+    risks = (site / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
+    assert ">risk-card-declines<" not in risks and "Card declines" in risks

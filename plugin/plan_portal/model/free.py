@@ -19,7 +19,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 
 
-def _body(lines: list[str], heading_line: int, end_line: int) -> str:
+def section_markdown(lines: list[str], heading_line: int, end_line: int) -> str:
     """The Markdown between a heading (1-based line) and the next, HTML comments left out."""
     body = lines[heading_line:end_line - 1]
     if body and _SETEXT_UNDERLINE.match(body[0]):
@@ -52,7 +52,7 @@ def free_sections(plan: Outline, lines: list[str], taken: set[int]) -> list[Free
     for index, section in enumerate(sections):
         if section.level < 2 or read[index]:
             continue
-        body = _body(lines, section.line, ends[index])
+        body = section_markdown(lines, section.line, ends[index])
         if not body.strip() and not free_below[index]:
             continue
         parent = plan.parents[index]

@@ -499,25 +499,39 @@ class _GateReader:
             return
         phase: str | None = _intro_phase(section)
         lines_at = iter(lines)
+        explained: list[Gate] = []  # the gates of the last gate line: list items below it are their evidence
         for block in section.blocks:
             if isinstance(block, Paragraph):
+                explained = []
                 for _, text in _logical_lines(block):
                     label = _phase_label(text)
                     if label:
                         phase = label
                         continue
-                    self._add_line(next(lines_at), index)
+                    explained = self._add_line(next(lines_at), index) or explained
             elif isinstance(block, Item) and block.depth == 1 and block.checked is None:
-                self._add_line(next(lines_at), index)
+                added = self._add_line(next(lines_at), index)
+                if added:
+                    explained = added
+                else:
+                    _explain(explained, block)
             elif isinstance(block, Item) and block.checked is not None:
+                explained = []
                 self.checkbox(block, index, phase)
+            elif isinstance(block, Item):
+                _explain(explained, block)
             elif isinstance(block, Table):
+                explained = []
                 self.table(block, index, phase)
 
-    def _add_line(self, entry: tuple[_Found | None, str | None], index: int) -> None:
+    def _add_line(self, entry: tuple[_Found | None, str | None], index: int) -> list[Gate]:
+        """The gates a gate line adds (two for a line that gives both phases), or none."""
         found, phase = entry
-        if found is not None:
-            self.add(found.name, found.raw, found.status, found.detail, "", index, found.line, phase=phase)
+        if found is None:
+            return []
+        before = len(self.gates)
+        self.add(found.name, found.raw, found.status, found.detail, "", index, found.line, phase=phase)
+        return self.gates[before:]
 
     def _heading(self, index: int, section: Section, lines: list[tuple[_Found | None, str | None]]) -> bool:
         """Read a heading that is itself a gate; False when it is not one (or groups gates below it)."""
@@ -543,6 +557,14 @@ class _GateReader:
             status = gate_status(part) if phase is None else _status_of_phase_part(part, phase)
             self.add(name, part, status, _evidence(section), "", index, section.line, phase=phase, own_heading=True)
         return True
+
+
+def _explain(gates: list[Gate], item: Item) -> None:
+    """A list item below a gate line (``**Principle I** ✅`` then bullets) is that gate's evidence."""
+    for gate in gates:
+        alone = strip_markup(gate.evidence).strip() in ("", gate.raw_status.strip())
+        bullet = f"{'  ' * (item.depth - 1)}- {item.text}"
+        gate.evidence = bullet if alone else f"{gate.evidence}\n{bullet}"
 
 
 def _phase(outline: Outline, index: int, own_heading: bool = False) -> tuple[str, str]:

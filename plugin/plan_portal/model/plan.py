@@ -7,7 +7,7 @@ import re
 from plan_portal.diagnostics import diagnostic
 from plan_portal.model.context import FileContext
 from plan_portal.model.decisions import read_marked_decisions, read_plan_decisions
-from plan_portal.model.free import free_sections
+from plan_portal.model.free import free_sections, section_markdown
 from plan_portal.model.gates import read_gates
 from plan_portal.model.markers import is_placeholder, placeholders
 from plan_portal.model.outline import Outline, outline
@@ -99,13 +99,15 @@ def _header(feature: Feature, context: FileContext, plan: Outline) -> None:
                         setattr(feature, attribute, value)
 
 
-def _summary(feature: Feature, plan: Outline) -> int | None:
-    """Fill the summary from the first summary section with prose; its heading line, if any."""
+def _summary(feature: Feature, plan: Outline, lines: list[str]) -> int | None:
+    """Fill the summary from the first summary section with prose, as written (lists included);
+    its heading line, if any."""
+    sections = plan.doc.sections
     for index in plan.of_kind("summary"):
-        paragraphs = [b for b in plan.doc.sections[index].blocks if isinstance(b, Paragraph)]
-        if paragraphs:
-            feature.summary = "\n\n".join("\n".join(t for _, t in p.lines) for p in paragraphs)
-            return plan.doc.sections[index].line
+        if any(isinstance(b, Paragraph) for b in sections[index].blocks):
+            end = sections[index + 1].line if index + 1 < len(sections) else len(lines) + 1
+            feature.summary = section_markdown(lines, sections[index].line, end)
+            return sections[index].line
     return None
 
 
@@ -235,7 +237,7 @@ def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: d
     _apply_frontmatter(feature, metadata)
     plan = outline(doc)
     _header(feature, context, plan)
-    summary_line = _summary(feature, plan)
+    summary_line = _summary(feature, plan, lines)
     feature.technical_context = _technical_context(context, plan)
     feature.exit_criteria = _tables(context, plan, "exit", ("exit criteria",))
     feature.complexity = _tables(context, plan, "complexity", ("violation", "justification"))

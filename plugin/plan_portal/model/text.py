@@ -70,3 +70,12 @@ class IdSpace:
         unique = f"{local}~{number}"
         self.used.add(unique)
         return unique
+
+
+_GENERATED_ID = re.compile(r"^(?:gate(?:-pre|-post)?|risk|decision|research|clarification)-")
+
+
+def is_generated_id(local_id: str) -> bool:
+    """Whether a record's id was made by the portal from its text (``risk-slow-imports``) rather
+    than written by the author (``R1``, ``ADR-003``): pages show only the author's."""
+    return bool(_GENERATED_ID.match(local_id))

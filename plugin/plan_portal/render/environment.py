@@ -9,6 +9,8 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from plan_portal.model.text import is_generated_id
+
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
 
 
@@ -34,5 +36,7 @@ def environment(custom_templates: Path | None = None) -> Environment:
         extensions=["jinja2.ext.do"],
     )
     env.filters["md"] = markdown_text
+    env.tests["generated_id"] = is_generated_id
+    env.tests["wordless"] = lambda text: not any(character.isalpha() for character in str(text))
     env.filters["truncate_feature"] = lambda record_id: str(record_id).split("/", 1)[0]
     return env
