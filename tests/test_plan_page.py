@@ -12,6 +12,7 @@ from mkdocs.config import load_config
 from fixture_text import line_of, write_feature_files
 from plan_portal.model.status import plan_state
 from plan_portal.pipeline import run
+from plan_portal.render.environment import excerpt
 from plan_portal.render.inline import render_inline
 from plan_portal.settings import Settings
 
@@ -173,3 +174,10 @@ def test_pages_show_authors_ids_and_words_not_generated_ids_or_bare_marks(site: 
     assert ">✅ pass</span>" in page, "a status written as a mark alone is named"
     risks = (site / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
     assert ">risk-card-declines<" not in risks and "Card declines" in risks
+
+
+def test_dashboard_excerpt_is_plain_opening_words() -> None:
+    assert excerpt("- Creating **new** agents is costly\n- Unbounded `creation`\n```py\nx = 1\n```") == (
+        "Creating new agents is costly · Unbounded creation")
+    long = excerpt("word " * 100)
+    assert long.endswith("…") and len(long) <= 221
