@@ -22,7 +22,12 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 # Images are off: a plan must not make readers' browsers fetch anything from elsewhere.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"]).disable("image")
+#: As in the read stage: markdown-it drops what lies deeper than its nesting limit, so quotes
+#: nested deeper than ``_QUOTE_DEPTH`` are brought up to it and their text is shown.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "maxNesting": 100}).enable(["strikethrough", "table"]) \
+    .disable("image")
+_QUOTE_DEPTH = 40
+_DEEP_QUOTE = re.compile(rf"^(?:[ \t]*>){{{_QUOTE_DEPTH},}}", re.M)
 _NEEDS_MARKDOWN = re.compile(r"[`*_\[\]<>&\\!~]")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
@@ -80,6 +85,8 @@ def render_block(text: str, link_mapper: LinkMapper | None = None) -> Markup:
     """Several paragraphs of plan Markdown (a summary, a decision's context) as safe HTML."""
     if not text:
         return Markup("")
+    if ">" * 8 in text or "> >" in text:
+        text = _DEEP_QUOTE.sub(">" * _QUOTE_DEPTH, text)
     return Markup(_MARKDOWN.render(text, {"link_mapper": link_mapper}))
 
 
