@@ -1,8 +1,9 @@
 """Find the references a piece of plan text makes, and what kind of link each one is.
 
 References are decision ids local to the feature (``ADR-003``, ``D1``, ``DD-001``, research
-decisions), cross-feature ids (``002-payments/ADR-001``), Markdown links to another feature's
-plan (``[x](../002-payments/plan.md#ADR-001)``) and bare feature ids (``001-identity``). The link
+decisions), cross-feature ids (``002-payments/ADR-001``) and Markdown links to a feature's plan
+(``[x](../002-payments/plan.md#ADR-001)``); other features named by directory or number are
+mentions (below), each cited at its own line. The link
 type comes from the words just before a reference in its clause ("depends on", "builds on",
 "requires" → depends-on; "supersedes", "replaces" → supersedes; "superseded by" → the reverse).
 
@@ -25,7 +26,6 @@ _GENERATED = r"(?:decision|risk|gate(?:-pre|-post)?)-[\w-]+(?:~\d+)?"
 _QUALIFIED = re.compile(
     rf"(?<![\w/.-])(?P<feature>[\w.-]+)/(?P<id>[A-Za-z]+-?\d+[A-Za-z]?(?:~\d+)?|{_GENERATED})(?![\w-])")
 _LOCAL = re.compile(rf"(?<![\w/.-])(?P<id>(?:ADR|DEC|DD|AD|RD|RQ|D|R)-?\d+[a-z]?|{_GENERATED})(?![\w-])")
-_FEATURE_ID = re.compile(r"(?<![\w/.-])(?P<id>\d+-[\w-]*[A-Za-z][\w-]*)(?![\w/-])")
 _CLAUSE_END = re.compile(r"[.;!?\n]\s")
 # Word boundaries: "required by" must not read as "requires".
 _TYPE_WORDS = re.compile(
@@ -109,10 +109,6 @@ class Resolver:
                 found.append((match.start(), Reference(target, match.group(0), words_before(masked, match.start()))))
             elif STRICT_PREFIX.match(match.group("id")):
                 found.append((match.start(), Reference(None, match.group(0), words_before(masked, match.start()))))
-        for match in _FEATURE_ID.finditer(masked):
-            other = match.group("id")
-            if other in self.features and other != feature:
-                found.append((match.start(), Reference(other, other, words_before(masked, match.start()))))
         found.sort(key=lambda item: item[0])
         return [reference for _, reference in found]
 

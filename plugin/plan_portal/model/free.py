@@ -12,6 +12,7 @@ import re
 
 from plan_portal.model.outline import Outline
 from plan_portal.model.records import FreeSection
+from plan_portal.read.blocks import Section
 
 #: Section kinds the feature page shows in full from their own records.
 _SHOWN_WHOLE = frozenset({"tech", "structure", "exit", "complexity"})
@@ -27,13 +28,18 @@ def section_markdown(lines: list[str], heading_line: int, end_line: int) -> str:
     return _COMMENT.sub("", "\n".join(body)).strip("\n")
 
 
+def section_ends(sections: list[Section], line_count: int) -> list[int]:
+    """The line after each section: the next heading's line, or past the file's end."""
+    return [s.line for s in sections[1:]] + [line_count + 1]
+
+
 def free_sections(plan: Outline, lines: list[str], taken: set[int]) -> list[FreeSection]:
     """Sections below the title with text of their own that no record came from, in plan order.
 
     ``lines`` is the whole file; ``taken`` holds the lines records were read from.
     """
     sections = plan.doc.sections
-    ends = [s.line for s in sections[1:]] + [len(lines) + 1]
+    ends = section_ends(sections, len(lines))
     read = [False] * len(sections)
     for index in range(len(sections) - 1, -1, -1):
         own = range(sections[index].line, ends[index])

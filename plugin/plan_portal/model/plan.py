@@ -7,7 +7,7 @@ import re
 from plan_portal.diagnostics import diagnostic
 from plan_portal.model.context import FileContext
 from plan_portal.model.decisions import read_marked_decisions, read_plan_decisions
-from plan_portal.model.free import free_sections, section_markdown
+from plan_portal.model.free import free_sections, section_ends, section_markdown
 from plan_portal.model.gates import read_gates
 from plan_portal.model.markers import is_placeholder, placeholders
 from plan_portal.model.outline import Outline, outline
@@ -105,7 +105,7 @@ def _summary(feature: Feature, plan: Outline, lines: list[str]) -> int | None:
     sections = plan.doc.sections
     for index in plan.of_kind("summary"):
         if any(isinstance(b, Paragraph) for b in sections[index].blocks):
-            end = sections[index + 1].line if index + 1 < len(sections) else len(lines) + 1
+            end = section_ends(sections, len(lines))[index]
             feature.summary = section_markdown(lines, sections[index].line, end)
             return sections[index].line
     return None

@@ -85,8 +85,7 @@ def render_block(text: str, link_mapper: LinkMapper | None = None) -> Markup:
     """Several paragraphs of plan Markdown (a summary, a decision's context) as safe HTML."""
     if not text:
         return Markup("")
-    if ">" * 8 in text or "> >" in text:
-        text = _DEEP_QUOTE.sub(">" * _QUOTE_DEPTH, text)
+    text = _DEEP_QUOTE.sub(">" * _QUOTE_DEPTH, text)
     return Markup(_MARKDOWN.render(text, {"link_mapper": link_mapper}))
 
 
