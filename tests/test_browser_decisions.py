@@ -1,0 +1,65 @@
+"""The decisions register keeps to the page on real-sized text: a choice holding a long path and a
+long context neither widen the table past the content column at 1,280 px nor scroll a 390 px phone's
+page sideways (the table scrolls in its own box there), in Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+import pytest
+
+from test_browser import (
+    HOSTILE_MKDOCS,
+    _serve,
+    browser_fixture,  # noqa: F401 - the "browser" fixture
+    build_one_feature_site,
+    require_browser,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+LONG_PATH = "lib/generated/openapi/lib/src/api/" + "very_long_generated_client_module_name_" * 3 + "api.dart"
+PLAN = f"""\
+# Implementation Plan: Client
+
+## Design Decisions
+
+### D1: Generated client
+
+**Decision**: Commit the generated client to `{LONG_PATH}`.
+
+**Context**: The generator reads http://127.0.0.1:8000/{"openapi_specification_document_" * 4}v1.json and keeps the
+typed models in step with the server's schema.
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _browser_available() -> None:
+    require_browser()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = build_one_feature_site(tmp_path_factory.mktemp("decisions"), HOSTILE_MKDOCS, "001-client", PLAN,
+                                  "# Spec\n")
+    yield from _serve(site)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_decisions_register_keeps_to_the_page(browser: Browser, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(urljoin(base_url, "plans/decisions/"))
+        table = page.locator("[data-pp-group] table")
+        assert table.count() == 1 and "very_long_generated_client" in table.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if width >= 1280:
+            right = page.evaluate("document.querySelector('[data-pp-group] table').getBoundingClientRect().right")
+            column = page.evaluate("document.querySelector('.md-content__inner').getBoundingClientRect().right")
+            assert right <= column + 1, "the table stays inside the content column"
+    finally:
+        context.close()
