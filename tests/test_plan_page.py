@@ -181,3 +181,11 @@ def test_dashboard_excerpt_is_plain_opening_words() -> None:
         "Creating new agents is costly · Unbounded creation")
     long = excerpt("word " * 100)
     assert long.endswith("…") and len(long) <= 221
+
+
+def test_a_hard_wrapped_structure_decision_is_read_whole(tmp_path: Path) -> None:
+    plan = ("# Implementation Plan: Tree\n\n## Project Structure\n\n"
+            "**Structure Decision**: Existing layout under\n`lib/features/catalog/`, unchanged.\n"
+            "**Owner**: platform team\n")
+    feature = _feature(_portfolio(tmp_path, {"plan.md": plan}))
+    assert feature.structure_decision == "Existing layout under\n`lib/features/catalog/`, unchanged."  # type: ignore[attr-defined]

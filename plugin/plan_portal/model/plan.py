@@ -211,10 +211,15 @@ def _structure(feature: Feature, plan: Outline) -> None:
             if isinstance(block, Code):
                 feature.structure.append(block.text)
             elif isinstance(block, Paragraph):
+                collecting = False  # a hard-wrapped decision goes on until the paragraph or the next key
                 for _, text in block.lines:
                     pair = keyed(text)
                     if pair and pair[0].lower() == "structure decision":
-                        feature.structure_decision = pair[1]
+                        feature.structure_decision, collecting = pair[1], True
+                    elif collecting and pair is None:
+                        feature.structure_decision = f"{feature.structure_decision}\n{text}"
+                    else:
+                        collecting = False
 
 
 def _research(context: FileContext, plan: Outline) -> list[ResearchItem]:
