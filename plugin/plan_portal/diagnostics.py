@@ -83,6 +83,8 @@ CODES: dict[str, CheckCode] = {
         CheckCode("superseded-still-referenced", Severity.WARNING,
                   "A superseded decision is still depended on."),
         CheckCode("empty-plan", Severity.WARNING, "plan.md holds no content."),
+        CheckCode("missing-constitution", Severity.WARNING,
+                  "The 'constitution' option names a file that does not exist; gates are grouped by name."),
         CheckCode("spec-only-feature", Severity.INFO, "A feature directory has spec artifacts but no plan.md."),
     )
 }

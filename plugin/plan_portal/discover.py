@@ -228,3 +228,41 @@ def discover(roots: list[Path], base: Path, allowed_roots: Sequence[Path] = ()) 
             kept.append((index, name, feature))
     features = [feature for _, _, feature in sorted(kept, key=lambda k: (k[0], k[1]))]
     return Discovery(features, walk.diagnostics)
+
+
+#: Where spec-kit keeps the constitution, relative to the project folder (``memory/`` before 0.0.30).
+CONSTITUTION_PATHS = (".specify/memory/constitution.md", "memory/constitution.md")
+#: Folders above a spec root searched for the project folder that holds the constitution.
+CONSTITUTION_SEARCH_DEPTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ConstitutionFile:
+    path: Path
+    display: str
+    #: Resolved folders the file must resolve inside: a symlink in its place leads nowhere else.
+    allowed_roots: tuple[str, ...]
+
+
+def find_constitution(roots: Sequence[Path], base: Path, explicit: Path | None = None) -> ConstitutionFile | None:
+    """The constitution the plans are checked against: ``explicit`` when given (None when it does
+    not exist: the caller reports it), else the first ``.specify/memory/constitution.md`` in a spec
+    root or a folder above it, up to the folder holding ``.git`` (the repository's top)."""
+    if explicit is not None:
+        if not explicit.is_file():
+            return None
+        return ConstitutionFile(explicit, display_path(explicit, base),
+                                resolve_roots([explicit.parent, *roots]))
+    for root in roots:
+        folder = root.resolve() if root.is_dir() else None
+        for _ in range(CONSTITUTION_SEARCH_DEPTH + 1):
+            if folder is None:
+                break
+            for relative in CONSTITUTION_PATHS:
+                candidate = folder / relative
+                if candidate.is_file():
+                    return ConstitutionFile(candidate, display_path(candidate, base), resolve_roots([folder]))
+            if (folder / ".git").exists() or folder.parent == folder:
+                break
+            folder = folder.parent
+    return None

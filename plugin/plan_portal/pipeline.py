@@ -17,5 +17,5 @@ def run(settings: Settings, cache: ReadCache | None = None) -> CheckedPortfolio:
     not read again.
     """
     portfolio = build_portfolio(settings.existing_roots, settings.base, settings.max_bytes, cache,
-                                settings.allowed_roots)
+                                settings.allowed_roots, settings.constitution)
     return check(portfolio, link(portfolio), settings.overrides)

@@ -55,6 +55,8 @@ class Settings:
     compare_to: str | None = None
     #: Folders outside the spec roots that symlinks may lead into (monorepos); nothing else outside is read.
     allowed_roots: tuple[Path, ...] = ()
+    #: The constitution file when it is not where spec-kit keeps it (found above the roots).
+    constitution: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "roots", tuple(self.roots))
@@ -64,7 +66,7 @@ class Settings:
     def __reduce__(self) -> tuple[object, ...]:
         # A mappingproxy does not pickle; spawned workers receive settings as plain values.
         return (_settings, (self.roots, self.base, dict(self.overrides), self.max_bytes, self.options,
-                            self.templates, self.compare_to, self.allowed_roots))
+                            self.templates, self.compare_to, self.allowed_roots, self.constitution))
 
     @property
     def existing_roots(self) -> list[Path]:

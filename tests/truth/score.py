@@ -26,7 +26,7 @@ LABELLED_FILES = ("plan.md", "research.md")
 
 #: The issue's targets, as fractions.
 TARGETS = {
-    "gates recall": 0.97, "gates precision": 0.97, "gate status": 0.98,
+    "gates recall": 0.97, "gates precision": 0.97, "gate status": 0.98, "gate principle": 0.95,
     "risks recall": 0.95, "risk level": 0.95,
     "decisions recall": 0.95, "decisions precision": 0.95,
     "references recall": 0.90,
@@ -106,7 +106,8 @@ def _records(feature: Feature) -> dict[str, list[Found]]:
             return None
         return Found(feature.id, name, record.source.line, tuple(values.items()), text)
 
-    gates = [found(g, g.name, status=g.status, phase="post" if g.phase == "post-design" else "pre")
+    gates = [found(g, g.name, status=g.status, phase="post" if g.phase == "post-design" else "pre",
+                   principle=(g.principle or "none").lower())
              for g in feature.gates]
     risks = [found(r, r.description, level=r.level) for r in feature.risks]
     decisions = [found(d, d.title, choice="true" if _choice(d) else "false") for d in feature.decisions]
@@ -194,7 +195,8 @@ def score(projects: dict[str, dict[str, Any]], corpus: Path = CORPUS) -> dict[st
         references = _references(checked, features)
         for feature_id, labels in labelled.items():
             records = _records(features[feature_id])
-            _match(tallies["gates"], feature_id, labels["gates"], records["gates"], ("status", "phase"), "phase")
+            _match(tallies["gates"], feature_id, labels["gates"], records["gates"],
+                   ("status", "phase", "principle"), "phase")
             _match(tallies["risks"], feature_id, labels["risks"], records["risks"], ("level",))
             _match(tallies["decisions"], feature_id, labels["decisions"], records["decisions"], ())
             choices = [label for label in labels["decisions"] if label.get("choice")]
@@ -221,6 +223,7 @@ def scores(tallies: dict[str, Tally]) -> dict[str, float]:
     return {
         "gates recall": gates.recall, "gates precision": gates.precision,
         "gate status": gates.accuracy("status"), "gate phase": gates.accuracy("phase"),
+        "gate principle": gates.accuracy("principle"),
         "risks recall": risks.recall, "risks precision": risks.precision, "risk level": risks.accuracy("level"),
         "decisions recall": decisions.recall, "decisions precision": decisions.precision,
         "decision choice": decisions.accuracy("choice"),

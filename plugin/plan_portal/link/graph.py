@@ -15,6 +15,7 @@ from typing import TypeAlias
 import networkx as nx
 
 from plan_portal.diagnostics import Diagnostic, diagnostic
+from plan_portal.link.principles import map_gates
 from plan_portal.link.references import FeatureIndex, Reference, Resolver, words_before
 from plan_portal.model.records import Decision, Edge, Feature, Gate, Mention, Portfolio, Risk, Source
 from plan_portal.model.text import anchor, strip_markup
@@ -181,6 +182,7 @@ class _Citers:
 
 
 def link(portfolio: Portfolio) -> Linked:
+    map_gates(portfolio.gates, portfolio.constitution)
     graph: PortfolioGraph = nx.MultiDiGraph()
     for feature in portfolio.features:
         graph.add_node(feature.id, kind="feature", feature=feature.id, label=feature.title)

@@ -374,8 +374,10 @@ class _GateReader:
         global_id, local = self.context.claim(explicit, prefix, name, line, report=report_repeat)
         if raw and status == "unknown":
             self.context.unknown_status("gate", raw, line)
+        chain = self.outline.ancestry(index)[1 if own_heading else 0:]
+        group = strip_markup(self.outline.doc.sections[chain[0]].title).strip() if chain else ""
         self.gates.append(Gate(global_id, self.context.feature, local, name, phase, label, status, raw, evidence,
-                               owner, self.context.source(line), extra or {}))
+                               owner, self.context.source(line), extra or {}, group if group != label else ""))
 
     def table(self, table: Table, index: int, phase: str | None) -> None:
         header = " ".join(table.header).lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from plan_portal.diagnostics import diagnostic
 from plan_portal.model.context import FileContext
@@ -97,6 +98,43 @@ def _header(feature: Feature, context: FileContext, plan: Outline) -> None:
                     if attribute and not getattr(feature, attribute):
                         value = pair[1] if attribute == "spec_reference" else strip_markup(pair[1])
                         setattr(feature, attribute, value)
+
+
+#: ``Based on Constitution v2.1.1``, ``constitution **v3.12.0**``, ``Constitution: 1.4.0``; not a
+#: file name (``constitution.md``) and not a version further on in the sentence.
+_CONSTITUTION_VERSION = re.compile(r"\bconstitution\b(?!\.md)[^.\n|]{0,24}?(?<![\w.])v?(\d+\.\d+(?:\.\d+)?)\b", re.I)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in version.split("."))
+
+
+def _constitution_version(feature: Feature, context: FileContext, plan: Outline, frontmatter: list[Marker]) -> None:
+    """The constitution version the plan was checked against, and where it says so: frontmatter,
+    else the newest version its Constitution Check cites (a re-check names the newer one), else
+    one its header cites. Versions cited elsewhere name where a rule came from, not the check."""
+    if feature.constitution_version:
+        line = next((m.line for m in frontmatter if m.text.startswith("constitution_version")), 1)
+        feature.constitution_version_source = context.source(line)
+        return
+    sections = plan.doc.sections
+    starts = [s.line for s in sections]
+    in_gates: list[tuple[tuple[int, ...], int, str]] = []
+    in_header: list[tuple[tuple[int, ...], int, str]] = []
+    for run in plan.doc.texts:
+        if "onstitution" not in run.text and "ONSTITUTION" not in run.text:
+            continue
+        index = bisect_right(starts, run.line) - 1
+        for match in _CONSTITUTION_VERSION.finditer(run.text):
+            found = (_version_key(match.group(1)), run.line, match.group(1))
+            if index >= 0 and any("gates" in plan.kinds[i] for i in plan.ancestry(index)):
+                in_gates.append(found)
+            elif index < 0 or sections[index].level < 2:
+                in_header.append(found)
+    chosen = max(in_gates) if in_gates else (in_header[0] if in_header else None)
+    if chosen is not None:
+        feature.constitution_version = chosen[2]
+        feature.constitution_version_source = context.source(chosen[1])
 
 
 def _summary(feature: Feature, plan: Outline, lines: list[str]) -> int | None:
@@ -257,6 +295,7 @@ def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: d
     taken = _lines_read(feature, context.path) | ({summary_line} if summary_line is not None else set())
     feature.free_sections = free_sections(plan, lines, taken)
     frontmatter_lines = [Marker(text, number + 1) for number, text in enumerate(lines[:body_offset])]
+    _constitution_version(feature, context, plan, frontmatter_lines)
     if feature.depends_on:
         line = next((m.line for m in frontmatter_lines if m.text.startswith("depends_on")), 1)
         feature.depends_on_source = context.source(line)

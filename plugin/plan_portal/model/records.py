@@ -31,6 +31,12 @@ class Gate:
     owner: str
     source: Source
     extra: dict[str, str] = field(default_factory=dict)
+    #: The heading the gate sits under when it is not the gate's own (``### I. Layered
+    #: Architecture`` over a table of rule rows): the principle such rows check.
+    group: str = ""
+    #: The id of the constitution principle the gate checks (``IV``), set by the link stage;
+    #: None when it checks none of them (or there is no constitution).
+    principle: str | None = None
 
 
 @dataclass(slots=True)
@@ -224,6 +230,8 @@ class Feature:
     spec_reference: str = ""
     generator_version: str = ""
     constitution_version: str = ""
+    #: Where the plan names that version (frontmatter, or ``Based on Constitution v2.1.1``).
+    constitution_version_source: Source | None = None
     depends_on: list[str] = field(default_factory=list)
     #: Where ``depends_on`` is written, for diagnostics about it.
     depends_on_source: Source | None = None
@@ -259,10 +267,66 @@ class Edge:
 
 
 @dataclass(slots=True)
+class Principle:
+    """One principle of the constitution: ``### IV. Deny-by-Default RBAC (NON-NEGOTIABLE)``."""
+
+    #: As the constitution numbers it (``IV``, ``4``), or a slug of the name when unnumbered.
+    id: str
+    #: Its number as an integer (``IV`` → 4), 0 when unnumbered.
+    number: int
+    name: str
+    non_negotiable: bool
+    #: The principle's text as Markdown, as written.
+    text: str
+    source: Source
+
+
+@dataclass(slots=True)
+class Amendment:
+    """One version change the constitution's Sync Impact Report (or its git history) records."""
+
+    from_version: str
+    to_version: str
+    #: The report's words on the change: the rest of the version line, the bump rationale.
+    summary: str
+    modified: str = ""
+    added: str = ""
+    removed: str = ""
+    #: The day of the change when the report or the commit gives one (YYYY-MM-DD).
+    date: str = ""
+    source: Source | None = None
+    #: The commit whose version of the file recorded it, when read from git history.
+    commit: str = ""
+
+
+@dataclass(slots=True)
+class Constitution:
+    """The project's constitution: what every plan's Constitution Check is judged against."""
+
+    path: str
+    title: str
+    version: str
+    ratified: str
+    amended: str
+    principles: list[Principle] = field(default_factory=list)
+    #: Newest first: the reports in the file, then those only earlier versions of it held.
+    amendments: list[Amendment] = field(default_factory=list)
+    #: The file is still spec-kit's template (``[PRINCIPLE_1_NAME]`` …).
+    unfilled: bool = False
+    #: Where the version line is (the page links the version to it).
+    version_source: Source | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def principle(self, principle_id: str | None) -> Principle | None:
+        return next((p for p in self.principles if p.id == principle_id), None)
+
+
+@dataclass(slots=True)
 class Portfolio:
     features: list[Feature]
     #: Problems across features (a feature id under two roots); each feature holds its own.
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    constitution: Constitution | None = None
 
     @property
     def gates(self) -> list[Gate]:
@@ -279,4 +343,6 @@ class Portfolio:
     @property
     def all_diagnostics(self) -> list[Diagnostic]:
         found = [d for f in self.features for d in f.diagnostics] + self.diagnostics
+        if self.constitution is not None:
+            found += self.constitution.diagnostics
         return sorted(found, key=Diagnostic.sort_key)
