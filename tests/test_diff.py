@@ -331,8 +331,9 @@ def test_compare_to_adds_a_changes_page_and_marks_the_dashboards(repo: Path):
         in overview
     assert 'title="changed since HEAD~1: gate gate-pre-library-first FAIL → PASS;' in overview
     gates = page(site, "gates")
-    assert 'title="Test First: FAIL"><span class="pp-badge pp-gate-fail">✘</span></a> <span class="pp-badge ' \
-           'pp-change pp-change-changed" title="changed since HEAD~1: PASS → FAIL">changed</span>' in gates
+    assert 'title="Pre-research: FAIL — Test First"><span class="pp-badge pp-gate-fail">✘<span class="pp-sr">' \
+           'fail</span></span></a> <span class="pp-badge pp-change pp-change-changed" title="changed since HEAD~1: ' \
+           'PASS → FAIL">changed</span>' in gates
     risks = page(site, "risks")
     assert '>R1</a> <span class="pp-badge pp-change pp-change-re-rated" title="re-rated since HEAD~1: ' \
            'low×high (medium) → high×high (high)">re-rated</span>' in risks

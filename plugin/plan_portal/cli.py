@@ -7,7 +7,7 @@ import dataclasses
 import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,16 @@ _ALLOW_ROOTS = click.option(
     help="A folder outside the spec roots that symlinks in them may lead into (a monorepo's shared "
          "folder); anything else they lead to is an outside-root error. Repeatable.",
 )
+_CONSTITUTION = click.option(
+    "--constitution", type=click.Path(dir_okay=False, path_type=Path),
+    help="The constitution the plans are checked against, when it is not .specify/memory/constitution.md "
+         "in or above a spec root.",
+)
+
+
+def _inputs(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every command reads plans with: --allow-root and --constitution."""
+    return _ALLOW_ROOTS(_CONSTITUTION(command))
 
 
 def _overrides(values: tuple[str, ...]) -> dict[str, Severity | None]:
@@ -59,9 +69,10 @@ def _chosen_roots(roots: tuple[Path, ...]) -> list[Path]:
     return [Path(os.path.normpath(root)) for root in roots] or [Path("specs")]
 
 
-def _settings(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = ()
-              ) -> Settings:
-    return Settings(tuple(_chosen_roots(roots)), Path.cwd(), _overrides(severity), allowed_roots=allow_roots)
+def _settings(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = (),
+              constitution: Path | None = None) -> Settings:
+    return Settings(tuple(_chosen_roots(roots)), Path.cwd(), _overrides(severity), allowed_roots=allow_roots,
+                    constitution=constitution)
 
 
 def _existing_roots(roots: tuple[Path, ...]) -> None:
@@ -70,10 +81,10 @@ def _existing_roots(roots: tuple[Path, ...]) -> None:
             raise click.BadParameter(f"{root} is not a directory", param_hint="ROOT")
 
 
-def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = ()
-         ) -> CheckedPortfolio:
+def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = (),
+         constitution: Path | None = None) -> CheckedPortfolio:
     _existing_roots(roots)
-    return build(_settings(roots, severity, allow_roots)).checked
+    return build(_settings(roots, severity, allow_roots, constitution)).checked
 
 
 def _escape_data(text: str) -> str:
@@ -136,16 +147,16 @@ def main() -> None:
 @click.option("--files", "changed_files", is_flag=True,
               help="Report only the features holding the FILE arguments (as pre-commit passes them); "
                    "the ROOT arguments (default: specs) are still read whole.")
-@_ALLOW_ROOTS
+@_inputs
 def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[str, ...], changed_files: bool,
-          allow_roots: tuple[Path, ...]) -> None:
+          allow_roots: tuple[Path, ...], constitution: Path | None) -> None:
     """Check every plan under ROOT (default: specs). Exit 1 on errors (or warnings with --strict).
 
     With --files, references across features still resolve, but only problems written in the
     features of the FILE arguments are reported: a file outside every feature is ignored.
     """
     roots = tuple(path for path in paths if path.is_dir()) if changed_files else paths
-    result = _run(roots, severity, allow_roots)
+    result = _run(roots, severity, allow_roots, constitution)
     summary = _summary(result)
     if changed_files:
         features = changed_features([path for path in paths if not path.is_dir()], result.portfolio.features,
@@ -173,9 +184,9 @@ def check(paths: tuple[Path, ...], output: str, strict: bool, severity: tuple[st
 @click.option("--table", type=click.Choice(list(CSV_TABLES)), help="The table to write as CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
-@_ALLOW_ROOTS
+@_inputs
 def export(roots: tuple[Path, ...], output_format: str, table: str | None, output: Path | None,
-           allow_roots: tuple[Path, ...]) -> None:
+           allow_roots: tuple[Path, ...], constitution: Path | None) -> None:
     """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
     if output_format == "csv" and table is None:
         raise click.UsageError("--format csv needs --table gates, risks or decisions")
@@ -183,7 +194,7 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
         raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():
         raise click.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="-o/--output")
-    result = _run(roots, allow_roots=allow_roots)
+    result = _run(roots, allow_roots=allow_roots, constitution=constitution)
     text = export_json(result) if table is None else export_csv(table, export_document(result))
     # Bytes, so the CSV's CRLF line ends reach the file or the terminal untranslated.
     data = text.encode("utf-8")
@@ -204,19 +215,19 @@ class DiffError(click.ClickException):
 
 
 def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...],
-              allow_roots: tuple[Path, ...]) -> tuple[dict[str, Any], str]:
+              allow_roots: tuple[Path, ...], constitution: Path | None) -> tuple[dict[str, Any], str]:
     """The export document and label of a revision: the working tree, an export file, or a git ref.
 
     At a git ref no symlink is extracted (see compare.revision), so only the working tree needs
     ``allow_roots``.
     """
     if name is None:
-        return export_document(_run(roots, severity, allow_roots)), "working tree"
+        return export_document(_run(roots, severity, allow_roots, constitution)), "working tree"
     try:
         if Path(name).is_file():
             return load_export(Path(name)), name
         commit = resolve_commit(name, Path.cwd())
-        document = export_at_commit(commit, _settings(roots, severity, allow_roots))
+        document = export_at_commit(commit, _settings(roots, severity, allow_roots, constitution))
     except RevisionError as error:
         raise DiffError(f"{error} [{error.code}]") from error
     return document, f"{name} ({commit[:7]})" if not commit.startswith(name) else name
@@ -232,17 +243,17 @@ def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ..
 @click.option("--severity", multiple=True, metavar="CODE=LEVEL",
               help="Re-rate a check on both sides: error, warning, info or off. Repeatable.")
 @click.option("--fail-on-new-errors", is_flag=True, help="Exit 1 when an error diagnostic appeared.")
-@_ALLOW_ROOTS
+@_inputs
 def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, severity: tuple[str, ...],
-         fail_on_new_errors: bool, allow_roots: tuple[Path, ...]) -> None:
+         fail_on_new_errors: bool, allow_roots: tuple[Path, ...], constitution: Path | None) -> None:
     """Changes from BASE to HEAD: features, gates, risks, decisions and diagnostics.
 
     BASE and HEAD are git refs (plans are read at the ref, nothing is checked out) or files
     written by `plan-portal export`; without HEAD, the working tree. A diff is not a failure:
     the exit status is 0 unless --fail-on-new-errors finds a new error.
     """
-    base_document, base_label = _revision(base, roots, severity, allow_roots)
-    head_document, head_label = _revision(head, roots, severity, allow_roots)
+    base_document, base_label = _revision(base, roots, severity, allow_roots, constitution)
+    head_document, head_label = _revision(head, roots, severity, allow_roots, constitution)
     comparison = compare(base_document, head_document, base_label, head_label)
     with _standard_output():
         click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
@@ -277,10 +288,11 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
               show_default=True, help="Most nodes on the portfolio graph page.")
 @click.option("--max-file-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True,
               help="Files larger than this are reported and not published.")
-@_ALLOW_ROOTS
+@_inputs
 def generate(roots: tuple[Path, ...], out: Path, overwrite: bool, force: bool, links: str, severity: tuple[str, ...],
              custom_templates: Path | None, compare_to: str | None, title: str, page_size: int, graph_depth: int,
-             graph_nodes: int, full_graph_nodes: int, max_file_bytes: int, allow_roots: tuple[Path, ...]) -> None:
+             graph_nodes: int, full_graph_nodes: int, max_file_bytes: int, allow_roots: tuple[Path, ...],
+             constitution: Path | None) -> None:
     """Write the portal under ROOT (default: specs) as Markdown files and SVG graphs, for any site generator.
 
     The options are the plugin's, so that the files match what the plugin would publish. OUT must be
@@ -292,8 +304,8 @@ def generate(roots: tuple[Path, ...], out: Path, overwrite: bool, force: bool, l
 
     _existing_roots(roots)
     options = RenderOptions(title, graph_depth, graph_nodes, full_graph_nodes, page_size)
-    settings = dataclasses.replace(_settings(roots, severity, allow_roots), max_bytes=max_file_bytes, options=options,
-                                   templates=custom_templates, compare_to=compare_to)
+    settings = dataclasses.replace(_settings(roots, severity, allow_roots, constitution), max_bytes=max_file_bytes,
+                                   options=options, templates=custom_templates, compare_to=compare_to)
     try:
         written = write_portal(settings, out, force=overwrite, links=links)
     except OutputFolderError as error:

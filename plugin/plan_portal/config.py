@@ -15,6 +15,11 @@ class PlanPortalConfig(base.Config):
     into (a monorepo's shared contracts). Anything else a symlink leads to is an ``outside-root``
     error and is neither read nor published."""
 
+    constitution = c.Optional(c.File(exists=False))
+    """The constitution the plans are checked against, relative to mkdocs.yml, when it is not
+    ``.specify/memory/constitution.md`` in or above a spec root (where spec-kit keeps it). None
+    found is fine: gates are then grouped by their names."""
+
     prefix = c.Type(str, default="plans/")
     """Where the portal lives in the site: ``plans/`` publishes ``/plans/``, ``/plans/gates/`` …"""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.diagnostics import Diagnostic
-from plan_portal.model.records import Feature
+from plan_portal.model.records import Amendment, Constitution, Feature
 
 SCHEMA = "plan-portal/1"
 _TOP_LEVEL = ("gates", "risks", "decisions", "research", "clarifications")
@@ -26,6 +26,24 @@ def _feature(feature: Feature) -> dict[str, Any]:
     return data
 
 
+def _amendment(amendment: Amendment) -> dict[str, Any]:
+    return dataclasses.asdict(amendment)
+
+
+def _constitution(constitution: Constitution | None) -> dict[str, Any] | None:
+    """The constitution without its principles' text (the page publishes it): ids, names, where."""
+    if constitution is None:
+        return None
+    return {
+        "path": constitution.path, "title": constitution.title, "version": constitution.version,
+        "ratified": constitution.ratified, "amended": constitution.amended, "unfilled": constitution.unfilled,
+        "principles": [{"id": p.id, "name": p.name, "non_negotiable": p.non_negotiable,
+                        "source": dataclasses.asdict(p.source)} for p in constitution.principles],
+        "amendment": _amendment(constitution.amendments[0]) if constitution.amendments else None,
+        "amendments": [_amendment(a) for a in constitution.amendments],
+    }
+
+
 def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
     features = sorted(checked.portfolio.features, key=lambda f: (f.id, f.path))
     document: dict[str, Any] = {
@@ -36,6 +54,7 @@ def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
             key=lambda e: (e["source"], e["target"], e["type"], e["citation"]["path"], e["citation"]["line"]),
         ),
         "diagnostics": [d.to_dict() for d in sorted(checked.diagnostics, key=Diagnostic.sort_key)],
+        "constitution": _constitution(checked.portfolio.constitution),
     }
     for key in _TOP_LEVEL:
         records = [dataclasses.asdict(r) for f in features for r in getattr(f, key)]

@@ -68,7 +68,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             options=options,
             templates=Path(self.config.custom_templates) if self.config.custom_templates else None,
             compare_to=str(self.config.compare_to) if self.config.compare_to else None,
-            allowed_roots=tuple(self.base / folder for folder in self.config.allowed_roots))
+            allowed_roots=tuple(self.base / folder for folder in self.config.allowed_roots),
+            constitution=self.base / self.config.constitution if self.config.constitution else None)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         layout = Layout(self.prefix, config.use_directory_urls)

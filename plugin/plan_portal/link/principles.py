@@ -20,7 +20,7 @@ from plan_portal.model.records import Constitution, Gate, Principle
 
 #: ``II.``, ``Principle 2:``, ``Principle XI (…)``, ``§VI``, ``P3 -``.
 _NUMBER = re.compile(
-    r"^\W*(?:principle\s*|§\s*)?(?P<number>[IVXLC]{1,6}|\d{1,2})(?=[\s.:)(\u2014\u2013-]|$)[\s.:)(\u2014\u2013-]*(?P<rest>.*)$")
+    r"^\W*(?:(?i:principle)\s*|§\s*)?(?P<number>[IVXLC]{1,6}|\d{1,2})(?=[\s.:)(\u2014\u2013-]|$)[\s.:)(\u2014\u2013-]*(?P<rest>.*)$")
 _PRINCIPLE_WORD = re.compile(r"^\W*principle\b", re.I)
 #: A principle cited by number anywhere in a name: ``(Principle V)``, ``per Principle 3``.
 _CITED = re.compile(r"\bprinciple\s+([IVXLC]{1,6}|\d{1,2})\b", re.I)

@@ -42,6 +42,7 @@ _REPORT_FIELD = re.compile(r"^\s{0,2}(?P<key>[A-Za-z][A-Za-z /&()-]{2,40}?)\s*:\
 _FIELDS = {"modified principles": "modified", "modified sections": "modified", "added sections": "added",
            "added principles": "added", "new principles": "added", "removed sections": "removed",
            "removed principles": "removed", "bump rationale": "rationale", "rationale": "rationale"}
+_SEPARATOR = re.compile(r"^\s*(?:[-=*_]{3,}|#+\s).*$")
 _KNOWN_FIELD = re.compile(r"(?<![\w-])(" + "|".join(sorted(_FIELDS, key=len, reverse=True)) + r")\s*:", re.I)
 
 
@@ -124,6 +125,9 @@ def amendments_in(text: str, path: str) -> list[Amendment]:
                 key = ""
                 continue
             if current is None:
+                continue
+            if _SEPARATOR.match(line):  # "---- prior report ----": the fields above end here
+                key = ""
                 continue
             field = _REPORT_FIELD.match(line)
             if field and not line.lstrip().startswith(("-", "*", "\u2705", "\u26a0")):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from plan_portal.diagnostics import diagnostic
 from plan_portal.model.context import FileContext
@@ -102,6 +101,9 @@ def _header(feature: Feature, context: FileContext, plan: Outline) -> None:
 
 #: ``Based on Constitution v2.1.1``, ``constitution **v3.12.0**``, ``Constitution: 1.4.0``; not a
 #: file name (``constitution.md``) and not a version further on in the sentence.
+#: Words that say a plan was checked against a version wherever they stand (the template's footer).
+_CHECKED_AGAINST = re.compile(r"\b(?:based on|(?:checked|evaluated|judged|validated) against)\s+(?:the\s+)?"
+                              r"constitution\s*[:,]?\s*v?(\d+\.\d+(?:\.\d+)?)\b", re.I)
 _CONSTITUTION_VERSION = re.compile(r"\bconstitution\b(?!\.md)[^.\n|]{0,24}?(?<![\w.])v?(\d+\.\d+(?:\.\d+)?)\b", re.I)
 
 
@@ -112,25 +114,28 @@ def _version_key(version: str) -> tuple[int, ...]:
 def _constitution_version(feature: Feature, context: FileContext, plan: Outline, frontmatter: list[Marker]) -> None:
     """The constitution version the plan was checked against, and where it says so: frontmatter,
     else the newest version its Constitution Check cites (a re-check names the newer one), else
-    one its header cites. Versions cited elsewhere name where a rule came from, not the check."""
+    one its header cites or that it says it was "based on" or "checked against". Other versions
+    cited elsewhere name where a rule came from, not the check."""
     if feature.constitution_version:
         line = next((m.line for m in frontmatter if m.text.startswith("constitution_version")), 1)
         feature.constitution_version_source = context.source(line)
         return
-    sections = plan.doc.sections
-    starts = [s.line for s in sections]
     in_gates: list[tuple[tuple[int, ...], int, str]] = []
     in_header: list[tuple[tuple[int, ...], int, str]] = []
-    for run in plan.doc.texts:
-        if "onstitution" not in run.text and "ONSTITUTION" not in run.text:
-            continue
-        index = bisect_right(starts, run.line) - 1
-        for match in _CONSTITUTION_VERSION.finditer(run.text):
-            found = (_version_key(match.group(1)), run.line, match.group(1))
-            if index >= 0 and any("gates" in plan.kinds[i] for i in plan.ancestry(index)):
-                in_gates.append(found)
-            elif index < 0 or sections[index].level < 2:
-                in_header.append(found)
+    for index, section in enumerate(plan.doc.sections):
+        gates = any("gates" in plan.kinds[i] for i in plan.ancestry(index))
+        lines = [(section.line, section.title)] if section.level else []
+        for block in section.blocks:
+            if isinstance(block, Table):
+                lines.extend((row.line, " ".join(row.plain)) for row in block.rows)
+            else:
+                lines.extend(block_lines(block))
+        for line, text in lines:
+            if "onstitution" not in text and "ONSTITUTION" not in text:
+                continue
+            pattern = _CONSTITUTION_VERSION if gates or section.level < 2 else _CHECKED_AGAINST
+            for match in pattern.finditer(strip_markup(text)):
+                (in_gates if gates else in_header).append((_version_key(match.group(1)), line, match.group(1)))
     chosen = max(in_gates) if in_gates else (in_header[0] if in_header else None)
     if chosen is not None:
         feature.constitution_version = chosen[2]

@@ -17,7 +17,7 @@ from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, LinkType
-from plan_portal.model.records import Feature, Source, TableEntry
+from plan_portal.model.records import Constitution, Feature, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES
 from plan_portal.model.text import anchor
 from plan_portal.render import views
@@ -31,6 +31,11 @@ from plan_portal.settings import RenderOptions
 GATE_SYMBOLS = {"pass": "✔", "fail": "✘", "waived": "W", "not-applicable": "–", "pending": "…", "unknown": "?"}
 LEVEL_SYMBOLS = {"critical": "C", "high": "H", "medium": "M", "low": "L", "unknown": "?"}
 LEVEL_ORDER = ("critical", "high", "medium", "low", "unknown")
+
+
+def principle_anchor(principle_id: str) -> str:
+    """The HTML id of a principle on the constitution page: ``principle-iv``."""
+    return f"principle-{anchor(principle_id).lower()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +77,16 @@ class TemplateContext:
     level_symbols: Mapping[str, str]
     #: (phase, heading) of the gate phases, in order.
     phases: tuple[tuple[str, str], ...]
-    #: The newest constitution version any plan names ("" when none does).
+    #: The constitution's version, else the newest version any plan names ("" when none does).
     latest_constitution: str
+    #: The project's constitution (principles, version, amendments), or None when there is none.
+    constitution: Constitution | None
+    #: ``principle_url(principle_id)``: the principle on the constitution page.
+    principle_url: Callable[[str], str]
+    #: ``principle_anchor(principle_id)``: its HTML id there (``principle-iv``).
+    principle_anchor: Callable[[str], str]
+    #: ``markdown(text)``: Markdown that belongs to no feature (the constitution's) as safe HTML.
+    markdown: Callable[[str], Markup]
 
     def values(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -105,7 +118,8 @@ class Renderer:
         self.rows = {row.feature.id: row for row in views.feature_rows(self.features, checked.unmitigated)}
         #: Per feature: its links to and from other features, with where each is written.
         self.references = views.feature_references(checked.graph, checked.edges)
-        drift = views.constitution_drift(self.features)
+        self.constitution = checked.portfolio.constitution
+        drift = views.constitution_drift(self.features, self.constitution)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
         self.marks: dict[str, Mark] = change_marks(comparison) if comparison else {}
         self.urls = {name: layout.url(layout.src(f"{name}.md")) for name in dashboard_names}
@@ -128,6 +142,9 @@ class Renderer:
 
     def feature_url(self, feature: Feature, local_id: str = "") -> str:
         return self.layout.feature_url(feature.id, local_id)
+
+    def principle_url(self, principle_id: str) -> str:
+        return f"{self.urls.get('constitution', '')}#{principle_anchor(principle_id)}"
 
     def node_url(self, node: str) -> str:
         """The page and anchor of a graph node: a feature page, or a record on its feature page."""
@@ -170,7 +187,8 @@ class Renderer:
             picture=self.pictures.mark, change_mark=self.change_mark, link_types=LINK_TYPES,
             gate_order=GATE_STATUSES, level_order=LEVEL_ORDER, decision_order=DECISION_STATUSES,
             gate_symbols=GATE_SYMBOLS, level_symbols=LEVEL_SYMBOLS, phases=views.PHASES,
-            latest_constitution=self.latest_constitution)
+            latest_constitution=self.latest_constitution, constitution=self.constitution,
+            principle_url=self.principle_url, principle_anchor=principle_anchor, markdown=render_block)
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
         """``template`` rendered for the page at ``src_uri`` with the shared context and ``values``."""

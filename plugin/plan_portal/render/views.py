@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from plan_portal.link import LINK_TYPES, PortfolioGraph
-from plan_portal.model.records import Decision, Edge, Feature, Gate, Risk, Source
+from plan_portal.link.principles import name_key
+from plan_portal.model.constitution import changes_since
+from plan_portal.model.records import Amendment, Constitution, Decision, Edge, Feature, Gate, Principle, Risk, Source
 from plan_portal.model.status import DECISION_STATUSES, LEVELS
 
 T = TypeVar("T")
@@ -47,47 +49,139 @@ def feature_rows(features: list[Feature], unmitigated: frozenset[str]) -> list[F
     return rows
 
 
-def _gate_key(name: str) -> str:
-    return re.sub(r"[^\w]+", " ", name.lower()).strip()
+#: Columns the matrix gives gates that check no principle, by name, before the rest share one
+#: "Other" column: a few beside the constitution's principles, more when there is none.
+NAMED_COLUMNS_BESIDE_PRINCIPLES = 2
+NAMED_COLUMNS_WITHOUT_CONSTITUTION = 12
+#: A status order for sorting a matrix column: what needs action first.
+_SEVERITY = {"fail": 0, "pending": 1, "unknown": 2, "waived": 3, "not-applicable": 4, "pass": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixColumn:
+    #: A principle's id, ``name:<spelling key>`` for gates grouped by name, or ``other``.
+    key: str
+    #: The header: a principle's numeral, a name, or "Other".
+    label: str
+    #: In full, for the legend and the header's tooltip.
+    title: str
+    principle: Principle | None = None
+
+
+@dataclass(slots=True)
+class MatrixCell:
+    #: Pre-research gates first, then post-design ones.
+    gates: list[Gate]
+
+    @property
+    def sort_value(self) -> str:
+        """Cells whose gates need action sort first; an empty cell last."""
+        if not self.gates:
+            return "9"
+        return str(min(_SEVERITY.get(g.status, 2) for g in self.gates))
 
 
 @dataclass(slots=True)
 class GateMatrix:
-    phase: str
-    title: str
-    columns: list[str]
-    rows: list[tuple[Feature, list[list[Gate]]]]
+    columns: list[MatrixColumn]
+    rows: list[tuple[Feature, list[MatrixCell]]]
+
+    @property
+    def principle_columns(self) -> list[MatrixColumn]:
+        return [c for c in self.columns if c.principle is not None]
+
+    @property
+    def named_columns(self) -> list[MatrixColumn]:
+        return [c for c in self.columns if c.principle is None]
 
 
-def gate_matrices(features: list[Feature], unmitigated: frozenset[str]) -> list[GateMatrix]:
-    """Per phase: a column per gate name (merged case- and punctuation-insensitively), a row per feature.
+def _name_column(gate: Gate) -> str:
+    return gate.principle if gate.principle else f"name:{name_key(gate.name)}"
+
+
+def matrix_columns(features: Sequence[Feature], constitution: Constitution | None) -> list[MatrixColumn]:
+    """One column per principle of the constitution, then the gate names that no principle covers
+    and that most features check, then "Other" for the rest (only when some gate falls there).
+
+    Computed over every feature, so that each page of a long matrix has the same columns.
+    """
+    principles = constitution.principles if constitution is not None else []
+    columns = [MatrixColumn(p.id, p.id, f"{p.id}. {p.name}" if p.number else p.name, p) for p in principles]
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    features_per_key: Counter[str] = Counter()
+    for f in features:
+        keys = set()
+        for g in f.gates:
+            if g.principle is None:
+                key = _name_column(g)
+                spellings[key][g.name] += 1
+                keys.add(key)
+        features_per_key.update(keys)
+    room = NAMED_COLUMNS_BESIDE_PRINCIPLES if principles else NAMED_COLUMNS_WITHOUT_CONSTITUTION
+    named = [key for key, count in features_per_key.most_common() if count >= 2 or not principles][:room]
+    for key in sorted(named, key=lambda k: (-features_per_key[k], k)):
+        spelling = spellings[key].most_common(1)[0][0]
+        columns.append(MatrixColumn(key, spelling, spelling))
+    if any(key not in named for key in features_per_key):
+        columns.append(MatrixColumn("other", "Other", "Other checks: gates no principle or column above names"))
+    return columns
+
+
+def gate_matrix(features: list[Feature], columns: list[MatrixColumn], unmitigated: frozenset[str]) -> GateMatrix:
+    """A row per feature with gates, a cell per column; pre-research gates before post-design ones.
 
     Features with an unmitigated FAIL come first, then features with any FAIL, then the rest.
     """
-    matrices = []
-    for phase, title in PHASES:
-        columns: dict[str, str] = {}
-        for f in features:
-            for g in f.gates:
-                if g.phase == phase:
-                    columns.setdefault(_gate_key(g.name), g.name)
-        keys = list(columns)
-        rows = []
-        for f in features:
-            gates = [g for g in f.gates if g.phase == phase]
-            if not gates:
-                continue
-            cells: list[list[Gate]] = [[] for _ in keys]
-            for g in gates:
-                cells[keys.index(_gate_key(g.name))].append(g)
-            rows.append((f, cells))
-        rows.sort(key=lambda row: (
-            -sum(1 for g in row[0].gates if g.id in unmitigated),
-            -sum(1 for g in row[0].gates if g.status == "fail"),
-        ))
-        if rows:
-            matrices.append(GateMatrix(phase, title, list(columns.values()), rows))
-    return matrices
+    position = {c.key: i for i, c in enumerate(columns)}
+    other = position.get("other")
+    phase_order = {phase: i for i, (phase, _) in enumerate(PHASES)}
+    rows = []
+    for f in features:
+        if not f.gates:
+            continue
+        cells = [MatrixCell([]) for _ in columns]
+        for g in sorted(f.gates, key=lambda g: phase_order.get(g.phase, 0)):
+            index = position.get(_name_column(g), other)
+            if index is not None:
+                cells[index].gates.append(g)
+        rows.append((f, cells))
+    rows.sort(key=lambda row: (
+        -sum(1 for g in row[0].gates if g.id in unmitigated),
+        -sum(1 for g in row[0].gates if g.status == "fail"),
+    ))
+    return GateMatrix(columns, rows)
+
+
+@dataclass(slots=True)
+class PrincipleReport:
+    """What the portfolio's gates say about one principle: counts by status, the gates to act on."""
+
+    principle: Principle
+    counts: Counter[str]
+    features: int
+    #: FAIL, pending, unknown and waived gates, with their features.
+    attention: list[tuple[Feature, Gate]]
+    #: Every feature that checks it, with its gates on it (pre-research first), in feature order.
+    checks: list[tuple[Feature, list[Gate]]] = field(default_factory=list)
+
+
+def principle_reports(features: list[Feature], constitution: Constitution) -> list[PrincipleReport]:
+    by_principle: dict[str, list[tuple[Feature, Gate]]] = defaultdict(list)
+    for f in features:
+        for g in f.gates:
+            if g.principle is not None:
+                by_principle[g.principle].append((f, g))
+    reports = []
+    for p in constitution.principles:
+        checked = by_principle.get(p.id, [])
+        attention = [(f, g) for f, g in checked if g.status in ("fail", "pending", "unknown", "waived")]
+        attention.sort(key=lambda pair: _SEVERITY.get(pair[1].status, 2))
+        per_feature: dict[str, tuple[Feature, list[Gate]]] = {}
+        for f, g in checked:
+            per_feature.setdefault(f.id, (f, []))[1].append(g)
+        reports.append(PrincipleReport(p, Counter(g.status for _, g in checked), len(per_feature), attention,
+                                       list(per_feature.values())))
+    return reports
 
 
 @dataclass(slots=True)
@@ -158,18 +252,33 @@ class DriftGroup:
     version: str
     features: list[Feature]
     latest: bool
+    #: What the constitution changed after this version, newest first (from its amendment reports).
+    since: list[Amendment] = field(default_factory=list)
+    #: Named by plans but newer than the constitution's own version (a template's footer).
+    ahead: bool = False
 
 
-def constitution_drift(features: list[Feature]) -> list[DriftGroup]:
-    """Features grouped by the constitution version they were planned against, newest first."""
+def constitution_drift(features: list[Feature], constitution: Constitution | None = None) -> list[DriftGroup]:
+    """Features grouped by the constitution version they were checked against, newest first.
+
+    The current version is the constitution's own when it states one, else the newest a plan names.
+    """
     groups: dict[str, list[Feature]] = defaultdict(list)
     for f in features:
         if f.has_plan:
             groups[f.constitution_version or "unknown"].append(f)
+    current = constitution.version if constitution is not None and constitution.version else ""
+    if current:
+        groups.setdefault(current, [])
     versions = sorted(groups, key=_version_key, reverse=True)
     known = [v for v in versions if v != "unknown"]
-    latest = known[0] if known else None
-    return [DriftGroup(v, groups[v], v == latest) for v in versions]
+    latest = current or (known[0] if known else None)
+    result = []
+    for v in versions:
+        since = changes_since(constitution, v) if constitution is not None and v not in ("unknown", latest) else []
+        ahead = bool(current) and v != "unknown" and _version_key(v) > _version_key(current)
+        result.append(DriftGroup(v, groups[v], v == latest, since, ahead))
+    return result
 
 
 def primary_choice(text: str) -> str:

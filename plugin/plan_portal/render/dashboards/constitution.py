@@ -1,4 +1,5 @@
-"""Constitution: features grouped by the constitution version they were planned against."""
+"""Constitution: its principles with what the portfolio's gates say of each, its amendments, and
+which plans were checked against an older version of it."""
 
 from __future__ import annotations
 
@@ -7,4 +8,8 @@ from plan_portal.render.context import Renderer
 
 
 def render(r: Renderer, src: str) -> list[tuple[str, str]]:
-    return [(src, r.render("constitution.html", src, groups=views.constitution_drift(r.features)))]
+    reports = views.principle_reports(r.features, r.constitution) if r.constitution is not None else []
+    unmapped = sum(1 for f in r.features for g in f.gates if g.principle is None)
+    return [(src, r.render("constitution.html", src, groups=views.constitution_drift(r.features, r.constitution),
+                           reports=reports, unmapped=unmapped,
+                           page_size=r.options.page_size))]

@@ -1,4 +1,4 @@
-"""Gates: a matrix per phase (features by gate name), then the FAIL and WAIVED gates to act on."""
+"""Gates: the FAIL and WAIVED gates to act on, then the matrix of features by constitution principle."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from plan_portal.render.context import Renderer
 
 def render(r: Renderer, src: str) -> list[tuple[str, str]]:
     unmitigated, mitigated, waived = views.gate_issues(r.features, r.checked.mitigations)
+    with_gates = [f for f in r.features if f.gates]
+    columns = views.matrix_columns(with_gates, r.constitution)
     return [(page_src, r.render(
-        "gates.html", page_src, matrices=views.gate_matrices(list(pager.rows(r.features)), r.checked.unmitigated),
+        "gates.html", page_src, matrix=views.gate_matrix(list(pager.rows(with_gates)), columns, r.checked.unmitigated),
         unmitigated=unmitigated, mitigated=mitigated, waived=waived, pager=pager))
-        for page_src, pager in r.pages(src, len(r.features))]
+        for page_src, pager in r.pages(src, len(with_gates))]
