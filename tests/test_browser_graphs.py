@@ -1,6 +1,8 @@
 """The graph pictures stay readable on a real-sized portfolio, in Chromium: each is shown at its
-natural size (its text as drawn, never scaled down to fit the column), a picture wider than the
-column scrolls in its own box instead of widening the page, and all of it works with JavaScript off.
+natural size (its text at 12 px on screen, never scaled down to fit the column), a picture wider
+than the column scrolls in its own box instead of widening the page, every box's text fits inside
+the box and is not cut to a stub, the text is readable in Material's dark scheme, and all of it
+works with JavaScript off.
 
 Before, Material's ``.md-typeset svg { max-width: 100% }`` outweighed the portal's rule: a feature
 page's 924 px picture was shrunk to 670 px at 1,280 (8 px text) and to 340 px on a phone (4 px).
@@ -150,12 +152,27 @@ def test_pictures_keep_their_size_and_readable_text(browser: Browser, site: tupl
             assert graph["boxScrolls"], f"{where} is wider than the page and scrolls in its box"
         for node in graph["nodes"]:
             assert min(node["fonts"]) >= 11, f"{where}: {node['lines']} drawn at {min(node['fonts']):.1f} px"
+            assert node["right"] <= node["width"] - 4, f"{where}: {node['lines']} overflow their box"
+            assert min(node["contrast"]) >= 4.5, f"{where}: {node['lines']} contrast {min(node['contrast']):.1f}"
 
 
 def test_a_wide_picture_scrolls_in_its_box_on_a_phone(browser: Browser, site: tuple[str, str]) -> None:
     graphs, page_width = _measure(browser, urljoin(site[0], "plans/graph/"), 390)
     features = next(g for g in graphs if g["id"] == "pp-features")
     assert features["width"] > 600 and features["boxScrolls"] and page_width <= 390
+
+
+def test_labels_are_wrapped_not_cut_to_stubs(browser: Browser, site: tuple[str, str]) -> None:
+    graphs, _ = _measure(browser, urljoin(site[0], "plans/graph/"), 1280)
+    nodes = {n["tooltip"].split(":", 1)[0]: n for g in graphs for n in g["nodes"]}
+    long = nodes[FEATURES[1]]
+    heading = long["lines"][0].removesuffix("…")
+    assert FEATURES[1].startswith(heading) and len(heading) >= 20, long["lines"]
+    label = " ".join(line.removesuffix("…") for line in long["lines"][1:])
+    assert len(long["lines"]) == 3 and LONG_TITLE.startswith(label) and len(label) >= 40, long["lines"]
+    assert LONG_TITLE in long["tooltip"]
+    hub = nodes[HUB]
+    assert hub["lines"][0] == HUB, "a feature's folder name of usual length is drawn whole"
 
 
 def test_pictures_work_without_javascript(browser: Browser, site: tuple[str, str]) -> None:

@@ -15,6 +15,19 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from plan_portal.render.layout import NODE_HEIGHT, NODE_WIDTH, layered_layout
+from plan_portal.render.svg import (
+    FONT_SIZE,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    PADDING,
+    Node,
+    box,
+    fit,
+    node_box,
+    render_svg,
+    text_width,
+    wrap,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
@@ -96,3 +109,69 @@ def test_layout_puts_citing_records_above_cited_ones_without_overlap():
         for other in boxes[i + 1:]:
             assert abs(one.x - other.x) >= NODE_WIDTH or abs(one.y - other.y) >= NODE_HEIGHT
     assert all(0 <= p.x <= layout.width - NODE_WIDTH and 0 <= p.y <= layout.height - NODE_HEIGHT for p in boxes)
+
+
+# --------------------------------------------------------------------------------------------- readable boxes
+
+LONG_TITLE = "Fiscal Catalogs (Payment Method Options, Taxpayer Issuers, Taxpayer Certificates)"
+
+
+def test_a_long_label_wraps_onto_two_lines_at_words_instead_of_a_stub():
+    drawn = box("decision · 015-fiscal-catalogs", LONG_TITLE)
+    assert len(drawn.lines) == 2
+    shown = " ".join(drawn.lines).removesuffix("…")
+    assert LONG_TITLE.startswith(shown) and len(shown) >= 40, drawn.lines  # the old labels kept 25 characters
+    assert LONG_TITLE[len(shown)] in " ,", "cut at a word"
+    assert drawn.heading == "decision · 015-fiscal-catalogs"
+    assert all(text_width(line) <= drawn.width - 2 * PADDING for line in drawn.lines)
+    assert drawn.width <= MAX_WIDTH
+
+
+def test_a_box_is_as_wide_as_its_text_needs_within_bounds():
+    short, usual = box("001-mvp", "MVP"), box("014-multi-workspace-nodes", "Multi-Workspace Nodes")
+    assert short.width == MIN_WIDTH and short.lines == ("MVP",)
+    assert usual.heading == "014-multi-workspace-nodes" and usual.lines == ("Multi-Workspace Nodes",)
+    assert MIN_WIDTH < usual.width < MAX_WIDTH
+    long = box("013-catalog-logistics-payment-entities-and-more", "x")
+    assert long.width == MAX_WIDTH and long.heading.endswith("…") and "-…" not in long.heading
+    assert text_width(long.heading, bold=True) <= MAX_WIDTH - 2 * PADDING
+    word = box("d", "a" * 90)  # one word longer than a line is cut, not drawn past the box
+    assert word.lines[0].endswith("…") and text_width(word.lines[0]) <= word.width - 2 * PADDING
+
+
+def test_fit_and_wrap_cut_at_words():
+    assert fit("Merge Products — Explicit Review of Duplicates", 120) == "Merge Products…"
+    assert wrap("one two three", 500) == (["one two three"], False)
+    lines, cut = wrap("alpha beta gamma delta epsilon zeta eta theta iota kappa", 80)
+    assert cut and len(lines) == 2 and lines[-1].endswith("…") and " ".join(lines).startswith("alpha beta")
+
+
+def test_svg_keeps_its_natural_size_and_escapes_text():
+    nodes = {"a": Node("a", "feature", "001-<a>", f"<script>alert(1)</script> {LONG_TITLE}", "", "#a"),
+             "b": Node("b", "decision", "D1 · 001-<a>", "Short & sweet", "proposed", "#b")}
+    graph: nx.DiGraph[str] = nx.DiGraph([("a", "b")])
+    widths = {n: node_box(node).width for n, node in nodes.items()}
+    layout = layered_layout(graph, {"a": 0, "b": 1}, widths)
+    svg = str(render_svg("v", nodes, [("a", "b", "depends-on")], layout, "T"))
+    root = ET.fromstring(svg)
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    assert root.get("font-size") == str(FONT_SIZE) and FONT_SIZE >= 12
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    titles = [t.text or "" for t in root.iter(f"{SVG_NS}title")]
+    assert any(LONG_TITLE in t for t in titles), "the whole label is the box's tooltip"
+    rects = [r for r in root.iter(f"{SVG_NS}rect") if r.get("fill") != "Canvas"]
+    assert sorted(float(r.get("width", 0)) for r in rects) == sorted(widths.values())
+
+
+def test_layout_keeps_a_wide_layer_within_the_width_and_boxes_apart():
+    graph: nx.DiGraph[str] = nx.DiGraph([(f"n{i}", "hub") for i in range(12)] + [("x", "y")])
+    widths = {n: 150 + 7 * i for i, n in enumerate(sorted(graph))}
+    layout = layered_layout(graph, {n: i for i, n in enumerate(sorted(graph))}, widths, max_width=660)
+    assert layout.width <= 660
+    boxes = list(layout.positions.items())
+    for i, (one, a) in enumerate(boxes):
+        assert a.width == widths[one] and a.x >= 0 and a.x + a.width <= layout.width
+        for _, b in boxes[i + 1:]:
+            assert a.x + a.width <= b.x or b.x + b.width <= a.x or abs(a.y - b.y) >= NODE_HEIGHT
+    hub, above = layout.positions["hub"], [p for n, p in layout.positions.items() if n.startswith("n")]
+    assert all(p.y < hub.y for p in above) and len({p.y for p in above}) > 1, "the wide layer wraps into rows"

@@ -15,12 +15,17 @@ from markupsafe import Markup
 
 from plan_portal.link import PortfolioGraph, nodes_of_kind, typed_edges
 from plan_portal.render.layout import layered_layout
-from plan_portal.render.svg import Node, node_heading, render_legend, render_svg
+from plan_portal.render.svg import Node, node_box, node_heading, render_legend, render_svg
 
 FEATURE_EDGE = "feature-depends-on"
 #: Link types between two features' records, strongest first: the feature picture draws one arrow
 #: per pair of features, of the strongest type found between them (others count as relates-to).
 FEATURE_LINKS = (FEATURE_EDGE, "depends-on", "supersedes", "relates-to")
+#: The widest a picture is laid out, in px: about the text column of a feature page (which has a
+#: table of contents beside it) and of the graph page (which has none) in Material at 1,280 px.
+#: A picture is shown at its natural size: a wider one scrolls in its box, it is never shrunk.
+FEATURE_PAGE_WIDTH = 668
+GRAPH_PAGE_WIDTH = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +80,7 @@ class GraphViews:
 
     def draw(self, view_id: str, title: str, nodes: list[str], total: int, href: Callable[[str], str],
              roots: frozenset[str] = frozenset(), edge_types: frozenset[str] | None = None,
-             links: list[tuple[str, str, str]] | None = None) -> GraphView:
+             links: list[tuple[str, str, str]] | None = None, width: float = GRAPH_PAGE_WIDTH) -> GraphView:
         """Draw the chosen nodes and the links among them (or ``links``, when given)."""
         chosen = set(nodes)
         sub: nx.DiGraph[str] = nx.DiGraph()
@@ -94,8 +99,9 @@ class GraphViews:
         edge_kinds = sorted({kind for _, _, kind in edges})
 
         def picture() -> Markup:
-            layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))})
             drawn = {n: self._node(n, href, n in roots) for n in nodes}
+            layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))},
+                                    {n: node_box(node).width for n, node in drawn.items()}, width)
             return render_svg(view_id, drawn, sorted(edges), layout, title)
 
         return GraphView(render_legend(kinds, edge_kinds), len(nodes), total, picture)
@@ -106,7 +112,7 @@ class GraphViews:
         if len(nodes) <= len([r for r in roots if r in self.graph]) and not any(
                 self._undirected.degree(r) for r in roots if r in self._undirected):
             return None  # nothing links to or from these roots
-        return self.draw(view_id, title, nodes, total, href, frozenset(roots))
+        return self.draw(view_id, title, nodes, total, href, frozenset(roots), width=FEATURE_PAGE_WIDTH)
 
     def feature_links(self) -> list[tuple[str, str, str]]:
         """One link per pair of features whose records cite each other: (citing, cited, type), the
