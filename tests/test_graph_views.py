@@ -175,3 +175,16 @@ def test_layout_keeps_a_wide_layer_within_the_width_and_boxes_apart():
             assert a.x + a.width <= b.x or b.x + b.width <= a.x or abs(a.y - b.y) >= NODE_HEIGHT
     hub, above = layout.positions["hub"], [p for n, p in layout.positions.items() if n.startswith("n")]
     assert all(p.y < hub.y for p in above) and len({p.y for p in above}) > 1, "the wide layer wraps into rows"
+
+
+def test_links_into_one_box_fan_out_across_its_top():
+    graph: nx.DiGraph[str] = nx.DiGraph([(f"n{i}", "hub") for i in range(5)])
+    nodes = {n: Node(n, "decision", n, "label", "", "#") for n in graph}
+    layout = layered_layout(graph, {n: i for i, n in enumerate(sorted(graph))}, max_width=2000)
+    svg = ET.fromstring(str(render_svg("v", nodes, [(f"n{i}", "hub", "relates-to") for i in range(5)], layout, "T")))
+    arrivals = sorted((layout.positions[path.get("data-pp-from", "")].x, float(path.get("d", "").rsplit(" ", 1)[1]
+                       .split(",")[0])) for path in svg.iter(f"{SVG_NS}path") if path.get("data-pp-to") == "hub")
+    ends = [x for _, x in arrivals]
+    hub = layout.positions["hub"]
+    assert len(set(ends)) == 5 and all(hub.x < x < hub.x + hub.width for x in ends)
+    assert ends == sorted(ends), "in the order of the boxes they come from"

@@ -23,7 +23,7 @@ EDGE_STYLES = {  # colour, dash pattern
     "supersedes": ("#8250df", "6 3"),
     "mitigated-by": ("#1a7f37", "2 3"),
     "evidenced-by": ("#0969da", "2 3"),
-    "relates-to": ("#8c959f", "1 4"),
+    "relates-to": ("#6e7781", "1 4"),
     "feature-depends-on": ("#bf8700", ""),
 }
 #: Status → (stroke dash, fill opacity): proposed or in-review boxes are dashed, superseded ones faded.
@@ -166,13 +166,38 @@ def box(heading: str, label: str) -> Box:
 # ------------------------------------------------------------------------------------------- drawing
 
 
-def _edge_path(a: Placed, b: Placed) -> str:
-    x1, y1, x2, y2 = a.x + a.width / 2, a.y, b.x + b.width / 2, b.y
-    if y2 > y1 + NODE_HEIGHT / 2:  # downwards: leave from the bottom, arrive at the top
+def _downwards(a: Placed, b: Placed) -> bool:
+    return b.y > a.y + NODE_HEIGHT / 2
+
+
+def _ports(edges: list[tuple[str, str, str]], positions: dict[str, Placed]) -> dict[tuple[str, str, str], float]:
+    """Where each downward link leaves its box and arrives at the other (x, keyed by (edge, end)):
+    spread over the middle of the box in the order of the other ends, so that many links into one
+    box fan out rather than meet in one point."""
+    ends: dict[tuple[str, str], list[tuple[float, tuple[str, str, str]]]] = {}
+    for edge in edges:
+        a, b = positions[edge[0]], positions[edge[1]]
+        if _downwards(a, b):
+            ends.setdefault((edge[0], "out"), []).append((b.x + b.width / 2, edge))
+            ends.setdefault((edge[1], "in"), []).append((a.x + a.width / 2, edge))
+    ports: dict[tuple[str, str, str], float] = {}
+    for (node, side), links in ends.items():
+        place = positions[node]
+        links.sort()
+        for index, (_, edge) in enumerate(links):
+            share = 0.5 if len(links) == 1 else 0.2 + 0.6 * index / (len(links) - 1)
+            ports[(edge[0], edge[1], side)] = place.x + place.width * share
+    return ports
+
+
+def _edge_path(a: Placed, b: Placed, x1: float, x2: float) -> str:
+    y1, y2 = a.y, b.y
+    if _downwards(a, b):  # leave from the bottom, arrive at the top
         start_y, end_y = y1 + NODE_HEIGHT, y2
         bend = (end_y - start_y) / 2
         return f"M{x1:.0f},{start_y:.0f}C{x1:.0f},{start_y + bend:.0f} {x2:.0f},{end_y - bend:.0f} {x2:.0f},{end_y:.0f}"
     # same row or upwards (a cycle): arc around the side
+    x1, x2 = a.x + a.width / 2, b.x + b.width / 2
     side = 1 if x2 >= x1 else -1
     start_x, end_x = x1 + side * a.width / 2, x2 - side * b.width / 2
     lift = NODE_HEIGHT * 1.2
@@ -197,6 +222,7 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
     """
     view = escape(view_id)
     used = sorted({kind for _, _, kind in edges})
+    ports = _ports(edges, layout.positions)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pp-graph" role="img" '
         f'viewBox="0 0 {layout.width:.0f} {layout.height:.0f}" width="{layout.width:.0f}" '
@@ -216,11 +242,13 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
         colour, dash = EDGE_STYLES.get(kind, EDGE_STYLES["relates-to"])
         label = escape(LINK_TYPES[kind].forward if kind in LINK_TYPES else kind)
         out.append(f'<g fill="none" stroke="{colour}" stroke-width="1.6" marker-end="url(#{view}-{kind})"'
-                   + (f' stroke-dasharray="{dash}"' if dash else "") + ">")
+                   + (f' stroke-dasharray="{dash}" stroke-linecap="round"' if dash else "") + ">")
         for source, target, edge_kind in edges:
             if edge_kind != kind:
                 continue
-            out.append(f'<path d="{_edge_path(layout.positions[source], layout.positions[target])}" '
+            a, b = layout.positions[source], layout.positions[target]
+            x1, x2 = ports.get((source, target, "out"), 0.0), ports.get((source, target, "in"), 0.0)
+            out.append(f'<path d="{_edge_path(a, b, x1, x2)}" '
                        f'data-pp-from="{escape(source)}" data-pp-to="{escape(target)}">'
                        f"<title>{escape(source)} {label} {escape(target)}</title></path>")
         out.append("</g>")
