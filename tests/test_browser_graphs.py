@@ -193,3 +193,18 @@ def test_feature_picture_is_one_connected_group(browser: Browser, site: tuple[st
             break
         group = grown
     assert group == drawn, f"unconnected: {sorted(drawn - group)}"
+
+
+def test_legend_wraps_on_a_phone_at_the_page_text_size(browser: Browser, site: tuple[str, str]) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(urljoin(site[0], "plans/graph/"))
+        items = page.evaluate("""() => [...document.querySelectorAll('.pp-legend-item')].map((item) => ({
+            text: item.textContent.trim(), right: item.getBoundingClientRect().right,
+            top: item.getBoundingClientRect().top, font: parseFloat(getComputedStyle(item).fontSize)}))""")
+    finally:
+        context.close()
+    assert {"feature", "depends on", "proposed / in review"} <= {item["text"] for item in items}
+    assert all(item["right"] <= 390 and item["font"] >= 11 for item in items), items
+    assert len({round(item["top"]) for item in items}) > 1, "the legend wraps instead of shrinking"

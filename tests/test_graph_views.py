@@ -24,6 +24,7 @@ from plan_portal.render.svg import (
     box,
     fit,
     node_box,
+    render_legend,
     render_svg,
     text_width,
     wrap,
@@ -188,3 +189,12 @@ def test_links_into_one_box_fan_out_across_its_top():
     hub = layout.positions["hub"]
     assert len(set(ends)) == 5 and all(hub.x < x < hub.x + hub.width for x in ends)
     assert ends == sorted(ends), "in the order of the boxes they come from"
+
+
+def test_legend_names_are_page_text_beside_small_drawings():
+    legend = str(render_legend(["feature", "decision"], ["depends-on", "relates-to"]))
+    outside = re.sub(r"<svg\b.*?</svg>", "", legend)
+    for name in ("feature", "decision", "depends on", "relates to", "proposed / in review"):
+        assert f"> {name}</span>" in outside
+    for drawing in SVG.findall(legend):
+        assert ET.fromstring(drawing).get("class") == "pp-legend-svg"

@@ -280,25 +280,24 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
 
 
 def render_legend(kinds: list[str], edge_kinds: list[str]) -> Markup:
-    """A legend for node kinds, link types and statuses, drawn with the same attributes."""
+    """A legend for node kinds, link types and statuses: each a small drawing, with the same
+    attributes as the picture, and its name as text of the page, so that it wraps on a narrow
+    screen instead of shrinking."""
     items: list[tuple[str, str]] = []
     for kind in kinds:
         colour = KIND_COLOURS[kind]
-        items.append((f'<rect x="0" y="2" width="16" height="12" rx="3" fill="{colour}" fill-opacity="0.14" '
+        items.append((f'<rect x="1" y="1" width="16" height="12" rx="3" fill="{colour}" fill-opacity="0.14" '
                       f'stroke="{colour}" stroke-width="1.5"/>', kind))
     for kind in edge_kinds:
         colour, dash = EDGE_STYLES[kind]
-        items.append((f'<line x1="0" y1="8" x2="22" y2="8" stroke="{colour}" stroke-width="2"'
-                      + (f' stroke-dasharray="{dash}"' if dash else "") + "/>", LINK_TYPES[kind].forward))
-    items.append(('<rect x="0" y="2" width="16" height="12" rx="3" fill="#0969da" fill-opacity="0.10" '
+        items.append((f'<line x1="0" y1="7" x2="22" y2="7" stroke="{colour}" stroke-width="2"'
+                      + (f' stroke-dasharray="{dash}" stroke-linecap="round"' if dash else "") + "/>",
+                      LINK_TYPES[kind].forward))
+    items.append(('<rect x="1" y="1" width="16" height="12" rx="3" fill="#0969da" fill-opacity="0.10" '
                   'stroke="#0969da" stroke-width="1.5" stroke-dasharray="4 3"/>', "proposed / in review"))
-    items.append(('<rect x="0" y="2" width="16" height="12" rx="3" fill="#0969da" fill-opacity="0.04" '
+    items.append(('<rect x="1" y="1" width="16" height="12" rx="3" fill="#0969da" fill-opacity="0.04" '
                   'stroke="#0969da" stroke-width="1.5"/>', "superseded / rejected (faded)"))
-    x = 0
-    parts = []
-    for shape, text in items:
-        parts.append(f'<g transform="translate({x},0)">{shape}<text x="28" y="13" font-size="11" '
-                     f'fill="currentColor">{escape(text)}</text></g>')
-        x += 40 + 7 * len(text)
-    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="pp-legend-svg" width="{x}" height="18" '
-                  f'viewBox="0 0 {x} 18" role="img" aria-label="Legend">{"".join(parts)}</svg>')
+    return Markup("<span class=\"pp-graph-legend\">" + " ".join(
+        f'<span class="pp-legend-item"><svg xmlns="http://www.w3.org/2000/svg" class="pp-legend-svg" '
+        f'width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">{shape}</svg> {escape(text)}</span>'
+        for shape, text in items) + "</span>")
