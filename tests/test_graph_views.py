@@ -14,6 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from plan_portal.render.graph_views import GraphViews
 from plan_portal.render.layout import NODE_HEIGHT, NODE_WIDTH, layered_layout
 from plan_portal.render.svg import (
     FONT_SIZE,
@@ -198,3 +199,37 @@ def test_legend_names_are_page_text_beside_small_drawings():
         assert f"> {name}</span>" in outside
     for drawing in SVG.findall(legend):
         assert ET.fromstring(drawing).get("class") == "pp-legend-svg"
+
+
+def test_feature_page_picture_leaves_out_decisions_that_link_to_nothing(write_files, run_pipeline):
+    write_files("001-base", {"plan.md": """
+        # Implementation Plan: Base
+
+        ## Design Decisions
+
+        ### D1: Store events
+
+        **Decision**: Append-only log.
+        """})
+    write_files("002-user", {"plan.md": """
+        # Implementation Plan: User
+
+        ## Design Decisions
+
+        ### D1: Read the log
+
+        **Decision**: Relies on 001-base/D1.
+
+        ### D2: Nothing to do with anything
+
+        **Decision**: Keep it.
+        """})
+    result = run_pipeline()
+    views = GraphViews(result.graph, {n: i for i, n in enumerate(sorted(result.graph))})
+    roots = ["002-user", "002-user/D1", "002-user/D2"]
+    view = views.local("v", "T", roots, 2, 40, lambda n: "#")
+    assert view is not None
+    drawn = {a.get("data-pp-node") for a in ET.fromstring(str(view.svg)).iter(f"{SVG_NS}a")}
+    assert {"002-user", "002-user/D1"} <= drawn and any(n.startswith("001-base") for n in drawn)
+    assert "002-user/D2" not in drawn
+    assert views.local("v", "T", ["002-user", "002-user/D2"], 2, 40, lambda n: "#") is None

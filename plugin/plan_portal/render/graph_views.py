@@ -108,10 +108,14 @@ class GraphViews:
 
     def local(self, view_id: str, title: str, roots: list[str], depth: int, cap: int,
               href: Callable[[str], str]) -> GraphView | None:
-        nodes, total = self._nearest(roots, depth, cap)
-        if len(nodes) <= len([r for r in roots if r in self.graph]) and not any(
-                self._undirected.degree(r) for r in roots if r in self._undirected):
+        """The records within ``depth`` links of the roots (a feature first, then its decisions).
+        A root that links to nothing is left out, but the first (the page's own feature): a box
+        with no line adds nothing to the picture and would take the place of a linked record."""
+        linked = [r for r in roots if r in self._undirected and self._undirected.degree(r)]
+        if not linked:
             return None  # nothing links to or from these roots
+        shown = list(dict.fromkeys([*roots[:1], *linked]))
+        nodes, total = self._nearest([r for r in shown if r in self._undirected], depth, cap)
         return self.draw(view_id, title, nodes, total, href, frozenset(roots), width=FEATURE_PAGE_WIDTH)
 
     def feature_links(self) -> list[tuple[str, str, str]]:
