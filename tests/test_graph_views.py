@@ -233,3 +233,18 @@ def test_feature_page_picture_leaves_out_decisions_that_link_to_nothing(write_fi
     assert {"002-user", "002-user/D1"} <= drawn and any(n.startswith("001-base") for n in drawn)
     assert "002-user/D2" not in drawn
     assert views.local("v", "T", ["002-user", "002-user/D2"], 2, 40, lambda n: "#") is None
+
+
+def test_features_that_all_cite_each_other_are_spread_over_layers_later_above():
+    graph: nx.DiGraph[str] = nx.complete_graph(["f1", "f2", "f3", "f4"], nx.DiGraph())
+    graph.add_edge("r", "f4")
+    layout = layered_layout(graph, {"f1": 0, "f2": 1, "f3": 2, "f4": 3, "r": 4})
+    y = {n: p.y for n, p in layout.positions.items()}
+    assert y["r"] < y["f4"] < y["f3"] < y["f2"] < y["f1"], "a cycle is not wrapped into one tangled layer"
+    nodes = {n: Node(n, "feature", n, "", "", "#") for n in graph}
+    svg = ET.fromstring(str(render_svg("v", nodes, [("f1", "f4", "relates-to")], layout, "T")))
+    path = next(p for p in svg.iter(f"{SVG_NS}path") if p.get("data-pp-from"))
+    start, end = path.get("d", "")[1:].split("C")[0], path.get("d", "").rsplit(" ", 1)[1]
+    f1, f4 = layout.positions["f1"], layout.positions["f4"]
+    assert float(start.split(",")[1]) == f1.y, "an upward link leaves from the top of its box"
+    assert float(end.split(",")[1]) == f4.y + NODE_HEIGHT, "and arrives at the bottom of the other"

@@ -1,8 +1,9 @@
 """A layered layout for dependency graphs, built on networkx, fast enough for a view per page.
 
-Layers are the topological generations of the graph's condensation (so cycles do not break it),
-citing records above the records they cite; each layer is ordered by barycentric sweeps to cut
-crossings, and a layer wider than the picture's width wraps into several rows.
+Layers are the topological generations of the graph, citing records above the records they cite
+(in a cycle, the links from an earlier record to a later one do not count); each layer is ordered
+by barycentric sweeps to cut crossings, and a layer wider than the picture's width wraps into
+several rows.
 
 Boxes are as wide as their labels need (each node's width is given); a picture is drawn at its
 natural size, so the layout keeps it within a width budget rather than scaling it down.
@@ -43,12 +44,18 @@ class Layout:
 
 
 def _layers(graph: nx.DiGraph[str], order_key: Mapping[str, int]) -> list[list[str]]:
+    """The topological generations; in a cycle, the links from a record earlier in ``order_key`` to
+    a later one do not count, so that a group of features that all cite each other is spread over
+    layers (later features above earlier ones) rather than wrapped into one tangled layer."""
     try:
         generations = [list(g) for g in nx.topological_generations(graph)]
-    except nx.NetworkXUnfeasible:  # a cycle: layer the condensation, a cycle's members side by side
-        condensed = nx.condensation(graph)
-        generations = [[n for component in generation for n in condensed.nodes[component]["members"]]
-                       for generation in nx.topological_generations(condensed)]
+    except nx.NetworkXUnfeasible:
+        component = {n: i for i, members in enumerate(nx.strongly_connected_components(graph)) for n in members}
+        acyclic: nx.DiGraph[str] = nx.DiGraph()
+        acyclic.add_nodes_from(graph)
+        acyclic.add_edges_from((a, b) for a, b in graph.edges
+                               if component[a] != component[b] or order_key[a] > order_key[b])
+        generations = [list(g) for g in nx.topological_generations(acyclic)]
     return [sorted(nodes, key=order_key.__getitem__) for nodes in generations]
 
 

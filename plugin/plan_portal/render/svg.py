@@ -15,7 +15,7 @@ from html import escape
 from markupsafe import Markup
 
 from plan_portal.link.types import LINK_TYPES
-from plan_portal.render.layout import NODE_HEIGHT, Layout, Placed
+from plan_portal.render.layout import GAP_Y, NODE_HEIGHT, Layout, Placed
 
 KIND_COLOURS = {"feature": "#8250df", "decision": "#0969da", "risk": "#cf222e", "gate": "#1a7f37"}
 EDGE_STYLES = {  # colour, dash pattern
@@ -142,12 +142,12 @@ class Box:
 
 
 @functools.lru_cache(maxsize=8192)  # a node is drawn on its own page and on its neighbours' pages
-def box(heading: str, label: str) -> Box:
-    """A box as wide as its heading and label need, within MIN_WIDTH and MAX_WIDTH: a short label
+def box(heading: str, label: str, widest: int = MAX_WIDTH) -> Box:
+    """A box as wide as its heading and label need, within MIN_WIDTH and ``widest``: a short label
     on one line, a longer one on two balanced lines, the rest cut at a word with "…" (the node's
     tooltip holds the whole text)."""
     label = " ".join(label.split())
-    heading_width = min(text_width(heading, bold=True), MAX_WIDTH - 2 * PADDING)
+    heading_width = min(text_width(heading, bold=True), widest - 2 * PADDING)
     label_room = max(heading_width, LABEL_WIDTH - 2 * PADDING)
     label_width = text_width(label)
     lines = [label] if label else []
@@ -159,50 +159,56 @@ def box(heading: str, label: str) -> Box:
                 break
             room += 8
     inner = max([heading_width, *(text_width(line) for line in lines)])
-    width = max(MIN_WIDTH, min(MAX_WIDTH, math.ceil(inner + 2 * PADDING)))
+    width = max(MIN_WIDTH, min(widest, math.ceil(inner + 2 * PADDING)))
     return Box(width, fit(heading, width - 2 * PADDING, bold=True), tuple(lines))
 
 
 # ------------------------------------------------------------------------------------------- drawing
 
 
-def _downwards(a: Placed, b: Placed) -> bool:
-    return b.y > a.y + NODE_HEIGHT / 2
+def _direction(a: Placed, b: Placed) -> int:
+    """1 when ``b`` sits in a row below ``a``, -1 in a row above (a link against the layers, in a
+    cycle), 0 in the same row."""
+    return 1 if b.y > a.y + NODE_HEIGHT / 2 else -1 if b.y < a.y - NODE_HEIGHT / 2 else 0
 
 
 def _ports(edges: list[tuple[str, str, str]], positions: dict[str, Placed]) -> dict[tuple[str, str, str], float]:
-    """Where each downward link leaves its box and arrives at the other (x, keyed by (edge, end)):
-    spread over the middle of the box in the order of the other ends, so that many links into one
-    box fan out rather than meet in one point."""
-    ends: dict[tuple[str, str], list[tuple[float, tuple[str, str, str]]]] = {}
-    for edge in edges:
-        a, b = positions[edge[0]], positions[edge[1]]
-        if _downwards(a, b):
-            ends.setdefault((edge[0], "out"), []).append((b.x + b.width / 2, edge))
-            ends.setdefault((edge[1], "in"), []).append((a.x + a.width / 2, edge))
+    """Where each link between rows leaves its box and arrives at the other (x, keyed by (edge, end)):
+    spread over the middle of the box's edge in the order of the other ends, so that many links
+    into one box fan out rather than meet in one point."""
+    ends: dict[tuple[str, str], list[tuple[float, str, tuple[str, str]]]] = {}
+    for source, target, _ in edges:
+        a, b = positions[source], positions[target]
+        direction = _direction(a, b)
+        if direction:
+            ends.setdefault((source, "bottom" if direction > 0 else "top"), []).append(
+                (b.x + b.width / 2, "out", (source, target)))
+            ends.setdefault((target, "top" if direction > 0 else "bottom"), []).append(
+                (a.x + a.width / 2, "in", (source, target)))
     ports: dict[tuple[str, str, str], float] = {}
-    for (node, side), links in ends.items():
+    for (node, _), links in ends.items():
         place = positions[node]
         links.sort()
-        for index, (_, edge) in enumerate(links):
+        for index, (_, end, (source, target)) in enumerate(links):
             share = 0.5 if len(links) == 1 else 0.2 + 0.6 * index / (len(links) - 1)
-            ports[(edge[0], edge[1], side)] = place.x + place.width * share
+            ports[(source, target, end)] = place.x + place.width * share
     return ports
 
 
 def _edge_path(a: Placed, b: Placed, x1: float, x2: float) -> str:
-    y1, y2 = a.y, b.y
-    if _downwards(a, b):  # leave from the bottom, arrive at the top
-        start_y, end_y = y1 + NODE_HEIGHT, y2
-        bend = (end_y - start_y) / 2
+    direction = _direction(a, b)
+    if direction:  # downwards from the bottom to the top, or upwards from the top to the bottom
+        start_y = a.y + NODE_HEIGHT if direction > 0 else a.y
+        end_y = b.y if direction > 0 else b.y + NODE_HEIGHT
+        bend = (end_y - start_y) / 2 if direction > 0 else -GAP_Y / 2
         return f"M{x1:.0f},{start_y:.0f}C{x1:.0f},{start_y + bend:.0f} {x2:.0f},{end_y - bend:.0f} {x2:.0f},{end_y:.0f}"
-    # same row or upwards (a cycle): arc around the side
+    # the same row: arc over the top, from side to side
     x1, x2 = a.x + a.width / 2, b.x + b.width / 2
     side = 1 if x2 >= x1 else -1
     start_x, end_x = x1 + side * a.width / 2, x2 - side * b.width / 2
     lift = NODE_HEIGHT * 1.2
-    return (f"M{start_x:.0f},{y1 + NODE_HEIGHT / 2:.0f}C{start_x + side * lift:.0f},{y1 - lift:.0f} "
-            f"{end_x - side * lift:.0f},{y2 - lift:.0f} {end_x:.0f},{y2 + NODE_HEIGHT / 2:.0f}")
+    return (f"M{start_x:.0f},{a.y + NODE_HEIGHT / 2:.0f}C{start_x + side * lift:.0f},{a.y - lift:.0f} "
+            f"{end_x - side * lift:.0f},{b.y - lift:.0f} {end_x:.0f},{b.y + NODE_HEIGHT / 2:.0f}")
 
 
 def node_box(node: Node) -> Box:
