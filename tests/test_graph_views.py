@@ -18,6 +18,7 @@ from plan_portal.render.graph_views import GraphViews
 from plan_portal.render.layout import NODE_HEIGHT, NODE_WIDTH, layered_layout
 from plan_portal.render.svg import (
     FONT_SIZE,
+    LABEL_WIDTH,
     MAX_WIDTH,
     MIN_WIDTH,
     PADDING,
@@ -248,3 +249,30 @@ def test_features_that_all_cite_each_other_are_spread_over_layers_later_above():
     f1, f4 = layout.positions["f1"], layout.positions["f4"]
     assert float(start.split(",")[1]) == f1.y, "an upward link leaves from the top of its box"
     assert float(end.split(",")[1]) == f4.y + NODE_HEIGHT, "and arrives at the bottom of the other"
+
+
+def test_feature_page_draws_one_arrow_between_two_features_and_none_that_follows(write_files, run_pipeline):
+    write_files("001-base", {"plan.md": "# Implementation Plan: Base\n\nSee 003-top for the screens.\n"})
+    write_files("002-middle", {"plan.md": "# Implementation Plan: Middle\n\nBuilds on 001-base.\n"})
+    write_files("003-top", {"plan.md": """
+        # Implementation Plan: Top
+
+        Builds on 002-middle, and reuses 001-base.
+
+        ## Design Decisions
+
+        ### D1: A decision with a long heading that names its feature
+
+        **Decision**: Relies on 002-middle and on 002-middle again.
+        """})
+    result = run_pipeline()
+    views = GraphViews(result.graph, {n: i for i, n in enumerate(sorted(result.graph))})
+    view = views.local("v", "T", ["003-top", "003-top/D1"], 2, 40, lambda n: "#")
+    assert view is not None
+    svg = ET.fromstring(str(view.svg))
+    arrows = [(p.get("data-pp-from"), p.get("data-pp-to")) for p in svg.iter(f"{SVG_NS}path") if p.get("data-pp-from")]
+    between = sorted(a for a in arrows if "/" not in a[0] + a[1])
+    assert between == [("002-middle", "001-base"), ("003-top", "002-middle")], "003 → 001 follows from the others"
+    assert arrows.count(("003-top/D1", "002-middle")) == 1
+    widths = {a.get("data-pp-node"): float(a.find(f"{SVG_NS}rect").get("width")) for a in svg.iter(f"{SVG_NS}a")}
+    assert widths["003-top/D1"] <= LABEL_WIDTH

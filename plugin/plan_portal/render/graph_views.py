@@ -7,7 +7,7 @@ so, and links to the full view.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -26,6 +26,12 @@ FEATURE_LINKS = (FEATURE_EDGE, "depends-on", "supersedes", "relates-to")
 #: A picture is shown at its natural size: a wider one scrolls in its box, it is never shrunk.
 FEATURE_PAGE_WIDTH = 668
 GRAPH_PAGE_WIDTH = 900
+#: Every link type, strongest first: between two records one arrow is drawn, of the strongest type.
+RANKED = (FEATURE_EDGE, "depends-on", "supersedes", "mitigated-by", "evidenced-by", "relates-to")
+
+
+def _rank(kind: str) -> int:
+    return RANKED.index(kind) if kind in RANKED else len(RANKED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,22 +115,39 @@ class GraphViews:
     def local(self, view_id: str, title: str, roots: list[str], depth: int, cap: int,
               href: Callable[[str], str]) -> GraphView | None:
         """The records within ``depth`` links of the roots (a feature first, then its decisions).
+
         A root that links to nothing is left out, but the first (the page's own feature): a box
-        with no line adds nothing to the picture and would take the place of a linked record."""
+        with no line adds nothing to the picture and would take the place of a linked record.
+        Between two features one arrow is drawn, as in the feature picture, and none that follows
+        from others: features that mention each other drew 127 of the 150 arrows on a throng page.
+        """
         linked = [r for r in roots if r in self._undirected and self._undirected.degree(r)]
         if not linked:
             return None  # nothing links to or from these roots
         shown = list(dict.fromkeys([*roots[:1], *linked]))
         nodes, total = self._nearest([r for r in shown if r in self._undirected], depth, cap)
-        return self.draw(view_id, title, nodes, total, href, frozenset(roots), width=FEATURE_PAGE_WIDTH)
+        chosen = set(nodes)
+        kinds = self.graph.nodes(data="kind")
+        between_features: list[tuple[str, str, str]] = []
+        records: dict[tuple[str, str], str] = {}
+        for a in nodes:
+            for _, b, kind in self.graph.out_edges(a, keys=True):
+                if b not in chosen:
+                    continue
+                if kinds[a] == kinds[b] == "feature":
+                    between_features.append((a, b, kind))
+                elif (a, b) not in records or _rank(kind) < _rank(records[(a, b)]):
+                    records[(a, b)] = kind  # one arrow per pair of records: the strongest link
+        links = self._reduced(self._strongest(between_features), chosen)
+        links += [(a, b, kind) for (a, b), kind in records.items()]
+        return self.draw(view_id, title, nodes, total, href, frozenset(roots), links=links,
+                         width=FEATURE_PAGE_WIDTH)
 
-    def feature_links(self) -> list[tuple[str, str, str]]:
-        """One link per pair of features whose records cite each other: (citing, cited, type), the
-        strongest type found between them in either direction, drawn the way that type was written."""
-        nodes = self.graph.nodes
+    def _strongest(self, links: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """One link per pair of ends: (citing, cited, type), the strongest type found between them in
+        either direction, drawn the way that type was written (relates-to from the later end)."""
         strongest: dict[frozenset[str], tuple[int, str, str]] = {}
-        for a, b, kind in typed_edges(self.graph):
-            source, target = str(nodes[a]["feature"]), str(nodes[b]["feature"])
+        for source, target, kind in links:
             if source == target:
                 continue
             rank = FEATURE_LINKS.index(kind) if kind in FEATURE_LINKS else len(FEATURE_LINKS) - 1
@@ -134,6 +157,24 @@ class GraphViews:
             if pair not in strongest or (rank, source, target) < strongest[pair]:
                 strongest[pair] = (rank, source, target)
         return sorted((source, target, FEATURE_LINKS[rank]) for rank, source, target in strongest.values())
+
+    def _reduced(self, links: list[tuple[str, str, str]], nodes: set[str]) -> list[tuple[str, str, str]]:
+        """The links among ``nodes`` without those that follow from others (if A cites B and B cites
+        C, A's link to C), reduced as if every link ran from the later end to the earlier, which has
+        no cycle."""
+        links = [(a, b, kind) for a, b, kind in links if a in nodes and b in nodes]
+        oriented: nx.DiGraph[str] = nx.DiGraph()
+        forward = {(a, b): (a, b) if self._key(a) > self._key(b) else (b, a) for a, b, _ in links}
+        oriented.add_edges_from(forward.values())
+        kept = nx.transitive_reduction(oriented)
+        return [(a, b, kind) for a, b, kind in links if kept.has_edge(*forward[(a, b)])]
+
+    def feature_links(self) -> list[tuple[str, str, str]]:
+        """One link per pair of features whose records cite each other: (citing, cited, type), the
+        strongest type found between them in either direction, drawn the way that type was written."""
+        nodes = self.graph.nodes
+        return self._strongest((str(nodes[a]["feature"]), str(nodes[b]["feature"]), kind)
+                               for a, b, kind in typed_edges(self.graph))
 
     def features(self, href: Callable[[str], str], cap: int) -> GraphView | None:
         """Features and the links between them, without the links that follow from others.
@@ -146,15 +187,7 @@ class GraphViews:
         nodes = sorted((n for n in nodes_of_kind(self.graph, "feature") if n in linked), key=self._key)
         if not nodes:
             return None
-        chosen = set(nodes[:cap])
-        links = [(a, b, kind) for a, b, kind in links if a in chosen and b in chosen]
-        # Reduced as if every link ran from the later feature to the earlier, which has no cycle.
-        oriented: nx.DiGraph[str] = nx.DiGraph()
-        oriented.add_nodes_from(chosen)
-        forward = {(a, b): (a, b) if self._key(a) > self._key(b) else (b, a) for a, b, _ in links}
-        oriented.add_edges_from(forward.values())
-        kept = nx.transitive_reduction(oriented)
-        links = [(a, b, kind) for a, b, kind in links if kept.has_edge(*forward[(a, b)])]
+        links = self._reduced(links, set(nodes[:cap]))
         return self.draw("pp-features", "Feature links", nodes[:cap], len(nodes), href, links=links)
 
     def decisions(self, href: Callable[[str], str], cap: int) -> GraphView | None:

@@ -212,7 +212,9 @@ def _edge_path(a: Placed, b: Placed, x1: float, x2: float) -> str:
 
 
 def node_box(node: Node) -> Box:
-    return box(" ".join(node.heading.split()), node.label)
+    """A feature's box may be widened by its folder name up to MAX_WIDTH; a record's keeps to
+    LABEL_WIDTH (its heading repeats its feature's name), so that three fit in a feature page's row."""
+    return box(" ".join(node.heading.split()), node.label, MAX_WIDTH if node.kind == "feature" else LABEL_WIDTH)
 
 
 def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str, str]], layout: Layout,
