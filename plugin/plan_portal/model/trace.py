@@ -290,6 +290,15 @@ class _SpecReader:
     def settle(self) -> list[Requirement]:
         """Each author id once, where it is written strongest (a heading, then a bold id), first
         there; the rest in file order. Ids are claimed in file order."""
+        # A prefix other than FR, NFR, SC and a story's is an id scheme when the spec numbers at
+        # least two items with it (A-001, A-002): a lone "**UTF-8**:" or "**SHA-256**:" is not.
+        schemes: dict[str, int] = {}
+        for candidate in self.candidates:
+            parts = split_id(candidate.local) if candidate.explicit else None
+            if parts is not None and not STRICT_PREFIX.match(parts[0]):
+                schemes[parts[0]] = schemes.get(parts[0], 0) + 1
+        self.candidates = [c for c in self.candidates if not c.explicit or (parts := split_id(c.local)) is None
+                           or STRICT_PREFIX.match(parts[0]) or schemes.get(parts[0], 0) >= 2]
         best: dict[str, _Candidate] = {}
         for candidate in self.candidates:
             if candidate.explicit:
