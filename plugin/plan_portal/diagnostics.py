@@ -86,6 +86,8 @@ CODES: dict[str, CheckCode] = {
         CheckCode("spec-only-feature", Severity.INFO, "A feature directory has spec artifacts but no plan.md."),
         CheckCode("uncovered-requirement", Severity.WARNING,
                   "A functional or non-functional requirement that no task of the feature's tasks.md cites."),
+        CheckCode("untraced-tasks", Severity.INFO,
+                  "A feature's tasks cite no requirement id at all, so which requirements they cover is not known."),
         CheckCode("dangling-requirement-ref", Severity.WARNING,
                   "A task, checklist item, decision, gate or risk cites a requirement or story id the spec "
                   "does not define."),
