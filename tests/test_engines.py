@@ -202,7 +202,10 @@ def test_techdocs_builds_the_demo_with_the_plugin(engine: Callable[[str], Path],
                                                   demo_features: list[Feature]):
     def to_techdocs(config: dict[str, object]) -> None:
         del config["theme"]  # techdocs-core sets its own
-        config["plugins"] = ["techdocs-core", {"plan-portal": {"roots": ["specs"], "prefix": "plans/"}}]
+        plugins = config["plugins"]
+        assert isinstance(plugins, list)
+        portal = next(p for p in plugins if isinstance(p, dict) and "plan-portal" in p)  # the demo's own options
+        config["plugins"] = ["techdocs-core", portal]
 
     project = demo_copy(tmp_path, "mkdocs.yml", to_techdocs)
     run_engine(engine("techdocs"), "mkdocs", project)

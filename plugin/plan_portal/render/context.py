@@ -33,6 +33,10 @@ LEVEL_SYMBOLS = {"critical": "C", "high": "H", "medium": "M", "low": "L", "unkno
 LEVEL_ORDER = ("critical", "high", "medium", "low", "unknown")
 
 
+#: A feature's traceability page, beside its plan page.
+TRACE_PAGE = "trace.md"
+
+
 def principle_anchor(principle_id: str) -> str:
     """The HTML id of a principle on the constitution page: ``principle-iv``."""
     return f"principle-{anchor(principle_id).lower()}"
@@ -52,6 +56,8 @@ class TemplateContext:
     link: Callable[[str], str]
     #: ``feature_url(feature, local_id="")``: a feature page, or a record's anchor on it.
     feature_url: Callable[..., str]
+    #: ``trace_url(feature)``: the feature's traceability page (when its spec names requirements).
+    trace_url: Callable[[Feature], str]
     #: ``node_url(record_id)``: the page and anchor of a graph node (a feature or a record).
     node_url: Callable[[str], str]
     #: ``source_url(feature, source)``: the portal page of the file a record was read from.
@@ -144,6 +150,9 @@ class Renderer:
     def feature_url(self, feature: Feature, local_id: str = "") -> str:
         return self.layout.feature_url(feature.id, local_id)
 
+    def trace_url(self, feature: Feature) -> str:
+        return self.layout.url(self.layout.feature_src(feature.id, TRACE_PAGE))
+
     def principle_url(self, principle_id: str) -> str:
         return f"{self.urls.get('constitution', '')}#{principle_anchor(principle_id)}"
 
@@ -184,7 +193,8 @@ class Renderer:
 
         return TemplateContext(
             title=self.options.title, urls=self.urls, link=link, feature_url=self.feature_url,
-            node_url=self.node_url, source_url=source_url, cell=cell, block=block, table=table, anchor=anchor,
+            node_url=self.node_url, trace_url=self.trace_url,
+            source_url=source_url, cell=cell, block=block, table=table, anchor=anchor,
             picture=self.pictures.mark, change_mark=self.change_mark, link_types=LINK_TYPES,
             gate_order=GATE_STATUSES, level_order=LEVEL_ORDER, decision_order=DECISION_STATUSES,
             gate_symbols=GATE_SYMBOLS, level_symbols=LEVEL_SYMBOLS, phases=views.PHASES,

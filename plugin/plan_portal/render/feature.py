@@ -6,6 +6,7 @@ from plan_portal.link import LINK_TYPES
 from plan_portal.model.records import Feature
 from plan_portal.model.text import anchor
 from plan_portal.render.context import Renderer
+from plan_portal.render.trace import has_trace
 
 
 def _links_of(r: Renderer, node: str) -> list[tuple[str, str]]:
@@ -34,5 +35,5 @@ def render(r: Renderer, feature: Feature, src: str) -> str:
         impacts={d.id: r.checked.impact(d.id) for d in feature.decisions},
         links={record_id: _links_of(r, record_id) for record_id in record_ids},
         references=r.references.get(feature.id, []), file_urls=r.file_urls,
-        graph_url=layout.url(layout.src("graph.md")),
+        graph_url=layout.url(layout.src("graph.md")), has_trace=has_trace(feature),
     )

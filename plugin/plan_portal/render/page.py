@@ -22,7 +22,8 @@ class PortalPage:
 
     src_uri: str
     title: str
-    kind: str  # dashboard | dashboard-page (a long list's further page) | feature | artifact | file
+    kind: str  # dashboard | dashboard-page (a long list's further page) | feature | feature-page (its
+    # traceability) | artifact | file
     content: str | None = None
     source: Path | None = None
     feature: str = ""

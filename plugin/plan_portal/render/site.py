@@ -14,13 +14,15 @@ from pathlib import Path
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
 from plan_portal.parallel import map_jobs
-from plan_portal.render.context import Renderer
+from plan_portal.render.context import TRACE_PAGE, Renderer
 from plan_portal.render.dashboards import DASHBOARD_NAMES, DASHBOARDS, Dashboard
 from plan_portal.render.dashboards import changes as changes_dashboard
 from plan_portal.render.environment import environment
 from plan_portal.render.feature import render as render_feature
 from plan_portal.render.files import file_pages
 from plan_portal.render.page import PortalPage, generated_page
+from plan_portal.render.trace import has_trace
+from plan_portal.render.trace import render as render_trace
 from plan_portal.render.urls import Layout
 from plan_portal.settings import RenderOptions
 
@@ -89,8 +91,13 @@ class RenderJob:
         feature = r.features[index]
         src = self.layout.feature_src(feature.id)
         plan = self.base / feature.path / "plan.md" if feature.has_plan else None
-        return [generated_page(src, f"{feature.id}: {feature.title}", "feature", render_feature(r, feature, src),
-                               r.pictures, plan, feature.id)]
+        pages = [generated_page(src, f"{feature.id}: {feature.title}", "feature", render_feature(r, feature, src),
+                                r.pictures, plan, feature.id)]
+        if has_trace(feature):
+            trace_src = self.layout.feature_src(feature.id, TRACE_PAGE)
+            pages.append(generated_page(trace_src, f"{feature.id}: traceability", "feature-page",
+                                        render_trace(r, feature, trace_src), r.pictures, None, feature.id))
+        return pages
 
 
 def portal_pages(

@@ -11,7 +11,20 @@ from typing import TypeVar
 from plan_portal.link import LINK_TYPES, PortfolioGraph
 from plan_portal.link.principles import name_key
 from plan_portal.model.constitution import changes_since
-from plan_portal.model.records import Amendment, Constitution, Decision, Edge, Feature, Gate, Principle, Risk, Source
+from plan_portal.model.records import (
+    Amendment,
+    ChecklistItem,
+    Constitution,
+    Decision,
+    Edge,
+    Feature,
+    Gate,
+    Principle,
+    Requirement,
+    Risk,
+    Source,
+    Task,
+)
 from plan_portal.model.status import DECISION_STATUSES, LEVELS
 
 T = TypeVar("T")
@@ -377,3 +390,126 @@ def feature_references(graph: PortfolioGraph, edges: Sequence[Edge]) -> dict[str
                 reference = found[feature][(other, label)] = FeatureReference(other, label)
             reference.citations.append((edge.source, edge.citation))
     return {feature: sorted(by_pair.values(), key=lambda r: (r.other, r.label)) for feature, by_pair in found.items()}
+
+
+#: Requirement kinds the traceability matrix lists; scenarios, entities, assumptions and edge
+#: cases stay on spec.md's own page.
+TRACED_KINDS = ("functional", "non-functional", "success-criterion", "user-story")
+#: Kinds a task is expected to implement: only these count as covered or as a gap.
+BUILT_KINDS = ("functional", "non-functional")
+#: The lifecycle a feature goes through, as its files and task check-boxes show it.
+STAGES = ("specified", "clarified", "planned", "tasks", "in-progress", "done")
+
+
+@dataclass(slots=True)
+class TraceRow:
+    """One requirement and every record that rests on it (from the graph's typed links)."""
+
+    requirement: Requirement
+    tasks: list[Task] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    checks: list[ChecklistItem] = field(default_factory=list)
+    #: A requirement to build that no task cites, in a feature whose tasks cite requirements.
+    gap: bool = False
+
+    @property
+    def tasks_done(self) -> int:
+        return sum(1 for t in self.tasks if t.done)
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for c in self.checks if c.checked)
+
+
+def trace_rows(feature: Feature, graph: PortfolioGraph) -> list[TraceRow]:
+    """The feature's requirements in spec order, each with the tasks that implement it, the
+    decisions that address it, the gates and risks that cite it and the checklist items that
+    review it."""
+    cited: list[Task | Decision | Gate | Risk | ChecklistItem] = [
+        *feature.task_items, *feature.decisions, *feature.gates, *feature.risks, *feature.checklist_items]
+    records = {r.id: r for r in cited}
+    rows = [TraceRow(r) for r in feature.requirements if r.kind in TRACED_KINDS]
+    for row in rows:
+        if row.requirement.id not in graph:
+            continue
+        for source, _, kind in graph.in_edges(row.requirement.id, keys=True):
+            record = records.get(source)
+            if isinstance(record, Task) and kind == "implements":
+                row.tasks.append(record)
+            elif isinstance(record, Decision):
+                row.decisions.append(record)
+            elif isinstance(record, Gate):
+                row.gates.append(record)
+            elif isinstance(record, Risk):
+                row.risks.append(record)
+            elif isinstance(record, ChecklistItem):
+                row.checks.append(record)
+        for found in (row.tasks, row.decisions, row.gates, row.risks, row.checks):
+            found.sort(key=lambda r: (r.source.path, r.source.line))
+    traced = any(t.requirements for t in feature.task_items)
+    for row in rows:
+        row.gap = traced and row.requirement.kind in BUILT_KINDS and not row.tasks
+    return rows
+
+
+@dataclass(slots=True)
+class StoryProgress:
+    story: Requirement
+    done: int
+    total: int
+
+
+@dataclass(slots=True)
+class ProgressRow:
+    feature: Feature
+    stage: str
+    tasks_done: int
+    tasks_total: int
+    #: Requirements to build that some task cites, of all requirements to build.
+    covered: int
+    requirements: int
+    open_clarifications: int
+    stories: list[StoryProgress]
+    #: Checklist items ticked (reviewed), of all.
+    reviewed: int
+    checks: int
+    #: Whether any task cites a requirement id: without it coverage cannot be told.
+    traced: bool = False
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.tasks_done / self.tasks_total) if self.tasks_total else 0
+
+
+def lifecycle_stage(feature: Feature) -> str:
+    """specified → clarified → planned → tasks → in-progress → done, from which files exist and
+    how many tasks are ticked; "" for a folder with none of spec, plan or tasks."""
+    total = len(feature.task_items)
+    done = sum(1 for t in feature.task_items if t.done)
+    if total:
+        return "done" if done == total else "in-progress" if done else "tasks"
+    if feature.has_plan:
+        return "planned"
+    if feature.spec is not None:
+        sessions = bool(feature.spec.sessions)
+        return "clarified" if sessions and not feature.clarifications else "specified"
+    return ""
+
+
+def progress_rows(features: Sequence[Feature], graph: PortfolioGraph) -> list[ProgressRow]:
+    rows = []
+    for f in features:
+        trace = trace_rows(f, graph)
+        built = [row for row in trace if row.requirement.kind in BUILT_KINDS]
+        stories = []
+        for story in (r for r in f.requirements if r.kind == "user-story"):
+            tasks = [t for t in f.task_items if t.story == story.local_id]
+            stories.append(StoryProgress(story, sum(1 for t in tasks if t.done), len(tasks)))
+        rows.append(ProgressRow(
+            f, lifecycle_stage(f), sum(1 for t in f.task_items if t.done), len(f.task_items),
+            sum(1 for row in built if row.tasks), len(built), len(f.clarifications), stories,
+            sum(1 for c in f.checklist_items if c.checked), len(f.checklist_items),
+            any(t.requirements for t in f.task_items)))
+    return rows
