@@ -11,6 +11,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 #: Kinds of change, and actions, in report order.
@@ -47,6 +48,54 @@ class Change:
         return f"{self.feature}/{self.record}" if self.record and self.kind != "diagnostic" else self.feature
 
 
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What one side of a comparison was asked to be, and the commit it was read at."""
+
+    #: As written: ``main``, ``HEAD~3``, ``7 days``, ``2026-11-01``.
+    asked: str
+    #: ref (a branch, tag, commit …) | date (a day or a moment) | age (``7 days``).
+    kind: str
+    #: The full hash of the commit read.
+    commit: str
+    #: The commit's committer date, ISO 8601 with its offset (``2026-11-24T16:02:11+01:00``).
+    committed: str = ""
+    #: The first line of its message.
+    subject: str = ""
+    #: For a date or an age: the moment it named (ISO 8601); the commit is the last one of the
+    #: current branch's first-parent history committed at or before it.
+    moment: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+    @property
+    def day(self) -> str:
+        """The commit's date as ``YYYY-MM-DD``."""
+        return self.committed[:10]
+
+    @property
+    def when(self) -> str:
+        """The commit's date and time as ``2026-11-24 16:02 +01:00``."""
+        return readable_moment(self.committed)
+
+    @property
+    def moment_text(self) -> str:
+        return readable_moment(self.moment)
+
+
+def readable_moment(stamp: str) -> str:
+    """``2026-11-24T16:02:11+01:00`` → ``2026-11-24 16:02 +01:00`` (an offset of zero is ``UTC``)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    offset = moment.strftime("%z")
+    zone = "" if not offset else "UTC" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
+    return f"{moment:%Y-%m-%d %H:%M} {zone}".rstrip()
+
+
 @dataclass(slots=True)
 class Comparison:
     """The changes from ``base`` to ``head`` (labels such as a ref, a file, "working tree")."""
@@ -56,6 +105,9 @@ class Comparison:
     changes: list[Change] = field(default_factory=list)
     #: Why the baseline could not be read; the comparison is then empty.
     problem: str = ""
+    #: The commit ``base`` was read at (None for an export file or the working tree).
+    base_revision: Revision | None = None
+    head_revision: Revision | None = None
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -75,6 +127,8 @@ class Comparison:
             "base": self.base,
             "head": self.head,
             "problem": self.problem,
+            "base_revision": dataclasses.asdict(self.base_revision) if self.base_revision else None,
+            "head_revision": dataclasses.asdict(self.head_revision) if self.head_revision else None,
             "counts": {kind: {action: n for (k, action), n in self.counts().items() if k == kind} for kind in KINDS},
             "changes": [dataclasses.asdict(c) for c in self.changes],
         }

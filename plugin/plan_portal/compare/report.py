@@ -76,6 +76,11 @@ def _table(kind: str, changes: list[Change]) -> list[str]:
 def markdown_report(comparison: Comparison) -> str:
     """A headline with counts, then a table per kind of change that has any."""
     lines = [f"## Plan changes: {markdown_code(comparison.base)} → {markdown_code(comparison.head)}", ""]
+    for side, revision in (("Baseline", comparison.base_revision), ("Head", comparison.head_revision)):
+        if revision is not None and revision.kind != "ref":
+            lines += [f"{side}: commit {markdown_code(revision.short)} of {revision.when}, "
+                      f"\"{markdown_cell(revision.subject)}\": the last commit on the current branch at or before "
+                      f"{revision.moment_text}.", ""]
     if comparison.problem:
         return "\n".join([*lines, f"The baseline could not be read: {markdown_cell(comparison.problem)}", ""])
     lines += [f"**{summary(comparison)}**", ""]
