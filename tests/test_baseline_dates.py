@@ -57,7 +57,8 @@ def test_other_text_is_not_a_date(text: str):
     assert parse_moment(text, NOW) is None
 
 
-@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "2026-11-01T25:00", "2026-11-01T09:61"])
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "2026-11-01T25:00", "2026-11-01T09:61", "999999 years",
+                                  "999999 weeks"])
 def test_text_shaped_like_a_date_that_names_none_is_an_error(text: str):
     with pytest.raises(ValueError, match="is not a"):
         parse_moment(text, NOW)
@@ -148,6 +149,8 @@ def test_a_ref_wins_over_a_date_of_the_same_name(history: tuple[Path, dict[str, 
 
 @pytest.mark.parametrize(("text", "code", "words"), [
     ("2025-12-31", "before-first-commit", "is before the first commit of the current branch (2026-01-01 10:00 UTC)"),
+    ("1969-07-20", "before-first-commit", "is before the first commit"),
+    ("1000 years", "before-first-commit", "is before the first commit"),
     ("2026-02-30", "invalid-date", "'2026-02-30' is not a date"),
     ("release-9", "unknown-ref", "nor a date (2026-11-01) or an age (7 days)"),
 ])

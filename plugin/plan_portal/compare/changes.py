@@ -19,6 +19,13 @@ KINDS = ("feature", "gate", "risk", "decision", "diagnostic")
 ACTIONS = ("added", "removed", "changed", "closed", "re-rated", "appeared", "resolved")
 #: Risk status words (in a Status column of a register) that mean the risk no longer applies.
 CLOSED_RISK_WORDS = ("closed", "resolved", "retired")
+#: How far a gate status is from passing; unknown statuses are not ranked (no direction).
+GATE_RANK = {"pass": 0, "not-applicable": 0, "waived": 1, "pending": 2, "fail": 3}
+#: Risk levels (and probabilities, impacts) from least to most severe.
+LEVEL_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+#: Decision statuses that are open (still to be settled) and settled. accepted → superseded or
+#: deprecated is how decisions evolve: neither better nor worse.
+OPEN_DECISIONS = ("proposed", "in-review")
 
 Record = dict[str, Any]
 
@@ -41,6 +48,9 @@ class Change:
     where: str = ""
     #: Whether the feature, record or diagnostic exists in ``head`` (not removed, closed by removal, resolved).
     present: bool = True
+    #: worse (a regression: a gate now failing, a risk rated up, a decision reopened, a new error or
+    #: warning) | better (the reverse, a risk closed) | "" (neither, or not comparable).
+    direction: str = ""
 
     @property
     def key(self) -> str:
@@ -117,6 +127,11 @@ class Comparison:
         found = Counter((c.kind, c.action) for c in self.changes)
         return {(k, a): found[(k, a)] for k in KINDS for a in ACTIONS if found[(k, a)]}
 
+    def directions(self) -> dict[str, int]:
+        """How many changes are worse and how many better."""
+        found = Counter(c.direction for c in self.changes)
+        return {"worse": found["worse"], "better": found["better"]}
+
     def marks(self) -> dict[str, Change]:
         """Changes of what still exists in ``head``, by feature id or record id: what a dashboard can mark."""
         return {c.key: c for c in self.changes if c.kind != "diagnostic" and c.present}
@@ -182,6 +197,42 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _sign(before: int | None, after: int | None) -> str:
+    if before is None or after is None or before == after:
+        return ""
+    return "worse" if after > before else "better"
+
+
+def _gate_direction(old: Record | None, new: Record | None) -> str:
+    if old is None:
+        return "worse" if new is not None and new.get("status") == "fail" else ""
+    if new is None:
+        return ""
+    return _sign(GATE_RANK.get(_text(old.get("status"))), GATE_RANK.get(_text(new.get("status"))))
+
+
+def _decision_direction(old: Record | None, new: Record | None) -> str:
+    if old is None or new is None:
+        return ""
+    before, after = _text(old.get("status")), _text(new.get("status"))
+    if before == "accepted" and (after in OPEN_DECISIONS or after == "rejected"):
+        return "worse"  # reopened or reverted
+    return "better" if before in OPEN_DECISIONS and after == "accepted" else ""
+
+
+def _risk_direction(old: Record, new: Record) -> str:
+    """Rated up or down: by level, or by probability × impact when the level stays."""
+    level = _sign(LEVEL_RANK.get(_text(old.get("level"))), LEVEL_RANK.get(_text(new.get("level"))))
+    if level or old.get("level") != new.get("level"):
+        return level
+
+    def score(risk: Record) -> int | None:
+        ranks = [LEVEL_RANK.get(_text(risk.get(key))) for key in ("probability", "impact")]
+        return ranks[0] * ranks[1] if ranks[0] is not None and ranks[1] is not None else None
+
+    return _sign(score(old), score(new))
+
+
 def _features(base: Record, head: Record) -> tuple[list[Change], set[str]]:
     before = {_text(f.get("id")): f for f in base.get("features", [])}
     after = {_text(f.get("id")): f for f in head.get("features", [])}
@@ -204,16 +255,18 @@ def _pairs(base: list[Record], head: list[Record],
 def _gate_or_decision(kind: str, title_key: str, base: list[Record], head: list[Record],
                       skip: set[str]) -> list[Change]:
     upper = kind == "gate"
+    direction = _gate_direction if upper else _decision_direction
     changes = []
     for feature, record, old, new in _pairs(base, head, skip):
         if old is None and new is not None:
-            changes.append(Change(kind, "added", feature, record, _text(new.get(title_key)), after=_status(new, upper)))
+            changes.append(Change(kind, "added", feature, record, _text(new.get(title_key)), after=_status(new, upper),
+                                  direction=direction(old, new)))
         elif new is None and old is not None:
             changes.append(Change(kind, "removed", feature, record, _text(old.get(title_key)),
                                   before=_status(old, upper), present=False))
         elif old is not None and new is not None and _status(old, upper) != _status(new, upper):
             changes.append(Change(kind, "changed", feature, record, _text(new.get(title_key)),
-                                  _status(old, upper), _status(new, upper)))
+                                  _status(old, upper), _status(new, upper), direction=direction(old, new)))
     return changes
 
 
@@ -223,18 +276,19 @@ def _risks(base: list[Record], head: list[Record], skip: set[str]) -> list[Chang
         if new is None and old is not None:
             if not _is_closed(old):
                 changes.append(Change("risk", "closed", feature, record, _text(old.get("description")),
-                                      _risk_rating(old), "removed", present=False))
+                                      _risk_rating(old), "removed", present=False, direction="better"))
         elif old is None and new is not None:
-            if not _is_closed(new):
+            if not _is_closed(new):  # naming a new risk is neither better nor worse
                 changes.append(Change("risk", "added", feature, record, _text(new.get("description")),
                                       after=_risk_rating(new)))
         elif old is not None and new is not None:
             title = _text(new.get("description"))
             if _is_closed(new) and not _is_closed(old):
-                changes.append(Change("risk", "closed", feature, record, title, _risk_rating(old), _risk_status(new)))
+                changes.append(Change("risk", "closed", feature, record, title, _risk_rating(old), _risk_status(new),
+                                      direction="better"))
             elif _risk_rating(old) != _risk_rating(new) and not _is_closed(new):
                 changes.append(Change("risk", "re-rated", feature, record, title, _risk_rating(old),
-                                      _risk_rating(new)))
+                                      _risk_rating(new), direction=_risk_direction(old, new)))
     return changes
 
 
@@ -244,9 +298,11 @@ def _diagnostic_key(d: Record) -> tuple[str, str, str]:
 
 def _diagnostic_change(action: str, d: Record) -> Change:
     severity = _text(d.get("severity"))
+    direction = "" if severity not in ("error", "warning") else "worse" if action == "appeared" else "better"
     return Change("diagnostic", action, "", _text(d.get("code")), _text(d.get("message")),
                   before=severity if action == "resolved" else "", after=severity if action == "appeared" else "",
-                  where=f"{_text(d.get('path'))}:{_text(d.get('line'))}", present=action == "appeared")
+                  where=f"{_text(d.get('path'))}:{_text(d.get('line'))}", present=action == "appeared",
+                  direction=direction)
 
 
 def _diagnostics(base: list[Record], head: list[Record]) -> list[Change]:

@@ -46,6 +46,11 @@ def _day(text: str) -> date:
         raise ValueError(f"{text!r} is not a date ({error})") from None
 
 
+def is_age(text: str) -> bool:
+    """Whether ``text`` is written as an age (``7 days``), valid or not."""
+    return _AGE.fullmatch(" ".join(text.split())) is not None
+
+
 def parse_moment(text: str, now: datetime | None = None) -> tuple[str, datetime] | None:
     """``(kind, moment)`` for a date (kind ``date``) or an age (kind ``age``), else None.
 
@@ -59,9 +64,12 @@ def parse_moment(text: str, now: datetime | None = None) -> tuple[str, datetime]
     age = _AGE.fullmatch(written)
     if age:
         count, unit = int(age["count"]), age["unit"].lower()
-        if unit in ("month", "year"):
-            return "age", _months_back(now, count * (12 if unit == "year" else 1))
-        return "age", now - timedelta(**{f"{unit}s": count})
+        try:
+            if unit in ("month", "year"):
+                return "age", _months_back(now, count * (12 if unit == "year" else 1))
+            return "age", now - timedelta(**{f"{unit}s": count})
+        except (ValueError, OverflowError):
+            raise ValueError(f"{text!r} is not a moment (before the year 1)") from None
     if _DAY.fullmatch(written):
         return "date", _local_midnight(_day(written))
     moment = _MOMENT.fullmatch(written)

@@ -75,11 +75,13 @@ def resolve_commit(ref: str, base: Path) -> str:
 
 def _commit_before(text: str, moment: datetime, base: Path) -> str:
     """The last commit of HEAD's first-parent history committed at or before ``moment``."""
-    process = _git(["rev-list", "-1", "--first-parent", f"--before=@{int(moment.timestamp())}", "HEAD"], base)
+    # git reads no moment before 1970 (@-1 is not a timestamp to it): no commit is that old.
+    stamp = int(moment.timestamp())
+    process = _git(["rev-list", "-1", "--first-parent", f"--before=@{max(stamp, 0)}", "HEAD"], base)
     if process.returncode != 0:
         raise RevisionError("unknown-ref", f"{text!r}: the current branch has no commits ({_stderr(process)})")
     commit = process.stdout.decode("ascii").strip()
-    if commit:
+    if commit and stamp >= 0:
         return commit
     root = _git(["rev-list", "--first-parent", "--max-parents=0", "HEAD"], base).stdout.decode("ascii").split()
     first = _git(["show", "-s", "--format=%cI", *root[-1:]], base).stdout.decode("utf-8", "replace").strip()
