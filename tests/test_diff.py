@@ -338,13 +338,14 @@ def test_compare_to_adds_a_changes_page_and_marks_the_dashboards(repo: Path):
     head_1 = git(repo, "rev-parse", "HEAD~1").strip()
     assert f'Baseline: <code>HEAD~1</code> at commit <code title="{head_1}">{head_1[:7]}</code> of <time' in changes
     assert ('<tr class="pp-worse"><td><span class="pp-badge pp-change-changed pp-change-plain">changed</span> '
-            '<span class="pp-badge pp-direction-worse">worse</span></td><td class="pp-feature-cell">001-alpha</td>') in changes
+            '<span class="pp-badge pp-direction-worse">worse</span></td><td class="pp-feature-cell">001-alpha</td>'
+            ) in changes
     assert '<tr class="pp-better"><td><span class="pp-badge pp-change-closed pp-change-plain">closed' in changes
     assert "(3 worse, 4 better)" in changes and 'class="pp-legend"' in changes
     assert "Leak | &lt;script&gt;alert(1)&lt;/script&gt; in logs" in changes and "<script>alert" not in changes
     # Removed things are listed without a link: they have no page any more.
-    assert ('<td class="pp-feature-cell">003-gamma</td><td>Gamma</td><td>removed (was 1 gate, 0 risks, 0 decisions)</td>'
-            in changes)
+    assert ('<td class="pp-feature-cell">003-gamma</td><td>Gamma</td>'
+            '<td>removed (was 1 gate, 0 risks, 0 decisions)</td>') in changes
     # The page is a dashboard in the nav.
     assert 'href="../changes/"' in page(site, "gates")
 
