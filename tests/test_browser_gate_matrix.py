@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 NAMES = ("Test-First Development", "Async-First Architecture", "Context Efficiency", "Multi-Agent Coordination",
          "Observability & Traceability", "Type Safety", "Incremental Delivery", "Open Source Sustainability",
          "Infrastructure Stability", "Documentation Excellence", "Approachable Code & UX", "Fail-Fast Errors")
+#: A status cell in the author's words, as real plans write them: it must wrap, not widen the page.
+LONG_STATUS = "✅ PASS — " + "evidence-recorded-in-the-release-runbook-and-signed-off " * 3
 NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -35,7 +37,7 @@ def _plan(index: int) -> str:
                      for k, (n, name) in enumerate(zip(NUMERALS, NAMES, strict=True)))
     post = "\n".join(f"| {n}. {name} | PASS | ok |" for n, name in zip(NUMERALS[:4], NAMES[:4], strict=True))
     return (f"# Implementation Plan: Feature {index}\n\n## Constitution Check\n\n| Principle | Status | Notes |\n"
-            f"|---|---|---|\n{rows}\n| Release checklist signed | PASS | ok |\n\n### Post-Design Re-check\n\n"
+            f"|---|---|---|\n{rows}\n| Release checklist signed | {LONG_STATUS} | ok |\n\n### Post-Design Re-check\n\n"
             f"| Principle | Status | Notes |\n|---|---|---|\n{post}\n\n## Complexity Tracking\n\n"
             "| Violation | Why Needed | Simpler Alternative Rejected Because |\n|---|---|---|\n"
             "| FAIL gates | demo | none |\n")
@@ -79,5 +81,16 @@ def test_gate_matrix_fits_the_screen_with_ids_on_one_line(browser: Browser, base
             left = page.evaluate("document.querySelector('.pp-matrix tbody th').getBoundingClientRect().left")
             box_left = page.evaluate(f"{box}.getBoundingClientRect().left")
             assert abs(left - box_left) <= 1, "the feature column stays in view"
+    finally:
+        context.close()
+
+
+def test_a_feature_page_with_a_long_status_keeps_to_a_phone(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(urljoin(base_url, "plans/001-theming-prefs-and-shell-polish-1/plan/"))
+        assert "evidence-recorded-in-the-release-runbook" in page.inner_text("body")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()

@@ -421,3 +421,13 @@ def test_the_template_gate_line_leaves_the_check_pre_research(write_feature):
     """)
     feature = write_feature("001-a", {"plan.md": plan})
     assert [g.phase for g in feature.gates] == ["pre-research"]
+
+
+def test_a_summary_row_of_a_gate_table_is_kept_as_a_note(write_feature):
+    """Not a gate, and not lost either: the feature page shows it under Notes."""
+    feature = write_feature("001-x", {"plan.md": (
+        "# Plan\n\n## Constitution Check\n\n| Gate | Status | Evidence |\n|---|---|---|\n"
+        "| I. Tests first | PASS | suite |\n| Overall | PASS | all principles met |\n")})
+    assert [g.name for g in feature.gates] == ["I. Tests first"]
+    assert [(n.section, n.key, n.text, n.source.line) for n in feature.notes] == [
+        ("Constitution Check", "Overall", "PASS · all principles met", 8)]

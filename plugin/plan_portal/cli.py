@@ -189,7 +189,7 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
            allow_roots: tuple[Path, ...], constitution: Path | None) -> None:
     """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
     if output_format == "csv" and table is None:
-        raise click.UsageError("--format csv needs --table gates, risks or decisions")
+        raise click.UsageError(f"--format csv needs --table {', '.join(CSV_TABLES)}")
     if output_format == "json" and table is not None:
         raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():

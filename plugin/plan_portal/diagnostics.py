@@ -86,6 +86,17 @@ CODES: dict[str, CheckCode] = {
         CheckCode("missing-constitution", Severity.WARNING,
                   "The 'constitution' option names a file that does not exist; gates are grouped by name."),
         CheckCode("spec-only-feature", Severity.INFO, "A feature directory has spec artifacts but no plan.md."),
+        CheckCode("uncovered-requirement", Severity.WARNING,
+                  "A functional or non-functional requirement that no task of the feature's tasks.md cites."),
+        CheckCode("untraced-tasks", Severity.INFO,
+                  "A feature's tasks cite no requirement id at all, so which requirements they cover is not known."),
+        CheckCode("dangling-requirement-ref", Severity.WARNING,
+                  "A task, checklist item, decision, gate or risk cites a requirement or story id the spec "
+                  "does not define."),
+        CheckCode("story-without-tasks", Severity.WARNING,
+                  "A user story no task is tagged with or cites, in a feature whose tasks carry story tags."),
+        CheckCode("task-without-story", Severity.INFO,
+                  "A task without a story tag in a user story's phase, in a feature whose tasks carry story tags."),
     )
 }
 

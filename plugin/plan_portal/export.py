@@ -12,6 +12,8 @@ from plan_portal.model.records import Amendment, Constitution, Feature
 
 SCHEMA = "plan-portal/1"
 _TOP_LEVEL = ("gates", "risks", "decisions", "research", "clarifications")
+#: Traceability records: top-level key → the Feature field that holds them.
+TRACE_TABLES = {"requirements": "requirements", "tasks": "task_items", "checklist_items": "checklist_items"}
 
 
 def _record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
@@ -21,7 +23,7 @@ def _record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
 
 def _feature(feature: Feature) -> dict[str, Any]:
     data = dataclasses.asdict(feature)
-    for key in (*_TOP_LEVEL, "diagnostics", "published"):
+    for key in (*_TOP_LEVEL, *TRACE_TABLES.values(), "diagnostics", "published"):
         data.pop(key)
     return data
 
@@ -56,8 +58,8 @@ def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
         "diagnostics": [d.to_dict() for d in sorted(checked.diagnostics, key=Diagnostic.sort_key)],
         "constitution": _constitution(checked.portfolio.constitution),
     }
-    for key in _TOP_LEVEL:
-        records = [dataclasses.asdict(r) for f in features for r in getattr(f, key)]
+    for key, attribute in (*((k, k) for k in _TOP_LEVEL), *TRACE_TABLES.items()):
+        records = [dataclasses.asdict(r) for f in features for r in getattr(f, attribute)]
         document[key] = sorted(records, key=_record_key)
     return document
 

@@ -1,4 +1,5 @@
-"""One table of the JSON export (gates, risks or decisions) as CSV, for review in a spreadsheet.
+"""One table of the JSON export (gates, risks, decisions, requirements, tasks or checklist items) as
+CSV, for review in a spreadsheet.
 
 Rows and values come from :func:`plan_portal.export.export_document`, so CSV and JSON always agree.
 Columns: the leading columns of each table, ``source_path`` and ``source_line``, the record's other
@@ -18,19 +19,25 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from plan_portal.model.records import Decision, Gate, Risk
+from plan_portal.model.records import ChecklistItem, Decision, Gate, Requirement, Risk, Task
 
 #: The record kind of each table.
-RECORDS: dict[str, type[Gate] | type[Risk] | type[Decision]] = {
+RECORDS: dict[str, type[Gate] | type[Risk] | type[Decision] | type[Requirement] | type[Task] | type[ChecklistItem]] = {
     "gates": Gate,
     "risks": Risk,
     "decisions": Decision,
+    "requirements": Requirement,
+    "tasks": Task,
+    "checklist_items": ChecklistItem,
 }
 #: What a reviewer reads first in each table, after feature and id.
 _LEADING: dict[str, tuple[str, ...]] = {
     "gates": ("name", "status", "raw_status"),
     "risks": ("description", "level", "probability", "raw_probability", "impact", "raw_impact"),
     "decisions": ("title", "choice", "status", "raw_status"),
+    "requirements": ("kind", "title", "text", "priority"),
+    "tasks": ("text", "done", "parallel", "story", "phase", "requirements"),
+    "checklist_items": ("checklist", "text", "checked", "requirements"),
 }
 _SOURCE = ("source_path", "source_line")
 EXTRA_PREFIX = "extra: "
@@ -66,7 +73,7 @@ def base_columns(table: str) -> list[str]:
 
 
 def _extra_keys(records: Iterable[dict[str, Any]]) -> list[str]:
-    return sorted({key for record in records for key in record["extra"]})
+    return sorted({key for record in records for key in record.get("extra", {})})
 
 
 def rows(table: str, document: dict[str, Any]) -> tuple[list[str], list[list[str | int]]]:
@@ -79,7 +86,8 @@ def rows(table: str, document: dict[str, Any]) -> tuple[list[str], list[list[str
     body: list[list[str | int]] = []
     for record in records:
         flat = {**record, "source_path": record["source"]["path"], "source_line": record["source"]["line"]}
-        body.append([_cell(flat[name]) for name in base] + [_cell(record["extra"].get(key, "")) for key in extra])
+        body.append([_cell(flat[name]) for name in base] + [_cell(record.get("extra", {}).get(key, ""))
+                                                              for key in extra])
     return [*base, *(EXTRA_PREFIX + key for key in extra)], body
 
 

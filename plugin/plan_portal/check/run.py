@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from plan_portal.check.gates import check_gates, fail_gate_mitigations
 from plan_portal.check.graph import check_graph, impacts
+from plan_portal.check.trace import check_trace
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.diagnostics import Diagnostic, Severity, apply_severity
 from plan_portal.link import Linked, dependency_order, depends_on_graph
@@ -20,7 +21,7 @@ def check(portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity
     depends = depends_on_graph(linked.graph)
     order = dependency_order(linked.graph, sorted({f.id for f in portfolio.features}))
     found = (portfolio.all_diagnostics + linked.diagnostics + check_gates(portfolio.features, unmitigated)
-             + check_graph(portfolio, linked.graph, depends))
+             + check_graph(portfolio, linked.graph, depends) + check_trace(portfolio.features, linked.graph))
     diagnostics = sorted(apply_severity(found, overrides), key=Diagnostic.sort_key)
     return CheckedPortfolio(
         portfolio, linked.graph, tuple(linked.edges), tuple(diagnostics), mitigations, unmitigated,

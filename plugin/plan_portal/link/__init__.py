@@ -10,10 +10,12 @@ from plan_portal.link.graph import (
     nodes_of_kind,
     typed_edges,
 )
+from plan_portal.link.trace import TRACE_KINDS, record_graph
 from plan_portal.link.types import LINK_TYPES, LinkType
 
 __all__ = [
     "LINK_TYPES",
+    "TRACE_KINDS",
     "LinkType",
     "Linked",
     "PortfolioGraph",
@@ -22,5 +24,6 @@ __all__ = [
     "edges_of_type",
     "link",
     "nodes_of_kind",
+    "record_graph",
     "typed_edges",
 ]

@@ -17,6 +17,7 @@ import networkx as nx
 from plan_portal.diagnostics import Diagnostic, diagnostic
 from plan_portal.link.principles import map_gates
 from plan_portal.link.references import FeatureIndex, Reference, Resolver, words_before
+from plan_portal.link.trace import link_trace
 from plan_portal.model.records import Decision, Edge, Feature, Gate, Mention, Portfolio, Risk, Source
 from plan_portal.model.text import anchor, strip_markup
 
@@ -255,6 +256,7 @@ def link(portfolio: Portfolio) -> Linked:
             else:
                 add(citing.id, target, _edge_type(citing, column, reference, target_kind), mention.source,
                     per_line=True)
+    edges.extend(link_trace(portfolio, graph))
     return Linked(graph, edges, diagnostics)
 
 

@@ -21,5 +21,9 @@ LINK_TYPES: dict[str, LinkType] = {
         LinkType("evidenced-by", "evidenced by", "evidence for"),
         LinkType("relates-to", "relates to", "referenced by"),
         LinkType("feature-depends-on", "feature depends on", "feature required by"),
+        LinkType("implements", "implements", "implemented by"),
+        LinkType("addresses", "addresses", "addressed by"),
+        LinkType("cites", "cites", "cited by"),
+        LinkType("reviews", "reviews", "reviewed by"),
     )
 }

@@ -19,6 +19,7 @@ from plan_portal.model.records import Clarification, Feature, PublishedFile
 from plan_portal.model.risks import read_risks
 from plan_portal.model.status import plan_state
 from plan_portal.model.text import IdSpace
+from plan_portal.model.trace import citable, read_checklist, read_requirements, read_task_items
 from plan_portal.parallel import map_jobs
 from plan_portal.read import MAX_BYTES, Document, SourceFile, conversion_hazard, parse_document, probe_file, read_source
 
@@ -92,12 +93,26 @@ def _published_files(feature: Feature, fd: FeatureDir, max_bytes: int, read: dic
     for relative in fd.extra_files:
         display = f"{fd.display}/{relative}"
         if relative.endswith(".md"):
-            source = _read_unparsed(feature, fd, fd.path / relative, display, max_bytes)
+            source = read.get(relative) or _read_unparsed(feature, fd, fd.path / relative, display, max_bytes)
             feature.published.append(_published(feature, relative, source))
         else:
             problems = probe_file(fd.path / relative, display, max_bytes, fd.allowed_roots)
             feature.diagnostics.extend(problems)
             feature.published.append(PublishedFile(relative, display, "; ".join(d.message for d in problems)))
+
+
+def _read_checklists(feature: Feature, fd: FeatureDir, max_bytes: int, read: dict[str, SourceFile],
+                     ids: IdSpace, defined: set[str] | None, prefixes: set[str]) -> None:
+    """The checkbox items of checklists/*.md (read once: the published files reuse the read)."""
+    for relative in fd.extra_files:
+        if not (relative.startswith("checklists/") and relative.endswith(".md")):
+            continue
+        source = _read_unparsed(feature, fd, fd.path / relative, f"{fd.display}/{relative}", max_bytes)
+        read[relative] = source
+        if source.text is not None:
+            context = FileContext(fd.feature_id, source.path, ids)
+            doc = parse_document(source.path, source.text)
+            feature.checklist_items.extend(read_checklist(doc, context, relative, defined, prefixes))
 
 
 def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
@@ -138,11 +153,17 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
         source, doc = _parse(feature, fd, "spec", max_bytes, read)
         if doc is not None:
             context = FileContext(fd.feature_id, doc.path, ids)
-            feature.spec = read_spec(doc, source.metadata, _clarifications(feature, context, doc))
+            clarification_count = _clarifications(feature, context, doc)
+            feature.requirements, sessions = read_requirements(doc, context)
+            feature.spec = read_spec(doc, source.metadata, clarification_count, feature.requirements, sessions)
+    defined, prefixes = citable(feature.requirements)
+    known = defined if feature.spec is not None else None
     if "tasks" in fd.artifacts:
         _, doc = _parse(feature, fd, "tasks", max_bytes, read)
         if doc is not None:
-            feature.tasks = read_tasks(doc)
+            feature.task_items = read_task_items(doc, FileContext(fd.feature_id, doc.path, ids), known, prefixes)
+            feature.tasks = read_tasks(doc.path, feature.task_items)
+    _read_checklists(feature, fd, max_bytes, read, ids, known, prefixes)
     _published_files(feature, fd, max_bytes, read)
     feature.diagnostics.extend(ids.diagnostics)
     if not feature.title:

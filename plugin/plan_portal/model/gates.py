@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from plan_portal.model.context import FileContext
 from plan_portal.model.outline import Outline, kinds_of, phase_of
-from plan_portal.model.records import Gate
+from plan_portal.model.records import Gate, Note
 from plan_portal.model.status import GATE_SYMBOLS, gate_status, leading_gate_status
 from plan_portal.model.tables import cell, column_roles, extra_cells, normalise_header
 from plan_portal.model.text import keyed, strip_markup
@@ -92,7 +92,7 @@ class _Found:
     explicit: bool = True
 
 
-def _is_gate_name(name: str) -> bool:
+def is_gate_name(name: str) -> bool:
     """Whether a name names a principle: not a summary ("Gate Result", "All gates") nor a file.
 
     Only a name's opening words are looked at: a long name that mentions a status later on
@@ -181,7 +181,7 @@ def _line_gate(text: str, line: int, item: bool = False) -> _Found | None:
             name, detail = parts[0], parts[1] if len(parts) > 1 else ""
         name = strip_markup(name).strip(_SEPARATORS)
         detail = detail.strip().lstrip(":—–- ").strip()
-        if not _is_gate_name(name) or not name[0].isalnum():
+        if not is_gate_name(name) or not name[0].isalnum():
             return None
         more = leading_gate_status(detail)
         raw = f"{lead} {_leading_clause(detail)}" if more != "unknown" else lead
@@ -199,7 +199,7 @@ def _line_gate(text: str, line: int, item: bool = False) -> _Found | None:
             if split is None:
                 return None
             name, detail = split[0], split[1]
-        if not _is_gate_name(name):
+        if not is_gate_name(name):
             return None
         if leading_gate_status(detail, capitalised=True) != "unknown":
             raw = _status_part(detail)
@@ -214,10 +214,10 @@ def _line_gate(text: str, line: int, item: bool = False) -> _Found | None:
         mark = _trailing_verdict(plain_all)
         if mark in GATE_SYMBOLS and len(plain_all.split()) <= 16:
             name = plain_all.rstrip(" .")[: -len(mark)].strip(" .:—–-")
-            if _is_gate_name(name):
+            if is_gate_name(name):
                 return _Found(name, mark, gate_status(mark), "", line, explicit=False)
     match = re.match(r"^(?P<name>[^:—–]{2,60}?)(?::\s+|\s[—–-]+\s)(?P<rest>.+)$", plain_all)
-    if match and len(match.group("name").split()) <= 8 and _is_gate_name(match.group("name")):
+    if match and len(match.group("name").split()) <= 8 and is_gate_name(match.group("name")):
         status = leading_gate_status(match.group("rest"))
         if status != "unknown":
             return _Found(match.group("name").strip(), _leading_clause(match.group("rest")), status,
@@ -361,6 +361,8 @@ class _GateReader:
         self.context = context
         self.outline = outline
         self.gates: list[Gate] = []
+        #: Rows of a gate table that sum the gates up ("Overall | PASS"): kept as notes, not lost.
+        self.notes: list[Note] = []
 
     def add(self, name: str, raw: str, status: str, evidence: str, owner: str, index: int, line: int,
             extra: dict[str, str] | None = None, explicit_id: str = "", phase: str | None = None,
@@ -411,7 +413,12 @@ class _GateReader:
         seen: set[str] = set()
         for row in table.rows:
             name = cell(row, roles["name"], plain=True)
-            if not name or not _is_gate_name(name):
+            if not name:
+                continue
+            if not is_gate_name(name):
+                rest = [text for i, text in enumerate(row.cells) if i != roles["name"] and text.strip()]
+                self.notes.append(Note(self.outline.doc.sections[index].title, name, " · ".join(rest), None,
+                                       self.context.source(row.line)))
                 continue
             explicit = cell(row, roles.get("id"), plain=True)
             if prose_column is not None:  # "| Rule | How this feature satisfies it |": the prose is the verdict
@@ -463,7 +470,7 @@ class _GateReader:
         text = block.text.split("\n")[0]
         pair = keyed(text)
         name, rest = (pair[0], pair[1]) if pair else (strip_markup(text), "")
-        if not _is_gate_name(strip_markup(name)):
+        if not is_gate_name(strip_markup(name)):
             return
         explicit = leading_gate_status(rest)
         raw = "[x]" if block.checked else "[ ]"
@@ -538,7 +545,7 @@ class _GateReader:
     def _heading(self, index: int, section: Section, lines: list[tuple[_Found | None, str | None]]) -> bool:
         """Read a heading that is itself a gate; False when it is not one (or groups gates below it)."""
         head = _split_heading(section.title)
-        if head is not None and not _is_gate_name(head[0]):
+        if head is not None and not is_gate_name(head[0]):
             return False
         if head is None:
             if "gates" in kinds_of(section.title) or phase_of(section.title):
@@ -588,11 +595,14 @@ def _phase(outline: Outline, index: int, own_heading: bool = False) -> tuple[str
     return "pre-research", label
 
 
-def read_gates(context: FileContext, outline: Outline) -> list[Gate]:
+def read_gates(context: FileContext, outline: Outline, notes: list[Note] | None = None) -> list[Gate]:
+    """The plan's gates; rows of gate tables that are no gate (a summary row) go to ``notes``."""
     reader = _GateReader(context, outline)
     for index in outline.of_kind("gates"):
         kinds = outline.kinds[index]
         if "complexity" in kinds or "risks" in kinds:
             continue
         reader.section(index)
+    if notes is not None:
+        notes.extend(reader.notes)
     return reader.gates

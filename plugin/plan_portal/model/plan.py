@@ -291,7 +291,7 @@ def read_plan(feature: Feature, context: FileContext, doc: Document, metadata: d
     feature.complexity = _tables(context, plan, "complexity", ("violation", "justification"))
     feature.notes = _notes(context, plan)
     _structure(feature, plan)
-    feature.gates = read_gates(context, plan)
+    feature.gates = read_gates(context, plan, feature.notes)
     feature.risks = read_risks(context, plan)
     feature.decisions = read_plan_decisions(context, plan)
     research_sections = [i for i in plan.of_kind("research") if "decisions" not in plan.kinds[i]]

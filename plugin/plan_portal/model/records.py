@@ -177,6 +177,97 @@ class UserStory:
     title: str
     priority: str
     source: Source
+    #: ``US1`` (``AUTH-US1`` namespaced) when the spec numbers its stories, else "".
+    id: str = ""
+
+
+@dataclass(slots=True)
+class ClarificationQuestion:
+    """A ``- Q: … → A: …`` line of a spec's Clarifications section."""
+
+    question: str
+    answer: str
+    source: Source
+
+
+@dataclass(slots=True)
+class ClarificationSession:
+    """A ``### Session 2026-03-01`` under Clarifications, or the section itself when it has none."""
+
+    title: str
+    date: str
+    source: Source
+    questions: list[ClarificationQuestion] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Requirement:
+    """What a spec asks for, by id: a requirement (``FR-001``), success criterion, user story (``US1``),
+    acceptance scenario (``US1-AS2``), key entity, assumption or edge case.
+
+    ``local_id`` is the author's id where there is one; scenarios are numbered per story, and key
+    entities, assumptions and edge cases without an id get one made from their name or place.
+    """
+
+    id: str
+    feature: str
+    local_id: str
+    #: functional | non-functional | success-criterion | user-story | acceptance-scenario |
+    #: key-entity | assumption | edge-case | other (an id with a prefix the portal does not know).
+    kind: str
+    text: str
+    #: The story's or requirement's priority as written (``P1``), "" when none.
+    priority: str
+    source: Source
+    #: A story's title, a key entity's name.
+    title: str = ""
+    #: The story an acceptance scenario belongs to (its local id).
+    story: str = ""
+    #: A scenario's ``given``, ``when`` and ``then``.
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Task:
+    """A checkbox task of tasks.md: ``- [x] T012 [P] [US1] Description (FR-001)``."""
+
+    id: str
+    feature: str
+    local_id: str
+    text: str
+    done: bool
+    parallel: bool
+    #: The story the task is for: its ``[US1]`` tag, else the story its phase heading names.
+    story: str
+    #: The heading of the phase it is in (``Phase 3: User Story 1 …``), "" outside any.
+    phase: str
+    #: Requirement and story ids the task's text cites, ranges and abbreviations expanded.
+    requirements: list[str]
+    source: Source
+    #: Whether ``story`` is the task's own tag (not the phase's).
+    story_tagged: bool = False
+    #: ``missing`` or ``partial`` on a convergence line (``… per FR-003 (missing)``).
+    convergence: str = ""
+    #: Other bracketed tags after the id (``[H5]``, ``[DEFERRED]``).
+    tags: list[str] = field(default_factory=list)
+    #: The heading it sits under when that is not the phase's (``Implementation for User Story 1``).
+    section: str = ""
+
+
+@dataclass(slots=True)
+class ChecklistItem:
+    """A checkbox of ``checklists/*.md``. Checked means the requirement was reviewed, not built."""
+
+    id: str
+    feature: str
+    #: ``<checklist>/<CHK001>`` (``ux/item-3`` for an item without an id).
+    local_id: str
+    #: The checklist file, relative to the feature folder: ``checklists/ux.md``.
+    checklist: str
+    text: str
+    checked: bool
+    requirements: list[str]
+    source: Source
 
 
 @dataclass(slots=True)
@@ -189,6 +280,8 @@ class SpecSummary:
     requirements: int = 0
     success_criteria: int = 0
     clarifications: int = 0
+    #: Clarifications sessions with their questions and answers.
+    sessions: list[ClarificationSession] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -265,6 +358,12 @@ class Feature:
     published: list[PublishedFile] = field(default_factory=list)
     #: Places in its Markdown files that may name other features, in file and line order.
     mentions: list[Mention] = field(default_factory=list)
+    #: spec.md's requirements, stories, scenarios, key entities, assumptions and edge cases.
+    requirements: list[Requirement] = field(default_factory=list)
+    #: tasks.md's tasks (``tasks`` is their summary).
+    task_items: list[Task] = field(default_factory=list)
+    #: The checkboxes of checklists/*.md.
+    checklist_items: list[ChecklistItem] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from plan_portal.render.context import Renderer
 
 def _links_of(r: Renderer, node: str) -> list[tuple[str, str]]:
     """(label, other node) for every link of a record, outgoing with forward labels, incoming with reverse."""
-    graph = r.checked.graph
+    graph = r.graphs.graph  # without traceability records: the feature page does not show them yet
     found = [(LINK_TYPES[t].forward, b) for _, b, t in graph.out_edges(node, keys=True)]
     found += [(LINK_TYPES[t].reverse, a) for a, _, t in graph.in_edges(node, keys=True)]
     return sorted(set(found))

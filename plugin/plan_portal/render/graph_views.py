@@ -7,7 +7,7 @@ so, and links to the full view.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -15,12 +15,23 @@ from markupsafe import Markup
 
 from plan_portal.link import PortfolioGraph, nodes_of_kind, typed_edges
 from plan_portal.render.layout import layered_layout
-from plan_portal.render.svg import Node, node_heading, render_legend, render_svg
+from plan_portal.render.svg import Node, node_box, node_heading, render_legend, render_svg
 
 FEATURE_EDGE = "feature-depends-on"
 #: Link types between two features' records, strongest first: the feature picture draws one arrow
 #: per pair of features, of the strongest type found between them (others count as relates-to).
 FEATURE_LINKS = (FEATURE_EDGE, "depends-on", "supersedes", "relates-to")
+#: The widest a picture is laid out, in px: about the text column of a feature page (which has a
+#: table of contents beside it) and of the graph page (which has none) in Material at 1,280 px.
+#: A picture is shown at its natural size: a wider one scrolls in its box, it is never shrunk.
+FEATURE_PAGE_WIDTH = 668
+GRAPH_PAGE_WIDTH = 900
+#: Every link type, strongest first: between two records one arrow is drawn, of the strongest type.
+RANKED = (FEATURE_EDGE, "depends-on", "supersedes", "mitigated-by", "evidenced-by", "relates-to")
+
+
+def _rank(kind: str) -> int:
+    return RANKED.index(kind) if kind in RANKED else len(RANKED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +86,7 @@ class GraphViews:
 
     def draw(self, view_id: str, title: str, nodes: list[str], total: int, href: Callable[[str], str],
              roots: frozenset[str] = frozenset(), edge_types: frozenset[str] | None = None,
-             links: list[tuple[str, str, str]] | None = None) -> GraphView:
+             links: list[tuple[str, str, str]] | None = None, width: float = GRAPH_PAGE_WIDTH) -> GraphView:
         """Draw the chosen nodes and the links among them (or ``links``, when given)."""
         chosen = set(nodes)
         sub: nx.DiGraph[str] = nx.DiGraph()
@@ -94,27 +105,49 @@ class GraphViews:
         edge_kinds = sorted({kind for _, _, kind in edges})
 
         def picture() -> Markup:
-            layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))})
             drawn = {n: self._node(n, href, n in roots) for n in nodes}
+            layout = layered_layout(sub, {n: i for i, n in enumerate(sorted(nodes, key=self._key))},
+                                    {n: node_box(node).width for n, node in drawn.items()}, width)
             return render_svg(view_id, drawn, sorted(edges), layout, title)
 
         return GraphView(render_legend(kinds, edge_kinds), len(nodes), total, picture)
 
     def local(self, view_id: str, title: str, roots: list[str], depth: int, cap: int,
               href: Callable[[str], str]) -> GraphView | None:
-        nodes, total = self._nearest(roots, depth, cap)
-        if len(nodes) <= len([r for r in roots if r in self.graph]) and not any(
-                self._undirected.degree(r) for r in roots if r in self._undirected):
-            return None  # nothing links to or from these roots
-        return self.draw(view_id, title, nodes, total, href, frozenset(roots))
+        """The records within ``depth`` links of the roots (a feature first, then its decisions).
 
-    def feature_links(self) -> list[tuple[str, str, str]]:
-        """One link per pair of features whose records cite each other: (citing, cited, type), the
-        strongest type found between them in either direction, drawn the way that type was written."""
-        nodes = self.graph.nodes
+        A root that links to nothing is left out, but the first (the page's own feature): a box
+        with no line adds nothing to the picture and would take the place of a linked record.
+        Between two features one arrow is drawn, as in the feature picture, and none that follows
+        from others: features that mention each other drew 127 of the 150 arrows on a throng page.
+        """
+        linked = [r for r in roots if r in self._undirected and self._undirected.degree(r)]
+        if not linked:
+            return None  # nothing links to or from these roots
+        shown = list(dict.fromkeys([*roots[:1], *linked]))
+        nodes, total = self._nearest([r for r in shown if r in self._undirected], depth, cap)
+        chosen = set(nodes)
+        kinds = self.graph.nodes(data="kind")
+        between_features: list[tuple[str, str, str]] = []
+        records: dict[tuple[str, str], str] = {}
+        for a in nodes:
+            for _, b, kind in self.graph.out_edges(a, keys=True):
+                if b not in chosen:
+                    continue
+                if kinds[a] == kinds[b] == "feature":
+                    between_features.append((a, b, kind))
+                elif (a, b) not in records or _rank(kind) < _rank(records[(a, b)]):
+                    records[(a, b)] = kind  # one arrow per pair of records: the strongest link
+        links = self._reduced(self._strongest(between_features), chosen)
+        links += [(a, b, kind) for (a, b), kind in records.items()]
+        return self.draw(view_id, title, nodes, total, href, frozenset(roots), links=links,
+                         width=FEATURE_PAGE_WIDTH)
+
+    def _strongest(self, links: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """One link per pair of ends: (citing, cited, type), the strongest type found between them in
+        either direction, drawn the way that type was written (relates-to from the later end)."""
         strongest: dict[frozenset[str], tuple[int, str, str]] = {}
-        for a, b, kind in typed_edges(self.graph):
-            source, target = str(nodes[a]["feature"]), str(nodes[b]["feature"])
+        for source, target, kind in links:
             if source == target:
                 continue
             rank = FEATURE_LINKS.index(kind) if kind in FEATURE_LINKS else len(FEATURE_LINKS) - 1
@@ -124,6 +157,24 @@ class GraphViews:
             if pair not in strongest or (rank, source, target) < strongest[pair]:
                 strongest[pair] = (rank, source, target)
         return sorted((source, target, FEATURE_LINKS[rank]) for rank, source, target in strongest.values())
+
+    def _reduced(self, links: list[tuple[str, str, str]], nodes: set[str]) -> list[tuple[str, str, str]]:
+        """The links among ``nodes`` without those that follow from others (if A cites B and B cites
+        C, A's link to C), reduced as if every link ran from the later end to the earlier, which has
+        no cycle."""
+        links = [(a, b, kind) for a, b, kind in links if a in nodes and b in nodes]
+        oriented: nx.DiGraph[str] = nx.DiGraph()
+        forward = {(a, b): (a, b) if self._key(a) > self._key(b) else (b, a) for a, b, _ in links}
+        oriented.add_edges_from(forward.values())
+        kept = nx.transitive_reduction(oriented)
+        return [(a, b, kind) for a, b, kind in links if kept.has_edge(*forward[(a, b)])]
+
+    def feature_links(self) -> list[tuple[str, str, str]]:
+        """One link per pair of features whose records cite each other: (citing, cited, type), the
+        strongest type found between them in either direction, drawn the way that type was written."""
+        nodes = self.graph.nodes
+        return self._strongest((str(nodes[a]["feature"]), str(nodes[b]["feature"]), kind)
+                               for a, b, kind in typed_edges(self.graph))
 
     def features(self, href: Callable[[str], str], cap: int) -> GraphView | None:
         """Features and the links between them, without the links that follow from others.
@@ -136,15 +187,7 @@ class GraphViews:
         nodes = sorted((n for n in nodes_of_kind(self.graph, "feature") if n in linked), key=self._key)
         if not nodes:
             return None
-        chosen = set(nodes[:cap])
-        links = [(a, b, kind) for a, b, kind in links if a in chosen and b in chosen]
-        # Reduced as if every link ran from the later feature to the earlier, which has no cycle.
-        oriented: nx.DiGraph[str] = nx.DiGraph()
-        oriented.add_nodes_from(chosen)
-        forward = {(a, b): (a, b) if self._key(a) > self._key(b) else (b, a) for a, b, _ in links}
-        oriented.add_edges_from(forward.values())
-        kept = nx.transitive_reduction(oriented)
-        links = [(a, b, kind) for a, b, kind in links if kept.has_edge(*forward[(a, b)])]
+        links = self._reduced(links, set(nodes[:cap]))
         return self.draw("pp-features", "Feature links", nodes[:cap], len(nodes), href, links=links)
 
     def decisions(self, href: Callable[[str], str], cap: int) -> GraphView | None:

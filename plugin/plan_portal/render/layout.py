@@ -1,27 +1,39 @@
 """A layered layout for dependency graphs, built on networkx, fast enough for a view per page.
 
-Layers are the topological generations of the graph's condensation (so cycles do not break it),
-citing records above the records they cite; each layer is ordered by barycentric sweeps to cut
-crossings, and wide layers wrap into several rows.
+Layers are the topological generations of the graph, citing records above the records they cite
+(in a cycle, the links from an earlier record to a later one do not count); each layer is ordered
+by barycentric sweeps to cut crossings, and a layer wider than the picture's width wraps into
+several rows.
+
+Boxes are as wide as their labels need (each node's width is given); a picture is drawn at its
+natural size, so the layout keeps it within a width budget rather than scaling it down.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
+#: The width of a box whose width is not given.
 NODE_WIDTH = 164
-NODE_HEIGHT = 40
+#: Every box's height: a heading and up to two lines of label.
+NODE_HEIGHT = 56
 GAP_X = 20
-GAP_Y = 56
+GAP_Y = 48
 MARGIN = 12
+#: The widest picture the layout aims for when none is given, in px (a graph page's column).
+MAX_WIDTH = 900
 
 
 @dataclass(frozen=True, slots=True)
 class Placed:
+    """A box's top-left corner and its width."""
+
     x: float
     y: float
+    width: float = NODE_WIDTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +43,19 @@ class Layout:
     height: float
 
 
-def _layers(graph: nx.DiGraph[str], order_key: dict[str, int]) -> list[list[str]]:
+def _layers(graph: nx.DiGraph[str], order_key: Mapping[str, int]) -> list[list[str]]:
+    """The topological generations; in a cycle, the links from a record earlier in ``order_key`` to
+    a later one do not count, so that a group of features that all cite each other is spread over
+    layers (later features above earlier ones) rather than wrapped into one tangled layer."""
     try:
         generations = [list(g) for g in nx.topological_generations(graph)]
-    except nx.NetworkXUnfeasible:  # a cycle: layer the condensation, a cycle's members side by side
-        condensed = nx.condensation(graph)
-        generations = [[n for component in generation for n in condensed.nodes[component]["members"]]
-                       for generation in nx.topological_generations(condensed)]
+    except nx.NetworkXUnfeasible:
+        component = {n: i for i, members in enumerate(nx.strongly_connected_components(graph)) for n in members}
+        acyclic: nx.DiGraph[str] = nx.DiGraph()
+        acyclic.add_nodes_from(graph)
+        acyclic.add_edges_from((a, b) for a, b in graph.edges
+                               if component[a] != component[b] or order_key[a] > order_key[b])
+        generations = [list(g) for g in nx.topological_generations(acyclic)]
     return [sorted(nodes, key=order_key.__getitem__) for nodes in generations]
 
 
@@ -64,42 +82,63 @@ def _order(layer: list[str], position: dict[str, int], neighbours: dict[str, lis
         position[node] = i
 
 
-def _component_rows(graph: nx.DiGraph[str], order_key: dict[str, int], row_limit: int) -> list[list[str]]:
+def _row_width(row: list[str], widths: Mapping[str, float]) -> float:
+    return sum(widths[n] for n in row) + GAP_X * (len(row) - 1)
+
+
+def _wrap(layer: list[str], widths: Mapping[str, float], room: float) -> list[list[str]]:
+    """A layer as rows that each fit in ``room`` px (a box wider than that has a row of its own)."""
+    rows: list[list[str]] = [[]]
+    used = 0.0
+    for node in layer:
+        extra = widths[node] + (GAP_X if rows[-1] else 0)
+        if rows[-1] and used + extra > room:
+            rows.append([])
+            used, extra = 0.0, widths[node]
+        rows[-1].append(node)
+        used += extra
+    return rows
+
+
+def _component_rows(graph: nx.DiGraph[str], order_key: Mapping[str, int], widths: Mapping[str, float],
+                    room: float) -> list[list[str]]:
     layers = _layers(graph, order_key)
     _sweep(layers, graph)
-    return [layer[i:i + row_limit] for layer in layers for i in range(0, len(layer), row_limit)]
+    return [row for layer in layers for row in _wrap(layer, widths, room)]
 
 
-def layered_layout(graph: nx.DiGraph[str], order_key: dict[str, int], row_limit: int = 5) -> Layout:
-    """Positions (top-left corners) for every node; edges point down from citing to cited.
+def layered_layout(graph: nx.DiGraph[str], order_key: Mapping[str, int],
+                   widths: Mapping[str, float] | None = None, max_width: float = MAX_WIDTH) -> Layout:
+    """Positions (top-left corners and widths) for every node; edges point down from citing to cited.
 
-    Each weakly connected component is laid out on its own, and components are packed side by
-    side in shelves at most ``row_limit`` nodes wide, so unrelated groups do not tangle.
+    Each weakly connected component is laid out on its own, the largest first, and components are
+    packed side by side in shelves within ``max_width`` px, so unrelated groups do not tangle. A
+    layer wider than that wraps into rows; only a single box wider than it makes the picture wider.
     """
     if graph.number_of_nodes() == 0:
         return Layout({}, 0, 0)
-    components = sorted(nx.weakly_connected_components(graph), key=lambda c: min(order_key[n] for n in c))
-    blocks = []
-    for component in components:
-        rows = _component_rows(graph.subgraph(component), order_key, row_limit)
-        blocks.append((rows, max(len(r) for r in rows)))
+    width_of = {n: float(widths[n]) if widths and n in widths else float(NODE_WIDTH) for n in graph}
+    room = max(max_width - 2 * MARGIN, max(width_of.values()))
+    components = sorted(nx.weakly_connected_components(graph),
+                        key=lambda c: (-len(c), min(order_key[n] for n in c)))
     positions: dict[str, Placed] = {}
-    shelf_top, shelf_height, used, width = 0.0, 0, 0, 0
-    for rows, columns in blocks:
-        if used and used + columns > row_limit:  # start a new shelf
-            shelf_top += shelf_height * (NODE_HEIGHT + GAP_Y)
-            shelf_height, used = 0, 0
-        left = MARGIN + used * (NODE_WIDTH + GAP_X)
-        block_width = columns * NODE_WIDTH + (columns - 1) * GAP_X
+    rows_above, shelf_rows, used, width = 0, 0, 0.0, 0.0
+    for component in components:
+        rows = _component_rows(graph.subgraph(component), order_key, width_of, room)
+        block_width = max(_row_width(row, width_of) for row in rows)
+        if used and used + GAP_X + block_width > room:  # start a new shelf
+            rows_above += shelf_rows
+            shelf_rows, used = 0, 0.0
+        left = MARGIN + used + (GAP_X if used else 0)
         for row_index, row in enumerate(rows):
-            row_left = left + (block_width - (len(row) * NODE_WIDTH + (len(row) - 1) * GAP_X)) / 2
-            for i, node in enumerate(row):
-                positions[node] = Placed(row_left + i * (NODE_WIDTH + GAP_X),
-                                         MARGIN + shelf_top + row_index * (NODE_HEIGHT + GAP_Y))
-        used += columns
-        shelf_height = max(shelf_height, len(rows))
+            x = left + (block_width - _row_width(row, width_of)) / 2
+            y = MARGIN + (rows_above + row_index) * (NODE_HEIGHT + GAP_Y)
+            for node in row:
+                positions[node] = Placed(x, y, width_of[node])
+                x += width_of[node] + GAP_X
+        used += (GAP_X if used else 0) + block_width
+        shelf_rows = max(shelf_rows, len(rows))
         width = max(width, used)
-    total_rows = shelf_top / (NODE_HEIGHT + GAP_Y) + shelf_height
-    pixel_width = width * NODE_WIDTH + (width - 1) * GAP_X + 2 * MARGIN
+    total_rows = rows_above + shelf_rows
     pixel_height = 2 * MARGIN + total_rows * NODE_HEIGHT + (total_rows - 1) * GAP_Y
-    return Layout(positions, pixel_width, pixel_height)
+    return Layout(positions, width + 2 * MARGIN, pixel_height)
