@@ -158,6 +158,19 @@ def test_diff_between_two_commits_reports_each_change(repo: Path):
     messages = {c["action"]: c["title"] for c in report["changes"] if c["kind"] == "diagnostic"}
     assert "'Test First' is FAIL" in messages["appeared"] and "'Library First' is FAIL" in messages["resolved"]
     assert report["base"].startswith("HEAD~1 (") and report["head"].startswith("HEAD (")
+    # Regressions and improvements: a gate now failing, a risk rated up and a new error are worse;
+    # the reverse, a closed risk and an accepted decision are better; a new risk is neither.
+    directions = {(c["kind"], c["action"], c["title"] if c["kind"] == "gate" else c["record"]): c["direction"]
+                  for c in report["changes"]}
+    assert directions == {
+        ("feature", "added", ""): "", ("feature", "removed", ""): "",
+        ("gate", "changed", "Library First"): "better", ("gate", "changed", "Test First"): "worse",
+        ("risk", "re-rated", "R1"): "worse", ("risk", "added", "R2"): "", ("risk", "closed", "R3"): "better",
+        ("decision", "changed", "ADR-001"): "better",
+        ("diagnostic", "appeared", "gate-fail-unmitigated"): "worse",
+        ("diagnostic", "resolved", "gate-fail-unmitigated"): "better",
+    }
+    assert report["base_revision"]["kind"] == "ref" and report["base_revision"]["asked"] == "HEAD~1"
     assert report["counts"]["risk"] == {"added": 1, "closed": 1, "re-rated": 1}
 
 
@@ -183,7 +196,8 @@ def test_markdown_report_has_counts_and_escaped_table_rows(repo: Path):
     assert result.exit_code == 0, result.output
     text = result.output
     assert "1 feature added, 1 removed · 2 gates changed (1 now FAIL) · 1 risk added, 1 closed, 1 re-rated" in text
-    assert "| changed | 001-alpha | ADR-001 | Use SQLite | proposed → accepted |" in text
+    assert "1 re-rated · 1 decision changed · 1 diagnostic appeared, 1 resolved** (3 worse, 4 better)" in text
+    assert "| changed · better | 001-alpha | ADR-001 | Use SQLite | proposed → accepted |" in text
     assert "| added | 002-beta | Beta | — → 1 gate, 0 risks, 1 decision |" in text
     # The pipe would end the cell and the script tag would be HTML: both are escaped.
     escaped_row = (r"| added | 001-alpha | R2 | Leak \| &lt;script&gt;alert(1)&lt;/script&gt; in logs | "
@@ -320,27 +334,40 @@ def test_compare_to_adds_a_changes_page_and_marks_the_dashboards(repo: Path):
     assert "Changes since HEAD~1" in changes
     assert ('<a href="../001-alpha/plan/#ADR-001">ADR-001</a></td><td>Use SQLite</td><td>proposed → accepted</td>'
             in changes)
+    # The baseline is named by its commit and date, and regressions and improvements are coloured.
+    head_1 = git(repo, "rev-parse", "HEAD~1").strip()
+    assert f'Baseline: <code>HEAD~1</code> at commit <code title="{head_1}">{head_1[:7]}</code> of <time' in changes
+    assert ('<tr class="pp-worse"><td><span class="pp-badge pp-change-changed pp-change-plain">changed</span> '
+            '<span class="pp-badge pp-direction-worse">worse</span></td><td class="pp-feature-cell">001-alpha</td>'
+            ) in changes
+    assert '<tr class="pp-better"><td><span class="pp-badge pp-change-closed pp-change-plain">closed' in changes
+    assert "(3 worse, 4 better)" in changes and 'class="pp-legend"' in changes
     assert "Leak | &lt;script&gt;alert(1)&lt;/script&gt; in logs" in changes and "<script>alert" not in changes
     # Removed things are listed without a link: they have no page any more.
-    assert "<td>003-gamma</td><td>Gamma</td><td>removed (was 1 gate, 0 risks, 0 decisions)</td>" in changes
+    assert ('<td class="pp-feature-cell">003-gamma</td><td>Gamma</td>'
+            '<td>removed (was 1 gate, 0 risks, 0 decisions)</td>') in changes
     # The page is a dashboard in the nav.
     assert 'href="../changes/"' in page(site, "gates")
 
     overview = page(site, "")
     assert 'class="pp-badge pp-change pp-change-new" title="new since HEAD~1: 1 gate, 0 risks, 1 decision">new' \
         in overview
-    assert 'title="changed since HEAD~1: gate gate-pre-library-first FAIL → PASS;' in overview
+    # A feature is marked worse when any of its records got worse; its tooltip lists the worse first.
+    assert ('class="pp-badge pp-change pp-change-changed pp-change-worse" title="changed since HEAD~1: '
+            'gate gate-pre-test-first PASS → FAIL (worse); risk R1') in overview
+    assert "gate gate-pre-library-first FAIL → PASS (better);" in overview
     gates = page(site, "gates")
     assert 'title="Pre-research: FAIL — Test First"><span class="pp-badge pp-gate-fail">✘<span class="pp-sr">' \
-           'fail</span></span></a> <span class="pp-badge pp-change pp-change-changed" title="changed since HEAD~1: ' \
-           'PASS → FAIL">changed</span>' in gates
+           'fail</span></span></a> <span class="pp-badge pp-change pp-change-changed pp-change-worse" ' \
+           'title="changed since HEAD~1 (worse): PASS → FAIL">changed<span class="pp-sr"> (worse)</span></span>' \
+           in gates
     risks = page(site, "risks")
-    assert '>R1</a> <span class="pp-badge pp-change pp-change-re-rated" title="re-rated since HEAD~1: ' \
-           'low×high (medium) → high×high (high)">re-rated</span>' in risks
+    assert '>R1</a> <span class="pp-badge pp-change pp-change-re-rated pp-change-worse" title="re-rated since ' \
+           'HEAD~1 (worse): low×high (medium) → high×high (high)">re-rated<span class="pp-sr"> (worse)</span>' in risks
     assert '>R2</a> <span class="pp-badge pp-change pp-change-new"' in risks
     decisions = page(site, "decisions")
-    assert '<strong>ADR-001</strong></a> <span class="pp-badge pp-change pp-change-changed" ' \
-           'title="changed since HEAD~1: proposed → accepted">' in decisions
+    assert '<strong>ADR-001</strong></a> <span class="pp-badge pp-change pp-change-changed pp-change-better" ' \
+           'title="changed since HEAD~1 (better): proposed → accepted">' in decisions
     # A record of a new feature is new; unchanged records carry no mark.
     assert '<strong>ADR-001</strong></a> <span class="pp-badge pp-change pp-change-new"' in decisions
     assert "<strong>ADR-002</strong></a> Keep one service" in decisions

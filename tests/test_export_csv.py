@@ -250,7 +250,8 @@ def test_any_text_round_trips(texts: list[str], extra: dict[str, str]) -> None:
     records = [
         {"feature": "f", "id": f"f/ADR-{n}", "local_id": f"ADR-{n}", "title": text, "choice": text,
          "status": "accepted", "raw_status": text, "context": text, "rationale": "", "alternatives": text,
-         "follow_up": "", "origin": "plan-table", "source": {"path": "specs/f/plan.md", "line": n + 1}, "extra": extra}
+         "follow_up": "", "origin": "plan-table", "source": {"path": "specs/f/plan.md", "line": n + 1}, "extra": extra,
+         "date": text, "date_from": "record"}
         for n, text in enumerate(texts)
     ]
     parsed = list(csv.DictReader(io.StringIO(export_csv("decisions", {"decisions": records}), newline="")))

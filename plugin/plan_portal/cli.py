@@ -15,9 +15,9 @@ import click
 
 from plan_portal.changed import changed_features, diagnostics_in
 from plan_portal.checked import CheckedPortfolio
-from plan_portal.compare import compare
+from plan_portal.compare import Revision, compare
 from plan_portal.compare.report import json_report, markdown_report
-from plan_portal.compare.revision import RevisionError, export_at_commit, load_export, resolve_commit
+from plan_portal.compare.revision import RevisionError, export_at_commit, load_export, resolve_revision
 from plan_portal.diagnostics import CODES, Diagnostic, Severity, printable
 from plan_portal.export import export_document, export_json
 from plan_portal.export_csv import RECORDS as CSV_TABLES
@@ -215,22 +215,25 @@ class DiffError(click.ClickException):
 
 
 def _revision(name: str | None, roots: tuple[Path, ...], severity: tuple[str, ...],
-              allow_roots: tuple[Path, ...], constitution: Path | None) -> tuple[dict[str, Any], str]:
-    """The export document and label of a revision: the working tree, an export file, or a git ref.
+              allow_roots: tuple[Path, ...], constitution: Path | None) -> tuple[dict[str, Any], str, Revision | None]:
+    """The export document, label and commit of a revision: the working tree, an export file, or a
+    git ref, date or age (the last commit at or before it).
 
     At a git ref no symlink is extracted (see compare.revision), so only the working tree needs
     ``allow_roots``.
     """
     if name is None:
-        return export_document(_run(roots, severity, allow_roots, constitution)), "working tree"
+        return export_document(_run(roots, severity, allow_roots, constitution)), "working tree", None
     try:
         if Path(name).is_file():
-            return load_export(Path(name)), name
-        commit = resolve_commit(name, Path.cwd())
-        document = export_at_commit(commit, _settings(roots, severity, allow_roots, constitution))
+            return load_export(Path(name)), name, None
+        revision = resolve_revision(name, Path.cwd())
+        document = export_at_commit(revision.commit, _settings(roots, severity, allow_roots, constitution))
     except RevisionError as error:
         raise DiffError(f"{error} [{error.code}]") from error
-    return document, f"{name} ({commit[:7]})" if not commit.startswith(name) else name
+    if revision.kind != "ref":
+        return document, f"{name} ({revision.short}, {revision.day})", revision
+    return document, f"{name} ({revision.short})" if not revision.commit.startswith(name) else name, revision
 
 
 @main.command()
@@ -248,13 +251,16 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
          fail_on_new_errors: bool, allow_roots: tuple[Path, ...], constitution: Path | None) -> None:
     """Changes from BASE to HEAD: features, gates, risks, decisions and diagnostics.
 
-    BASE and HEAD are git refs (plans are read at the ref, nothing is checked out) or files
-    written by `plan-portal export`; without HEAD, the working tree. A diff is not a failure:
-    the exit status is 0 unless --fail-on-new-errors finds a new error.
+    BASE and HEAD are git refs (plans are read at the ref, nothing is checked out), dates or ages
+    ("2026-11-01", "2026-11-01T09:30", "7 days", "2 weeks ago", "yesterday": the last commit of
+    the current branch at or before that moment; a ref of that name wins), or files written by
+    `plan-portal export`; without HEAD, the working tree. A diff is not a failure: the exit
+    status is 0 unless --fail-on-new-errors finds a new error.
     """
-    base_document, base_label = _revision(base, roots, severity, allow_roots, constitution)
-    head_document, head_label = _revision(head, roots, severity, allow_roots, constitution)
+    base_document, base_label, base_revision = _revision(base, roots, severity, allow_roots, constitution)
+    head_document, head_label, head_revision = _revision(head, roots, severity, allow_roots, constitution)
     comparison = compare(base_document, head_document, base_label, head_label)
+    comparison.base_revision, comparison.head_revision = base_revision, head_revision
     with _standard_output():
         click.echo(json_report(comparison) if output == "json" else markdown_report(comparison), nl=False)
     new_errors = [c for c in comparison.of("diagnostic") if c.action == "appeared" and c.after == "error"]
@@ -276,7 +282,9 @@ def diff(base: str, head: str | None, roots: tuple[Path, ...], output: str, seve
 @_SEVERITY
 @click.option("--custom-templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of templates that replace the portal's own by file name (as the plugin's option).")
-@click.option("--compare-to", metavar="REF", help="A git ref to compare the plans with: adds a Changes page.")
+@click.option("--compare-to", metavar="REF|DATE|AGE",
+              help="A git ref, a date (2026-11-01) or an age (7 days) to compare the plans with: adds a Changes "
+                   "page. A date or an age means the last commit of the current branch at or before it.")
 @click.option("--title", default=_DEFAULTS.title, show_default=True, help="Heading of the overview page.")
 @click.option("--page-size", type=click.IntRange(min=1), default=_DEFAULTS.page_size, show_default=True,
               help="Most rows on one page of a dashboard list.")

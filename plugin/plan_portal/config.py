@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+
+class Baseline(base.BaseConfigOption[str]):
+    """A git ref, a date or an age, as text: YAML reads ``2026-11-01`` as a date and
+    ``2026-11-01 09:30:00`` as a date and time, which are written back in ISO 8601."""
+
+    def run_validation(self, value: object) -> str:
+        if isinstance(value, datetime.datetime):
+            return value.isoformat(sep="T", timespec="seconds")
+        if isinstance(value, (datetime.date, str, int)) and not isinstance(value, bool):
+            return value.isoformat() if isinstance(value, datetime.date) else str(value)
+        raise base.ValidationError(f"Expected a git ref, a date or an age, but a {type(value).__name__} was given.")
 
 
 class PlanPortalConfig(base.Config):
@@ -59,7 +73,9 @@ class PlanPortalConfig(base.Config):
     """Pass the HTML of published spec.md, research.md … pages through an allowlist sanitizer,
     so that a script or event handler written in a plan's prose never runs in a reader's browser."""
 
-    compare_to = c.Optional(c.Type(str))
-    """A git ref (``main``, ``v1.4``, ``HEAD~10``) to compare the plans with: the portal gains a
-    "Changes since <ref>" page and the dashboards mark what is new or changed since it. A ref
-    that cannot be read is a warning, and the page says why."""
+    compare_to = c.Optional(Baseline())
+    """A git ref (``main``, ``v1.4``, ``HEAD~10``), a date (``2026-11-01``) or an age (``7 days``) to
+    compare the plans with: the portal gains a "Changes since" page and the dashboards mark what is
+    new or changed since it. A date or an age means the last commit of the current branch at or
+    before it (a ref of the same name wins). A baseline that cannot be read is a warning, and the
+    page says why."""

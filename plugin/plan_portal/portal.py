@@ -67,7 +67,9 @@ def _comparison(settings: Settings, ref: str, checked: CheckedPortfolio,
                 baselines: BaselineCache) -> tuple[Comparison, str]:
     """This build against ``ref``; a baseline that cannot be read is a warning, not a failed build."""
     try:
-        baseline = baselines.document(ref, settings)
+        revision, baseline = baselines.read(ref, settings)
     except RevisionError as error:
         return Comparison(ref, "this build", problem=str(error)), f"compare_to: {error} [{error.code}]"
-    return compare(baseline, export_document(checked), ref, "this build"), ""
+    comparison = compare(baseline, export_document(checked), ref, "this build")
+    comparison.base_revision = revision
+    return comparison, ""

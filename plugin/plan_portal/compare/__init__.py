@@ -5,6 +5,6 @@
 render stage can show them without importing the pipeline that ``revision`` runs.
 """
 
-from plan_portal.compare.changes import Change, Comparison, compare
+from plan_portal.compare.changes import Change, Comparison, Revision, compare
 
-__all__ = ["Change", "Comparison", "compare"]
+__all__ = ["Change", "Comparison", "Revision", "compare"]

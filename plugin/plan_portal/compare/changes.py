@@ -11,6 +11,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 #: Kinds of change, and actions, in report order.
@@ -18,6 +19,13 @@ KINDS = ("feature", "gate", "risk", "decision", "diagnostic")
 ACTIONS = ("added", "removed", "changed", "closed", "re-rated", "appeared", "resolved")
 #: Risk status words (in a Status column of a register) that mean the risk no longer applies.
 CLOSED_RISK_WORDS = ("closed", "resolved", "retired")
+#: How far a gate status is from passing; unknown statuses are not ranked (no direction).
+GATE_RANK = {"pass": 0, "not-applicable": 0, "waived": 1, "pending": 2, "fail": 3}
+#: Risk levels (and probabilities, impacts) from least to most severe.
+LEVEL_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+#: Decision statuses that are open (still to be settled) and settled. accepted → superseded or
+#: deprecated is how decisions evolve: neither better nor worse.
+OPEN_DECISIONS = ("proposed", "in-review")
 
 Record = dict[str, Any]
 
@@ -40,11 +48,62 @@ class Change:
     where: str = ""
     #: Whether the feature, record or diagnostic exists in ``head`` (not removed, closed by removal, resolved).
     present: bool = True
+    #: worse (a regression: a gate now failing, a risk rated up, a decision reopened, a new error or
+    #: warning) | better (the reverse, a risk closed) | "" (neither, or not comparable).
+    direction: str = ""
 
     @property
     def key(self) -> str:
         """The feature id, or the record's portfolio-wide id (``feature/record``)."""
         return f"{self.feature}/{self.record}" if self.record and self.kind != "diagnostic" else self.feature
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What one side of a comparison was asked to be, and the commit it was read at."""
+
+    #: As written: ``main``, ``HEAD~3``, ``7 days``, ``2026-11-01``.
+    asked: str
+    #: ref (a branch, tag, commit …) | date (a day or a moment) | age (``7 days``).
+    kind: str
+    #: The full hash of the commit read.
+    commit: str
+    #: The commit's committer date, ISO 8601 with its offset (``2026-11-24T16:02:11+01:00``).
+    committed: str = ""
+    #: The first line of its message.
+    subject: str = ""
+    #: For a date or an age: the moment it named (ISO 8601); the commit is the last one of the
+    #: current branch's first-parent history committed at or before it.
+    moment: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+    @property
+    def day(self) -> str:
+        """The commit's date as ``YYYY-MM-DD``."""
+        return self.committed[:10]
+
+    @property
+    def when(self) -> str:
+        """The commit's date and time as ``2026-11-24 16:02 +01:00``."""
+        return readable_moment(self.committed)
+
+    @property
+    def moment_text(self) -> str:
+        return readable_moment(self.moment)
+
+
+def readable_moment(stamp: str) -> str:
+    """``2026-11-24T16:02:11+01:00`` → ``2026-11-24 16:02 +01:00`` (an offset of zero is ``UTC``)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    offset = moment.strftime("%z")
+    zone = "" if not offset else "UTC" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
+    return f"{moment:%Y-%m-%d %H:%M} {zone}".rstrip()
 
 
 @dataclass(slots=True)
@@ -56,6 +115,9 @@ class Comparison:
     changes: list[Change] = field(default_factory=list)
     #: Why the baseline could not be read; the comparison is then empty.
     problem: str = ""
+    #: The commit ``base`` was read at (None for an export file or the working tree).
+    base_revision: Revision | None = None
+    head_revision: Revision | None = None
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -64,6 +126,11 @@ class Comparison:
         """How many changes of each (kind, action), in report order."""
         found = Counter((c.kind, c.action) for c in self.changes)
         return {(k, a): found[(k, a)] for k in KINDS for a in ACTIONS if found[(k, a)]}
+
+    def directions(self) -> dict[str, int]:
+        """How many changes are worse and how many better."""
+        found = Counter(c.direction for c in self.changes)
+        return {"worse": found["worse"], "better": found["better"]}
 
     def marks(self) -> dict[str, Change]:
         """Changes of what still exists in ``head``, by feature id or record id: what a dashboard can mark."""
@@ -75,6 +142,8 @@ class Comparison:
             "base": self.base,
             "head": self.head,
             "problem": self.problem,
+            "base_revision": dataclasses.asdict(self.base_revision) if self.base_revision else None,
+            "head_revision": dataclasses.asdict(self.head_revision) if self.head_revision else None,
             "counts": {kind: {action: n for (k, action), n in self.counts().items() if k == kind} for kind in KINDS},
             "changes": [dataclasses.asdict(c) for c in self.changes],
         }
@@ -128,6 +197,42 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _sign(before: int | None, after: int | None) -> str:
+    if before is None or after is None or before == after:
+        return ""
+    return "worse" if after > before else "better"
+
+
+def _gate_direction(old: Record | None, new: Record | None) -> str:
+    if old is None:
+        return "worse" if new is not None and new.get("status") == "fail" else ""
+    if new is None:
+        return ""
+    return _sign(GATE_RANK.get(_text(old.get("status"))), GATE_RANK.get(_text(new.get("status"))))
+
+
+def _decision_direction(old: Record | None, new: Record | None) -> str:
+    if old is None or new is None:
+        return ""
+    before, after = _text(old.get("status")), _text(new.get("status"))
+    if before == "accepted" and (after in OPEN_DECISIONS or after == "rejected"):
+        return "worse"  # reopened or reverted
+    return "better" if before in OPEN_DECISIONS and after == "accepted" else ""
+
+
+def _risk_direction(old: Record, new: Record) -> str:
+    """Rated up or down: by level, or by probability × impact when the level stays."""
+    level = _sign(LEVEL_RANK.get(_text(old.get("level"))), LEVEL_RANK.get(_text(new.get("level"))))
+    if level or old.get("level") != new.get("level"):
+        return level
+
+    def score(risk: Record) -> int | None:
+        ranks = [LEVEL_RANK.get(_text(risk.get(key))) for key in ("probability", "impact")]
+        return ranks[0] * ranks[1] if ranks[0] is not None and ranks[1] is not None else None
+
+    return _sign(score(old), score(new))
+
+
 def _features(base: Record, head: Record) -> tuple[list[Change], set[str]]:
     before = {_text(f.get("id")): f for f in base.get("features", [])}
     after = {_text(f.get("id")): f for f in head.get("features", [])}
@@ -150,16 +255,18 @@ def _pairs(base: list[Record], head: list[Record],
 def _gate_or_decision(kind: str, title_key: str, base: list[Record], head: list[Record],
                       skip: set[str]) -> list[Change]:
     upper = kind == "gate"
+    direction = _gate_direction if upper else _decision_direction
     changes = []
     for feature, record, old, new in _pairs(base, head, skip):
         if old is None and new is not None:
-            changes.append(Change(kind, "added", feature, record, _text(new.get(title_key)), after=_status(new, upper)))
+            changes.append(Change(kind, "added", feature, record, _text(new.get(title_key)), after=_status(new, upper),
+                                  direction=direction(old, new)))
         elif new is None and old is not None:
             changes.append(Change(kind, "removed", feature, record, _text(old.get(title_key)),
                                   before=_status(old, upper), present=False))
         elif old is not None and new is not None and _status(old, upper) != _status(new, upper):
             changes.append(Change(kind, "changed", feature, record, _text(new.get(title_key)),
-                                  _status(old, upper), _status(new, upper)))
+                                  _status(old, upper), _status(new, upper), direction=direction(old, new)))
     return changes
 
 
@@ -169,18 +276,19 @@ def _risks(base: list[Record], head: list[Record], skip: set[str]) -> list[Chang
         if new is None and old is not None:
             if not _is_closed(old):
                 changes.append(Change("risk", "closed", feature, record, _text(old.get("description")),
-                                      _risk_rating(old), "removed", present=False))
+                                      _risk_rating(old), "removed", present=False, direction="better"))
         elif old is None and new is not None:
-            if not _is_closed(new):
+            if not _is_closed(new):  # naming a new risk is neither better nor worse
                 changes.append(Change("risk", "added", feature, record, _text(new.get("description")),
                                       after=_risk_rating(new)))
         elif old is not None and new is not None:
             title = _text(new.get("description"))
             if _is_closed(new) and not _is_closed(old):
-                changes.append(Change("risk", "closed", feature, record, title, _risk_rating(old), _risk_status(new)))
+                changes.append(Change("risk", "closed", feature, record, title, _risk_rating(old), _risk_status(new),
+                                      direction="better"))
             elif _risk_rating(old) != _risk_rating(new) and not _is_closed(new):
                 changes.append(Change("risk", "re-rated", feature, record, title, _risk_rating(old),
-                                      _risk_rating(new)))
+                                      _risk_rating(new), direction=_risk_direction(old, new)))
     return changes
 
 
@@ -190,9 +298,11 @@ def _diagnostic_key(d: Record) -> tuple[str, str, str]:
 
 def _diagnostic_change(action: str, d: Record) -> Change:
     severity = _text(d.get("severity"))
+    direction = "" if severity not in ("error", "warning") else "worse" if action == "appeared" else "better"
     return Change("diagnostic", action, "", _text(d.get("code")), _text(d.get("message")),
                   before=severity if action == "resolved" else "", after=severity if action == "appeared" else "",
-                  where=f"{_text(d.get('path'))}:{_text(d.get('line'))}", present=action == "appeared")
+                  where=f"{_text(d.get('path'))}:{_text(d.get('line'))}", present=action == "appeared",
+                  direction=direction)
 
 
 def _diagnostics(base: list[Record], head: list[Record]) -> list[Change]:

@@ -53,32 +53,48 @@ def summary(comparison: Comparison) -> str:
     return " · ".join(parts) if parts else "no changes"
 
 
+def direction_summary(comparison: Comparison) -> str:
+    """``3 worse, 1 better``: how many changes are regressions and improvements ("" when none is either)."""
+    found = comparison.directions()
+    return ", ".join(f"{n} {direction}" for direction, n in found.items() if n)
+
+
 def _before_after(change: Change) -> str:
     return f"{markdown_cell(change.before) or '—'} → {markdown_cell(change.after) or '—'}"
+
+
+def _action(change: Change) -> str:
+    return f"{change.action} · {change.direction}" if change.direction else change.action
 
 
 def _table(kind: str, changes: list[Change]) -> list[str]:
     if kind == "diagnostic":
         lines = ["| Change | Severity | Code | Where | Message |", "|---|---|---|---|---|"]
-        lines += [f"| {c.action} | {markdown_cell(c.after or c.before)} | {markdown_cell(c.record)} | "
+        lines += [f"| {_action(c)} | {markdown_cell(c.after or c.before)} | {markdown_cell(c.record)} | "
                   f"{markdown_cell(c.where)} | {markdown_cell(c.title)} |" for c in changes]
     elif kind == "feature":
         lines = ["| Change | Feature | Title | Before → after |", "|---|---|---|---|"]
-        lines += [f"| {c.action} | {markdown_cell(c.feature)} | {markdown_cell(c.title)} | {_before_after(c)} |"
+        lines += [f"| {_action(c)} | {markdown_cell(c.feature)} | {markdown_cell(c.title)} | {_before_after(c)} |"
                   for c in changes]
     else:
         lines = ["| Change | Feature | ID | Title | Before → after |", "|---|---|---|---|---|"]
-        lines += [f"| {c.action} | {markdown_cell(c.feature)} | {markdown_cell(c.record)} | {markdown_cell(c.title)} | "
-                  f"{_before_after(c)} |" for c in changes]
+        lines += [f"| {_action(c)} | {markdown_cell(c.feature)} | {markdown_cell(c.record)} | "
+                  f"{markdown_cell(c.title)} | {_before_after(c)} |" for c in changes]
     return lines
 
 
 def markdown_report(comparison: Comparison) -> str:
     """A headline with counts, then a table per kind of change that has any."""
     lines = [f"## Plan changes: {markdown_code(comparison.base)} → {markdown_code(comparison.head)}", ""]
+    for side, revision in (("Baseline", comparison.base_revision), ("Head", comparison.head_revision)):
+        if revision is not None and revision.kind != "ref":
+            lines += [f"{side}: commit {markdown_code(revision.short)} of {revision.when}, "
+                      f"\"{markdown_cell(revision.subject)}\": the last commit on the current branch at or before "
+                      f"{revision.moment_text}.", ""]
     if comparison.problem:
         return "\n".join([*lines, f"The baseline could not be read: {markdown_cell(comparison.problem)}", ""])
-    lines += [f"**{summary(comparison)}**", ""]
+    directions = direction_summary(comparison)
+    lines += [f"**{summary(comparison)}**" + (f" ({directions})" if directions else ""), ""]
     for kind in KINDS:
         changes = comparison.of(kind)
         if changes:

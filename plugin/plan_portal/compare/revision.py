@@ -12,9 +12,12 @@ import json
 import subprocess
 import tarfile
 import tempfile
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from plan_portal.compare.changes import Revision, readable_moment
+from plan_portal.compare.moments import parse_moment
 from plan_portal.export import SCHEMA, export_document
 from plan_portal.pipeline import run
 from plan_portal.settings import Settings
@@ -53,14 +56,65 @@ def repository_root(base: Path) -> Path:
     return Path(process.stdout.decode("utf-8").strip()).resolve()
 
 
-def resolve_commit(ref: str, base: Path) -> str:
-    """The commit a ref names (a branch, tag, ``HEAD~1``, a hash …), as a full hash."""
-    repository_root(base)
+def _commit_of(ref: str, base: Path) -> str | None:
     # A ref that starts with "-" would be read as an option.
     process = None if ref.startswith("-") else _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], base)
     if process is None or process.returncode != 0:
-        raise RevisionError("unknown-ref", f"{ref!r} is not a commit, branch or tag of the git repository")
+        return None
     return process.stdout.decode("ascii").strip()
+
+
+def resolve_commit(ref: str, base: Path) -> str:
+    """The commit a ref names (a branch, tag, ``HEAD~1``, a hash …), as a full hash."""
+    repository_root(base)
+    commit = _commit_of(ref, base)
+    if commit is None:
+        raise RevisionError("unknown-ref", f"{ref!r} is not a commit, branch or tag of the git repository")
+    return commit
+
+
+def _commit_before(text: str, moment: datetime, base: Path) -> str:
+    """The last commit of HEAD's first-parent history committed at or before ``moment``."""
+    # git reads no moment before 1970 (@-1 is not a timestamp to it): no commit is that old.
+    stamp = int(moment.timestamp())
+    process = _git(["rev-list", "-1", "--first-parent", f"--before=@{max(stamp, 0)}", "HEAD"], base)
+    if process.returncode != 0:
+        raise RevisionError("unknown-ref", f"{text!r}: the current branch has no commits ({_stderr(process)})")
+    commit = process.stdout.decode("ascii").strip()
+    if commit and stamp >= 0:
+        return commit
+    root = _git(["rev-list", "--first-parent", "--max-parents=0", "HEAD"], base).stdout.decode("ascii").split()
+    first = _git(["show", "-s", "--format=%cI", *root[-1:]], base).stdout.decode("utf-8", "replace").strip()
+    shallow = _git(["rev-parse", "--is-shallow-repository"], base).stdout.decode("ascii", "replace").strip()
+    at, first = readable_moment(moment.isoformat()), readable_moment(first)
+    if shallow == "true":
+        raise RevisionError("shallow-history", f"{text!r} ({at}) is older than the history this shallow clone "
+                            f"holds (from {first}): fetch the whole history (fetch-depth: 0)")
+    raise RevisionError("before-first-commit", f"{text!r} ({at}) is before the first commit of the current "
+                        f"branch ({first})")
+
+
+def resolve_revision(text: str, base: Path, now: datetime | None = None) -> Revision:
+    """The commit ``text`` names: a git ref if it is one (a ref wins), else a date or an age
+    (``2026-11-01``, ``7 days``, see compare.moments): the last commit of the current branch's
+    first-parent history committed at or before that moment."""
+    repository_root(base)
+    commit = _commit_of(text, base)
+    kind, moment = "ref", None
+    if commit is None:
+        try:
+            parsed = parse_moment(text, now)
+        except ValueError as error:
+            raise RevisionError("invalid-date", f"{error}; write a date as YYYY-MM-DD") from None
+        if parsed is None:
+            raise RevisionError("unknown-ref", f"{text!r} is not a commit, branch or tag of the git repository, "
+                                "nor a date (2026-11-01) or an age (7 days)")
+        kind, moment = parsed
+        commit = _commit_before(text, moment, base)
+    shown = _git(["show", "-s", "--format=%cI%x00%s", commit], base).stdout.decode("utf-8", "replace").strip()
+    committed, _, subject = shown.partition("\0")
+    return Revision(text, kind, commit, committed, subject,
+                    moment.isoformat(timespec="seconds") if moment is not None else "")
 
 
 def _in_repository(path: Path, top: Path, what: str) -> str:
@@ -132,16 +186,22 @@ def load_export(path: Path) -> dict[str, Any]:
 
 class BaselineCache:
     """The export document of the last baseline read: the plans at a commit never change, so
-    ``mkdocs serve`` reads them again only when the ref moves or the reading options change."""
+    ``mkdocs serve`` reads them again only when the baseline's commit moves (a branch moved, or an
+    age now reaches a later commit) or the reading options change."""
 
     def __init__(self) -> None:
         self._key: tuple[object, ...] | None = None
         self._document: dict[str, Any] = {}
 
-    def document(self, ref: str, settings: Settings) -> dict[str, Any]:
-        commit = resolve_commit(ref, settings.base)
-        key = (commit, settings.roots, settings.base, tuple(sorted(settings.overrides.items())), settings.max_bytes)
+    def read(self, text: str, settings: Settings) -> tuple[Revision, dict[str, Any]]:
+        """The commit ``text`` names (a ref, a date or an age) and the export document of the plans there."""
+        revision = resolve_revision(text, settings.base)
+        key = (revision.commit, settings.roots, settings.base, tuple(sorted(settings.overrides.items())),
+               settings.max_bytes)
         if key != self._key:
-            self._document = export_at_commit(commit, settings)
+            self._document = export_at_commit(revision.commit, settings)
             self._key = key
-        return self._document
+        return revision, self._document
+
+    def document(self, ref: str, settings: Settings) -> dict[str, Any]:
+        return self.read(ref, settings)[1]

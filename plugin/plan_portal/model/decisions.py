@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from plan_portal.model.context import FileContext
+from plan_portal.model.dates import DATE_LABELS, date_in, iso_date, written_date
 from plan_portal.model.markers import TEMPLATE_PHRASES, is_placeholder
 from plan_portal.model.outline import Outline
 from plan_portal.model.records import Decision
@@ -64,6 +65,7 @@ _FIELD_LABELS = {
     "status": "status", "decision status": "status",
     "context": "context", "problem": "context",
     "follow-up": "follow_up", "follow-ups": "follow_up", "follow up": "follow_up",
+    **dict.fromkeys(DATE_LABELS - {"when"}, "date"),
 }
 #: Labels that may start a plain (not bold) ``Label: value`` line.
 _PLAIN_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(?P<key>[A-Za-z][A-Za-z -]{1,30}?)\s*:\s*(?P<value>.*)$")
@@ -129,6 +131,17 @@ def states_choice(title: str) -> bool:
     return len(words) >= 4
 
 
+#: A title that opens with its date: ``2026-03-01 — Use Postgres``, ``2026-03-01: Use Postgres``.
+_DATED_TITLE = re.compile(r"^\s*(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*(?:[:—–|]|-\s|,)\s*(?P<rest>\S.*)$")
+
+
+def _dated_title(title: str) -> tuple[str, str]:
+    """(title without the date it opens with, that date) or (title, "")."""
+    match = _DATED_TITLE.match(title)
+    found = iso_date(match.group("date")) if match else ""
+    return (match.group("rest").strip(), found) if match and found else (title, "")
+
+
 def _label(key: str) -> str | None:
     return _FIELD_LABELS.get(re.sub(r"\s+", " ", strip_markup(key).lower().strip().rstrip(":").strip()))
 
@@ -137,7 +150,7 @@ def _label(key: str) -> str | None:
 #: line such as "selected: …" inside a sentence is not taken for a field.
 _PLAIN_LABELS = frozenset(("decision", "rationale", "alternatives considered", "alternatives", "alternative rejected",
                            "alternatives rejected", "alternative considered", "what was chosen", "why chosen",
-                           "choice", "chosen approach", "status"))
+                           "choice", "chosen approach", "status", "date", "decided", "decision date"))
 #: ``**Decision.** text``: a bold label closed by a full stop.
 _BOLD_PERIOD = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(?P<key>[^*_.][^*.]*?)\.(?:\*\*|__)\s*(?P<value>.*)$")
 
@@ -371,7 +384,7 @@ class _Reader:
         choice = draft.fields.get("decision", "") or draft.fields.get("answer", "") or draft.choice
         if _is_template(choice) or _is_template(draft.title):
             return
-        title = draft.title or _joined([strip_markup(choice)])[:120]
+        title, dated = _dated_title(draft.title or _joined([strip_markup(choice)])[:120])
         # research.md topics reuse short ids (R1, D-1) that may collide with risks: no duplicate report.
         global_id, local = self.context.claim(draft.explicit_id, "decision", title, draft.line,
                                               report=self.origin != "research")
@@ -381,7 +394,19 @@ class _Reader:
             draft.fields.get("context", ""), draft.fields.get("rationale", ""), draft.fields.get("alternatives", ""),
             draft.fields.get("follow_up", ""), self.origin, self.context.source(draft.line), choice=choice,
         ))
+        self.date(decision, written_date(draft.fields.get("date", "")), dated or date_in(title), self.draft_section)
         self.last = (decision, self.draft_topic)
+
+    def date(self, decision: Decision, own: str, titled: str, section: int) -> None:
+        """The decision's own date (a Date field or column), else a date in its title or in a
+        heading above it."""
+        if own:
+            decision.date, decision.date_from = own, "record"
+            return
+        headings = (self.outline.doc.sections[i].title for i in self.outline.ancestry(section)) if section >= 0 else ()
+        found = titled or next((d for d in map(date_in, headings) if d), "")
+        if found:
+            decision.date, decision.date_from = found, "heading"
 
     def open(self, title: str, explicit: str, line: int, origin: str, fields: dict[str, str] | None = None) -> None:
         self.close()
@@ -401,18 +426,21 @@ class _Reader:
         for row in table.rows:
             if all(_EMPTY_CELL.match(c.strip()) for c in row.plain):
                 continue
-            title = cell(row, roles["title"], plain=True)
-            choice = title if title_is_choice else cell(row, roles.get("choice"))
+            title, dated = _dated_title(cell(row, roles["title"], plain=True))
+            choice = title if title_is_choice and not dated else cell(row, roles.get("choice"))
             explicit = cell(row, roles.get("id"), plain=True)
             global_id, local = self.context.claim(explicit, "decision", title, row.line, report=not self.research)
             raw = cell(row, roles.get("status"), plain=True)
             status = _status(self.context, raw, row.line) if raw or "status" not in roles else "unknown"
             extra = extra_cells(table, row, {k: v for k, v in roles.items()})
-            self.decisions.append(Decision(
+            self.decisions.append(decision := Decision(
                 global_id, self.context.feature, local, title, status, raw, cell(row, roles.get("context")),
                 cell(row, roles.get("rationale")), cell(row, roles.get("alternatives")),
                 cell(row, roles.get("follow_up")), origin, self.context.source(row.line), extra, choice=choice,
             ))
+            own = next((written_date(v) for k, v in extra.items()
+                        if strip_markup(normalise_header(k)) in DATE_LABELS), "")
+            self.date(decision, own, dated, self.section_index)
 
     def bullets(self, blocks: list[Block]) -> None:
         """A section listing one decision per top-level bullet; its text is the choice."""

@@ -9,6 +9,7 @@ from plan_portal.diagnostics import diagnostic
 from plan_portal.discover import FeatureDir
 from plan_portal.model.artifacts import read_spec, read_tasks
 from plan_portal.model.context import FileContext
+from plan_portal.model.dates import header_date, iso_date, written_date
 from plan_portal.model.decisions import read_marked_decisions
 from plan_portal.model.markers import clarifications
 from plan_portal.model.mentions import scan_mentions
@@ -47,6 +48,15 @@ def _clarifications(feature: Feature, context: FileContext, doc: Document) -> in
         global_id, _ = context.claim("", "clarification", marker.text, marker.line)
         feature.clarifications.append(Clarification(global_id, feature.id, marker.text, context.source(marker.line)))
     return len(found)
+
+
+def _date_from_file(feature: Feature, path: str, date: str) -> None:
+    """Decisions read from ``path`` that carry no date of their own take the date the file gives itself."""
+    if not date:
+        return
+    for decision in feature.decisions:
+        if not decision.date and decision.source.path == path:
+            decision.date, decision.date_from = date, "file"
 
 
 def _published(feature: Feature, name: str, source: SourceFile) -> PublishedFile:
@@ -121,6 +131,7 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
             if not (source.text or "").strip():
                 feature.diagnostics.append(diagnostic("empty-plan", source.path, 1, "plan.md is empty"))
             read_plan(feature, context, doc, source.metadata, (source.text or "").split("\n"), source.body_offset)
+            _date_from_file(feature, source.path, header_date(doc, source.metadata))
             _clarifications(feature, context, doc)
             feature.diagnostics.extend(context.diagnostics)
     else:
@@ -129,11 +140,12 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
             diagnostic("spec-only-feature", fd.display_path(first), 1, f"feature {fd.feature_id} has no plan.md")
         )
     if "research" in fd.artifacts:
-        _, doc = _parse(feature, fd, "research", max_bytes, read)
+        source, doc = _parse(feature, fd, "research", max_bytes, read)
         if doc is not None:
             context = FileContext(fd.feature_id, doc.path, ids)
             research = outline(doc)
             feature.decisions.extend(read_marked_decisions(context, research))
+            _date_from_file(feature, doc.path, header_date(doc, source.metadata))
             feature.risks.extend(read_risks(context, research))
             _clarifications(feature, context, doc)
             feature.diagnostics.extend(context.diagnostics)
@@ -159,6 +171,9 @@ def read_feature(fd: FeatureDir, max_bytes: int = MAX_BYTES) -> Feature:
     feature.planning_state = plan_state(feature.planning_status)
     if not feature.created and feature.spec is not None:
         feature.created = feature.spec.created
+    if not written_date(feature.created):  # template text ("[DATE]"), "TBD", "—": no date
+        feature.created = ""
+    feature.created_date = iso_date(feature.created)
     return feature
 
 

@@ -83,6 +83,13 @@ class Decision:
     #: What was decided: the Decision/Choice line or cell, or the title when the title states it;
     #: empty when the plan only names the topic.
     choice: str = ""
+    #: When it was decided, ISO (``2026-03-01``) when the plan writes it unambiguously, else as
+    #: written; "" when the plan dates neither the decision nor the file it is in.
+    date: str = ""
+    #: Where the date was read: record (a Date column or field), heading (a date in the decision's
+    #: heading or a heading above it), file (the date the file gives itself, ``**Date**:`` or
+    #: frontmatter: when it was written, not necessarily when this decision was taken).
+    date_from: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +324,8 @@ class Feature:
     metadata: dict[str, object] = field(default_factory=dict)
     branch: str = ""
     created: str = ""
+    #: ``created`` as an ISO date (``2026-03-01``) when it is an unambiguous date, else "".
+    created_date: str = ""
     planning_status: str = ""
     #: ``planning_status`` in one vocabulary (model.status.PLAN_STATES), "" when none is written.
     planning_state: str = ""

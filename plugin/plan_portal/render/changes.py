@@ -6,10 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from plan_portal.compare import Change, Comparison
+from plan_portal.compare.moments import is_age
 
 _LABELS = {"added": "new", "changed": "changed", "re-rated": "re-rated", "closed": "closed"}
 #: A feature's mark lists at most this many of its records' changes in its tooltip.
 _NOTE_LIMIT = 5
+_DIRECTION_ORDER = {"worse": 0, "better": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,19 @@ class Mark:
     label: str
     #: The tooltip: since when, and what it was before.
     note: str
+    #: worse | better | "" (see Change.direction); a feature's is worse when any of its records got
+    #: worse, else better when any got better.
+    direction: str = ""
+
+
+def page_title(comparison: Comparison) -> str:
+    """``Changes since main``, ``Changes since 2026-11-01``, ``Changes since 7 days ago``."""
+    since = comparison.base
+    revision = comparison.base_revision
+    age = revision.kind == "age" if revision is not None else is_age(since)
+    if age and not since.lower().rstrip().endswith("ago"):
+        since += " ago"
+    return f"Changes since {since}"
 
 
 def describe(change: Change) -> str:
@@ -46,10 +61,15 @@ def change_marks(comparison: Comparison) -> dict[str, Mark]:
         if change.present:
             detail = f"{change.before} → {change.after}" if change.before and change.after else change.after
             label = _LABELS[change.action]
-            marks[change.key] = Mark(label, f"{label} {since}: {detail}" if detail else f"{label} {since}")
+            heading = f"{label} {since}" + (f" ({change.direction})" if change.direction else "")
+            marks[change.key] = Mark(label, f"{heading}: {detail}" if detail else heading, change.direction)
     for feature, changes in by_feature.items():
-        notes = [f"{c.kind} {c.record} {describe(c)}" for c in changes[:_NOTE_LIMIT]]
+        changes.sort(key=lambda c: _DIRECTION_ORDER.get(c.direction, 2))  # stable: worse first, then better
+        notes = [f"{c.kind} {c.record} {describe(c)}" + (f" ({c.direction})" if c.direction else "")
+                 for c in changes[:_NOTE_LIMIT]]
         if len(changes) > _NOTE_LIMIT:
             notes.append(f"{len(changes) - _NOTE_LIMIT} more")
-        marks.setdefault(feature, Mark("changed", f"changed {since}: " + "; ".join(notes)))
+        directions = {c.direction for c in changes}
+        direction = "worse" if "worse" in directions else "better" if "better" in directions else ""
+        marks.setdefault(feature, Mark("changed", f"changed {since}: " + "; ".join(notes), direction))
     return marks

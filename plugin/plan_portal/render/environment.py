@@ -60,6 +60,7 @@ def environment(custom_templates: Path | None = None) -> Environment:
     env.filters["md"] = markdown_text
     env.filters["excerpt"] = excerpt
     env.tests["generated_id"] = is_generated_id
+    env.tests["iso_date"] = lambda text: re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text)) is not None
     env.tests["wordless"] = lambda text: not any(character.isalpha() for character in str(text))
     env.filters["truncate_feature"] = lambda record_id: str(record_id).split("/", 1)[0]
     return env

@@ -14,6 +14,7 @@ from pathlib import Path
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
 from plan_portal.parallel import map_jobs
+from plan_portal.render.changes import page_title
 from plan_portal.render.context import TRACE_PAGE, Renderer
 from plan_portal.render.dashboards import DASHBOARD_NAMES, DASHBOARDS, Dashboard
 from plan_portal.render.dashboards import changes as changes_dashboard
@@ -84,7 +85,7 @@ class RenderJob:
     def _changes(self, comparison: Comparison) -> list[PortalPage]:
         src = self.layout.src("changes.md")
         content = changes_dashboard.render(self.renderer, src, comparison)
-        return [generated_page(src, f"Changes since {comparison.base}", "dashboard", content, self.renderer.pictures)]
+        return [generated_page(src, page_title(comparison), "dashboard", content, self.renderer.pictures)]
 
     def _feature(self, index: int) -> list[PortalPage]:
         r = self.renderer

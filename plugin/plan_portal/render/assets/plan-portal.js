@@ -24,7 +24,9 @@
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
           var x = sortValue(a.cells[column], numeric), y = sortValue(b.cells[column], numeric);
-          return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+          if (x === y) return 0;
+          if (x === "" || y === "") return x === "" ? 1 : -1;  /* empty cells last, either way */
+          return (x < y ? -1 : 1) * (ascending ? 1 : -1);
         });
         rows.forEach(function (row) { body.appendChild(row); });
       };
