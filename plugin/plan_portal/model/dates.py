@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from plan_portal.model.markers import is_placeholder
-from plan_portal.model.text import keyed, strip_markup
-from plan_portal.read.blocks import Document, Paragraph
+from plan_portal.model.text import header_fields, strip_markup
+from plan_portal.read.blocks import Document
 
 _MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
@@ -80,17 +80,9 @@ def header_date(doc: Document, metadata: dict[str, Any]) -> str:
         value = metadata.get(key)
         if value not in (None, "", []):
             return written_date(str(value))
-    for section in doc.sections:
-        if section.level > 1:
-            break
-        for block in section.blocks:
-            if not isinstance(block, Paragraph):
-                continue
-            for _, text in block.lines:
-                for part in re.split(r"\s+[|·]\s+", text):
-                    pair = keyed(part)
-                    if pair and pair[0].lower() in _DATE_KEYS:
-                        found = written_date(pair[1])
-                        if found:
-                            return found
+    for _, key, value in header_fields(doc):
+        if key.lower() in _DATE_KEYS:
+            found = written_date(value)
+            if found:
+                return found
     return ""

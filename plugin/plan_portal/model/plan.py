@@ -14,7 +14,7 @@ from plan_portal.model.outline import Outline, outline
 from plan_portal.model.records import Feature, Note, ResearchItem, Source, TableEntry, TechEntry
 from plan_portal.model.risks import read_risks
 from plan_portal.model.tables import row_dict
-from plan_portal.model.text import keyed, slug, strip_markup
+from plan_portal.model.text import header_fields, keyed, slug, strip_markup
 from plan_portal.read.blocks import Block, Code, Document, Item, Marker, Paragraph, Table, block_lines
 
 _TITLE_PREFIX = re.compile(r"^(?:implementation\s+plan|plan|feature)\s*[:—–-]\s*", re.I)
@@ -72,31 +72,22 @@ def _header(feature: Feature, context: FileContext, plan: Outline) -> None:
     A field left as template text (``**Branch**: `[###-feature-name]```) is reported: code spans
     are not scanned for placeholders elsewhere.
     """
-    doc = plan.doc
-    for section in doc.sections:
+    for section in plan.doc.sections:
+        if section.level > 1:
+            break
         if section.level == 1 and not feature.title:
             title = _TITLE_PREFIX.sub("", section.title).strip()
             # "Implementation Plan: [FEATURE]" is the unfilled template: spec.md's title is used instead.
             bracketed = re.fullmatch(r"\[(.+)\]", title)
             feature.title = "" if bracketed and is_placeholder(bracketed.group(1)) else title
-        if section.level > 1:
-            break
-        for block in section.blocks:
-            if not isinstance(block, Paragraph):
-                continue
-            for line, text in block.lines:
-                for part in re.split(r"\s+\|\s+", text):
-                    pair = keyed(part)
-                    if not pair:
-                        continue
-                    bracketed = re.fullmatch(r"\[(.+)\]", strip_markup(pair[1]))
-                    if bracketed and is_placeholder(bracketed.group(1)):
-                        context.diagnostics.append(diagnostic(
-                            "unfilled-placeholder", context.path, line, f"template text {bracketed.group(0)} left in"))
-                    attribute = _HEADER_KEYS.get(pair[0].lower())
-                    if attribute and not getattr(feature, attribute):
-                        value = pair[1] if attribute == "spec_reference" else strip_markup(pair[1])
-                        setattr(feature, attribute, value)
+    for line, key, value in header_fields(plan.doc):
+        bracketed = re.fullmatch(r"\[(.+)\]", strip_markup(value))
+        if bracketed and is_placeholder(bracketed.group(1)):
+            context.diagnostics.append(diagnostic(
+                "unfilled-placeholder", context.path, line, f"template text {bracketed.group(0)} left in"))
+        attribute = _HEADER_KEYS.get(key.lower())
+        if attribute and not getattr(feature, attribute):
+            setattr(feature, attribute, value if attribute == "spec_reference" else strip_markup(value))
 
 
 #: ``Based on Constitution v2.1.1``, ``constitution **v3.12.0**``, ``Constitution: 1.4.0``; not a

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from plan_portal.diagnostics import Diagnostic, diagnostic
+from plan_portal.read.blocks import Document, Paragraph
 
 # `**Key**: value`, `**Key:** value`, `- **Key**: value`, `__Key__: value`.
 _KEYED = re.compile(
@@ -25,6 +27,25 @@ def keyed(line: str) -> tuple[str, str] | None:
     if not key:
         return None
     return key, match.group("value").strip()
+
+
+#: Header fields share a line: ``**Branch**: `x` | **Date**: 2026-01-12 · **Spec**: …``.
+_FIELD_SEPARATOR = re.compile(r"\s+[|·]\s+")
+
+
+def header_fields(doc: Document) -> Iterator[tuple[int, str, str]]:
+    """(line, key, value) of each ``**Key**: value`` field before a file's first level-2 heading."""
+    for section in doc.sections:
+        if section.level > 1:
+            break
+        for block in section.blocks:
+            if not isinstance(block, Paragraph):
+                continue
+            for line, text in block.lines:
+                for part in _FIELD_SEPARATOR.split(text):
+                    pair = keyed(part)
+                    if pair:
+                        yield line, pair[0], pair[1]
 
 
 def strip_markup(text: str) -> str:
