@@ -8,7 +8,7 @@ as it is?) is decided in one place and shown the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from plan_portal.diagnostics import Diagnostic, Severity
 from plan_portal.link import PortfolioGraph
@@ -25,6 +25,78 @@ class Impact:
 
 
 NO_IMPACT = Impact()
+
+#: Readiness states, the most urgent first, each with its label (see docs/formats.md, "Readiness").
+READINESS_STATES: tuple[tuple[str, str], ...] = (
+    ("blocked", "blocked"),
+    ("attention", "needs attention"),
+    ("ready", "ready for tasks"),
+    ("in-progress", "in progress"),
+    ("no-plan", "no plan yet"),
+    ("done", "done"),
+    ("closed", "closed"),
+)
+READINESS_LABELS: Mapping[str, str] = dict(READINESS_STATES)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason for a feature's readiness state, pointing at the record or line it comes from."""
+
+    #: What it is: ``unmitigated-fail``, ``pending-gate``, ``clarification``, ``tasks`` … (docs/formats.md).
+    kind: str
+    #: ``blocks`` (makes the feature blocked), ``attention`` (needs attention) or ``state`` (says why
+    #: the feature is ready, in progress, done …).
+    level: str
+    text: str
+    #: The record it is about (``004-checkout/G2``), or "" for a file (tasks.md, plan.md).
+    record: str
+    source: Source
+    #: The other feature's record it points at, when there is one (a rejected decision depended on).
+    other: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """A feature's readiness: one state of ``READINESS_STATES`` and every reason for it, blockers first."""
+
+    state: str
+    reasons: tuple[Reason, ...] = ()
+    #: The status the feature states, normalised (``model.status.PLAN_STATES``), "" when none is.
+    stated: str = ""
+    #: The words it is written in, and where: the plan's status, else spec.md's.
+    stated_raw: str = ""
+    stated_source: Source | None = None
+
+    @property
+    def label(self) -> str:
+        return READINESS_LABELS.get(self.state, self.state)
+
+    def of_level(self, level: str) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.level == level)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """An owner as the plans name it (names compared by ``model.owners.owner_key``), with what they own."""
+
+    key: str
+    #: The spelling most records use.
+    name: str
+    #: Every spelling seen, sorted.
+    spellings: tuple[str, ...]
+    #: Record ids in feature order, then by id.
+    gates: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
+    #: Decisions whose open follow-up is theirs: on a decision they own, or naming them.
+    follow_ups: tuple[str, ...] = ()
+    #: Feature ids their records are in, in feature order.
+    features: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.gates) + len(self.risks) + len(self.decisions) + len(self.follow_ups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +115,21 @@ class CheckedPortfolio:
     impacts: Mapping[str, Impact]
     #: Feature ids, each after the features it depends on (ties by id).
     feature_order: tuple[str, ...]
+    #: Every feature's id → its readiness state and the reasons for it.
+    readiness: Mapping[str, Readiness] = field(default_factory=dict)
+    #: Every owner named by a gate, risk or decision, by key (sorted).
+    owners: Mapping[str, Owner] = field(default_factory=dict)
+    #: Record id → the keys of its owners (records that name one).
+    record_owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Ids of records flagged "no owner": risks without one, gates and decisions without one where
+    #: their plan gives others of their kind an owner.
+    unowned: frozenset[str] = frozenset()
 
     def impact(self, decision_id: str) -> Impact:
         return self.impacts.get(decision_id, NO_IMPACT)
+
+    def readiness_of(self, feature_id: str) -> Readiness:
+        return self.readiness.get(feature_id, Readiness("no-plan"))
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
-from plan_portal.checked import CheckedPortfolio
+from plan_portal.checked import CheckedPortfolio, Readiness
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.records import Amendment, Constitution, Feature
 
@@ -61,7 +61,23 @@ def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
     for key, attribute in (*((k, k) for k in _TOP_LEVEL), *TRACE_TABLES.items()):
         records = [dataclasses.asdict(r) for f in features for r in getattr(f, attribute)]
         document[key] = sorted(records, key=_record_key)
+    _add_readiness_and_owners(document, checked)
     return document
+
+
+def _readiness(readiness: Readiness) -> dict[str, Any]:
+    data = dataclasses.asdict(readiness)
+    data["label"] = readiness.label
+    return data
+
+
+def _add_readiness_and_owners(document: dict[str, Any], checked: CheckedPortfolio) -> None:
+    """Each feature's ``readiness`` (state, label, reasons, the status it states); ``owners`` (by key,
+    with the ids of what they own) and ``unowned`` (ids of records flagged "no owner")."""
+    for feature in document["features"]:
+        feature["readiness"] = _readiness(checked.readiness_of(feature["id"]))
+    document["owners"] = [dataclasses.asdict(owner) for _, owner in sorted(checked.owners.items())]
+    document["unowned"] = sorted(checked.unowned)
 
 
 def export_json(checked: CheckedPortfolio) -> str:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from plan_portal.check.gates import check_gates, fail_gate_mitigations
 from plan_portal.check.graph import check_graph, impacts
+from plan_portal.check.owners import collect_owners
+from plan_portal.check.readiness import readiness
 from plan_portal.check.trace import check_trace
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.diagnostics import Diagnostic, Severity, apply_severity
@@ -23,6 +25,10 @@ def check(portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity
     found = (portfolio.all_diagnostics + linked.diagnostics + check_gates(portfolio.features, unmitigated)
              + check_graph(portfolio, linked.graph, depends) + check_trace(portfolio.features, linked.graph))
     diagnostics = sorted(apply_severity(found, overrides), key=Diagnostic.sort_key)
+    by_id = {f.id: f for f in reversed(portfolio.features)}  # a duplicated id: the first feature
+    owners = collect_owners([by_id[feature] for feature in order])
     return CheckedPortfolio(
         portfolio, linked.graph, tuple(linked.edges), tuple(diagnostics), mitigations, unmitigated,
-        impacts(linked.graph, depends, order), tuple(order))
+        impacts(linked.graph, depends, order), tuple(order),
+        readiness=readiness(portfolio, linked.graph, unmitigated), owners=owners.owners,
+        record_owners=owners.record_owners, unowned=owners.unowned)

@@ -1,0 +1,115 @@
+"""Who owns what: every owner the gates, risks and decisions name, and the records flagged "no owner".
+
+A risk without an owner is flagged always; a gate or a live decision only where its plan gives
+owners (a gate when another gate of the plan names one, a decision when it has an owner column):
+plans that never name owners for gates are not flagged gate by gate. A decision's open follow-up
+belongs to the decision's owners and to every owner its text names (a whole-word match of a name
+some record spells, without case for names of several words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from plan_portal.check.readiness import DEAD
+from plan_portal.checked import Owner
+from plan_portal.model.owners import (
+    DECISION_OWNER_COLUMNS,
+    decision_owner,
+    display_name,
+    owner_key,
+    owner_names,
+    stated,
+)
+from plan_portal.model.records import Feature
+
+KINDS = ("gates", "risks", "decisions", "follow_ups")
+
+
+@dataclass(slots=True)
+class _Collected:
+    spellings: list[str] = field(default_factory=list)
+    records: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    features: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, record: str, feature: str, spelling: str = "") -> None:
+        if spelling:
+            self.spellings.append(spelling)
+        if record not in self.records[kind]:
+            self.records[kind].append(record)
+        if feature not in self.features:
+            self.features.append(feature)
+
+
+@dataclass(frozen=True, slots=True)
+class Owners:
+    owners: dict[str, Owner]
+    record_owners: dict[str, tuple[str, ...]]
+    unowned: frozenset[str]
+
+
+def _has_owner_column(extra: dict[str, str]) -> bool:
+    return any(" ".join(key.casefold().split()) in DECISION_OWNER_COLUMNS for key in extra)
+
+
+def _name_pattern(names: Sequence[str], flags: int) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+
+
+def collect_owners(features: Sequence[Feature]) -> Owners:
+    """``features`` in the order owner pages list them (the portfolio's feature order)."""
+    collected: dict[str, _Collected] = defaultdict(_Collected)
+    record_owners: dict[str, tuple[str, ...]] = {}
+    unowned: set[str] = set()
+
+    def own(kind: str, record: str, feature: str, text: str) -> bool:
+        names = owner_names(text)
+        for name in names:
+            collected[owner_key(name)].add(kind, record, feature, name)
+        if names:
+            record_owners[record] = tuple(dict.fromkeys(owner_key(n) for n in names))
+        return bool(names)
+
+    for f in features:
+        gates_named = any(owner_names(g.owner) for g in f.gates)
+        for g in f.gates:
+            if not own("gates", g.id, f.id, g.owner) and gates_named:
+                unowned.add(g.id)
+        for r in f.risks:
+            if not own("risks", r.id, f.id, r.owner):
+                unowned.add(r.id)
+        for d in f.decisions:
+            if not own("decisions", d.id, f.id, decision_owner(d)) and d.status not in DEAD \
+                    and _has_owner_column(d.extra):
+                unowned.add(d.id)
+
+    spellings = {spelling for c in collected.values() for spelling in c.spellings if len(spelling) >= 2}
+    words = _name_pattern([s for s in spellings if " " not in s], 0)
+    phrases = _name_pattern([s for s in spellings if " " in s], re.IGNORECASE)
+    for f in features:
+        for d in f.decisions:
+            if d.status in DEAD or not stated(d.follow_up):
+                continue
+            keys = list(record_owners.get(d.id, ()))
+            for pattern in (phrases, words):
+                if pattern is not None:
+                    keys += [owner_key(m.group(0)) for m in pattern.finditer(d.follow_up)]
+            for key in dict.fromkeys(keys):
+                if key in collected:
+                    collected[key].add("follow_ups", d.id, f.id)
+
+    rank = {f.id: index for index, f in enumerate(features)}
+    owners = {
+        key: Owner(key, display_name(c.spellings), tuple(sorted(set(c.spellings))),
+                   gates=tuple(c.records["gates"]), risks=tuple(c.records["risks"]),
+                   decisions=tuple(c.records["decisions"]), follow_ups=tuple(c.records["follow_ups"]),
+                   features=tuple(sorted(c.features, key=rank.__getitem__)))
+        for key, c in sorted(collected.items())
+    }
+    return Owners(owners, record_owners, frozenset(unowned))
