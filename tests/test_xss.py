@@ -632,7 +632,8 @@ DOM_AUDIT_JS = r"""
       found.push(`meta http-equiv=${meta.getAttribute('http-equiv')}`);
   const content = document.querySelector('article, [role="main"], #main-content') || document.body;
   const active = 'script, iframe, frame, frameset, object, embed, applet, base, form, meta, link, style, ' +
-                 'textarea, select, video, audio, source, marquee, math, noscript, template, body, html, ' +
+                 'textarea, select:not([data-pp-filter]), video, audio, source, marquee, math, noscript, ' +
+                 'template, body, html, ' +
                  'input:not([data-pp-filter]), button:not([data-pp-status])';
   for (const el of content.querySelectorAll(active)) found.push(`${where(el)} element in the content`);
   for (const svg of content.querySelectorAll('svg')) {

@@ -6,20 +6,20 @@ every template gets these names, beside the values its own page passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from plan_portal.checked import CheckedPortfolio
+from plan_portal.checked import READINESS_STATES, CheckedPortfolio, Owner, Readiness, Reason
 from plan_portal.compare import Comparison
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, LinkType, record_graph
 from plan_portal.model.records import Constitution, Feature, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES
-from plan_portal.model.text import anchor
+from plan_portal.model.text import anchor, slug
 from plan_portal.render import views
 from plan_portal.render.changes import Mark, change_marks
 from plan_portal.render.graph_views import GraphView, GraphViews
@@ -93,6 +93,23 @@ class TemplateContext:
     principle_anchor: Callable[[str], str]
     #: ``markdown(text)``: Markdown that belongs to no feature (the constitution's) as safe HTML.
     markdown: Callable[[str], Markup]
+    #: Feature id → its ``Readiness`` (``state``, ``label``, ``reasons``, ``stated`` status).
+    readiness: Mapping[str, Readiness]
+    #: ``(state, label)`` of the readiness states, the most urgent first.
+    readiness_states: tuple[tuple[str, str], ...]
+    #: ``reason_url(feature, reason)``: where a readiness reason points (its record, or its file).
+    reason_url: Callable[[Feature, Reason], str]
+    #: Owner key → ``Owner`` (``name``, ``gates``, ``risks``, ``decisions``, ``follow_ups``, ``features``).
+    owners: Mapping[str, Owner]
+    #: ``owners_of(record_id)``: the owners a gate, risk or decision names, in the order written.
+    owners_of: Callable[[str], list[Owner]]
+    #: ``owner_url(key)``: an owner's page.
+    owner_url: Callable[[str], str]
+    #: Ids of the records flagged "no owner".
+    unowned: frozenset[str]
+    #: ``owner_options(record_ids)``: ``(key, name)`` of the owners of those records, by name, then
+    #: ``("-", "no owner")`` when one of them names none: the choices of an owner filter.
+    owner_options: Callable[[Iterable[str]], list[tuple[str, str]]]
 
     def values(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -103,6 +120,24 @@ def _parents(path: str) -> Iterator[str]:
     while "/" in path:
         path = path.rpartition("/")[0]
         yield path
+
+
+#: Owner page names that would clash with a folder's index page.
+_RESERVED = {"index", "readme", "no-owner"}
+
+
+def owner_sources(keys: list[str], layout: Layout) -> dict[str, str]:
+    """Owner key → the source path of their page, ``owners/<slug>.md``, each slug used once."""
+    used: set[str] = set()
+    found: dict[str, str] = {}
+    for key in sorted(keys):
+        base = slug(key)
+        name, number = base, 2
+        while name in used or name in _RESERVED:
+            name, number = f"{base}-{number}", number + 1
+        used.add(name)
+        found[key] = layout.src(f"owners/{name}.md")
+    return found
 
 
 class Renderer:
@@ -129,6 +164,8 @@ class Renderer:
         drift = views.constitution_drift(self.features, self.constitution)
         self.latest_constitution = next((g.version for g in drift if g.latest), "")
         self.marks: dict[str, Mark] = change_marks(comparison) if comparison else {}
+        #: Owner key → the source path of their page (``owners/<slug>.md``), slugs unique.
+        self.owner_srcs = owner_sources(list(checked.owners), layout)
         self.urls = {name: layout.url(layout.src(f"{name}.md")) for name in dashboard_names}
         #: Repository path (as in diagnostics) → portal URL, for links written inside plans.
         self.file_urls: dict[str, str] = {}
@@ -161,6 +198,24 @@ class Renderer:
         feature, _, local = node.partition("/")
         return self.layout.feature_url(feature, local)
 
+    def owners_of(self, record_id: str) -> list[Owner]:
+        owners = self.checked.owners
+        return [owners[key] for key in self.checked.record_owners.get(record_id, ()) if key in owners]
+
+    def owner_options(self, record_ids: Iterable[str]) -> list[tuple[str, str]]:
+        named: dict[str, str] = {}
+        nobody = False
+        for record_id in record_ids:
+            owners = self.owners_of(record_id)
+            nobody = nobody or not owners
+            named.update((o.key, o.name) for o in owners)
+        options = sorted(named.items(), key=lambda item: (item[1].casefold(), item[0]))
+        return [*options, ("-", "no owner")] if nobody else options
+
+    def owner_url(self, key: str) -> str:
+        src = self.owner_srcs.get(key)
+        return self.layout.url(src) if src else self.urls.get("owners", "")
+
     def node_href(self, page_url: str) -> Callable[[str], str]:
         return lambda node: relative_url(self.node_url(node), page_url)
 
@@ -191,6 +246,9 @@ class Renderer:
         def source_url(feature: Feature, source: Source) -> str:
             return self.file_urls.get(source.path, self.feature_url(feature))
 
+        def reason_url(feature: Feature, reason: Reason) -> str:
+            return self.node_url(reason.record) if reason.record else source_url(feature, reason.source)
+
         return TemplateContext(
             title=self.options.title, urls=self.urls, link=link, feature_url=self.feature_url,
             node_url=self.node_url, trace_url=self.trace_url,
@@ -199,7 +257,10 @@ class Renderer:
             gate_order=GATE_STATUSES, level_order=LEVEL_ORDER, decision_order=DECISION_STATUSES,
             gate_symbols=GATE_SYMBOLS, level_symbols=LEVEL_SYMBOLS, phases=views.PHASES,
             latest_constitution=self.latest_constitution, constitution=self.constitution,
-            principle_url=self.principle_url, principle_anchor=principle_anchor, markdown=render_block)
+            principle_url=self.principle_url, principle_anchor=principle_anchor, markdown=render_block,
+            readiness=self.checked.readiness, readiness_states=READINESS_STATES, reason_url=reason_url,
+            owners=self.checked.owners, owners_of=self.owners_of, owner_url=self.owner_url,
+            unowned=self.checked.unowned, owner_options=self.owner_options)
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
         """``template`` rendered for the page at ``src_uri`` with the shared context and ``values``."""

@@ -78,9 +78,13 @@ class RenderJob:
         r = self.renderer
         title = self.options.title if dashboard.name == "index" else dashboard.title
         rendered = dashboard.render(r, self.layout.src(f"{dashboard.name}.md"))
-        return [generated_page(page_src, title if number == 1 else f"{title} (page {number})",
-                               "dashboard" if number == 1 else "dashboard-page", markdown, r.pictures)
-                for number, (page_src, markdown) in enumerate(rendered, 1)]
+        pages = [generated_page(page_src, title if number == 1 else f"{title} (page {number})",
+                                "dashboard" if number == 1 else "dashboard-page", markdown, r.pictures)
+                 for number, (page_src, markdown) in enumerate(rendered, 1)]
+        if dashboard.pages is not None:
+            pages += [generated_page(page_src, page_title, "dashboard-page", markdown, r.pictures)
+                      for page_src, page_title, markdown in dashboard.pages(r)]
+        return pages
 
     def _changes(self, comparison: Comparison) -> list[PortalPage]:
         src = self.layout.src("changes.md")

@@ -16,6 +16,7 @@ from plan_portal.render.dashboards import (
     gates,
     graph,
     overview,
+    owners,
     progress,
     research,
     risks,
@@ -30,6 +31,9 @@ class Dashboard:
     #: The page title (the overview's is the ``title`` option).
     title: str
     render: Callable[[Renderer, str], list[tuple[str, str]]]
+    #: Pages reached from the dashboard and kept out of the navigation (an owner's page), as
+    #: (source path, title, Markdown); rendered in the dashboard's job, after it.
+    pages: Callable[[Renderer], list[tuple[str, str, str]]] | None = None
 
 
 DASHBOARDS: tuple[Dashboard, ...] = (
@@ -37,6 +41,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
     Dashboard("gates", "Gates", gates.render),
     Dashboard("risks", "Risks", risks.render),
     Dashboard("decisions", "Decisions", decisions.render),
+    Dashboard("owners", "Owners", owners.render, owners.owner_pages),
     Dashboard("progress", "Progress", progress.render),
     Dashboard("research", "Research", research.render),
     Dashboard("technology", "Technology", technology.render),

@@ -1,4 +1,5 @@
-"""Gates: the FAIL and WAIVED gates to act on, then the matrix of features by constitution principle."""
+"""Gates: the FAIL and WAIVED gates to act on, the matrix of features by constitution principle, then
+every gate of those features with its status and owner (filtered by either)."""
 
 from __future__ import annotations
 
@@ -12,5 +13,6 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
     columns = views.matrix_columns(with_gates, r.constitution)
     return [(page_src, r.render(
         "gates.html", page_src, matrix=views.gate_matrix(list(pager.rows(with_gates)), columns, r.checked.unmitigated),
-        unmitigated=unmitigated, mitigated=mitigated, waived=waived, pager=pager))
+        unmitigated=unmitigated, mitigated=mitigated, waived=waived, pager=pager,
+        register=[(f, g) for f in pager.rows(with_gates) for g in f.gates]))
         for page_src, pager in r.pages(src, len(with_gates))]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from plan_portal.checked import READINESS_STATES
 from plan_portal.render.context import Renderer
+
+#: Reasons the overview shows inline per feature; the feature page lists them all.
+INLINE_REASONS = 4
+_RANK = {state: index for index, (state, _) in enumerate(READINESS_STATES)}
 
 
 def render(r: Renderer, src: str) -> list[tuple[str, str]]:
@@ -16,5 +23,12 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
         "open_decisions": sum(1 for f in r.features for d in f.decisions if d.status in ("proposed", "in-review")),
         "open_questions": sum(row.open_research + row.clarifications for row in rows),
     }
-    return [(page_src, r.render("overview.html", page_src, rows=pager.rows(rows), totals=totals, pager=pager))
+    readiness = {f.id: r.checked.readiness_of(f.id) for f in r.features}
+    states = Counter(state.state for state in readiness.values())
+    # Blocked features first, then those that need attention, each in feature order.
+    flagged = sorted((f for f in r.features if readiness[f.id].state in ("blocked", "attention")),
+                     key=lambda f: _RANK[readiness[f.id].state])
+    return [(page_src, r.render("overview.html", page_src, rows=pager.rows(rows), totals=totals, pager=pager,
+                                states=states, flagged=flagged[:r.options.page_size] if pager.number == 1 else [],
+                                flagged_total=len(flagged), readiness_rank=_RANK, inline_reasons=INLINE_REASONS))
             for page_src, pager in r.pages(src, len(rows))]
