@@ -23,6 +23,9 @@
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
+          /* A cell marked data-pp-last (no owner) sorts last whichever way the column is sorted. */
+          var lastA = a.cells[column].hasAttribute("data-pp-last"), lastB = b.cells[column].hasAttribute("data-pp-last");
+          if (lastA !== lastB) return lastA ? 1 : -1;
           var x = sortValue(a.cells[column], numeric), y = sortValue(b.cells[column], numeric);
           if (x === y) return 0;
           if (x === "" || y === "") return x === "" ? 1 : -1;  /* empty cells last, either way */
@@ -35,22 +38,54 @@
     });
   }
 
-  function makeFilter(input) {
-    var table = document.getElementById(input.getAttribute("data-pp-filter"));
-    var counter = document.querySelector('[data-pp-count="' + input.getAttribute("data-pp-filter") + '"]');
-    if (!table) return;
-    var update = function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var shown = 0, rows = table.tBodies[0].rows;
-      Array.prototype.forEach.call(rows, function (row) {
-        var text = row.textContent.toLowerCase();
-        var match = words.every(function (w) { return text.indexOf(w) !== -1; });
-        row.classList.toggle("pp-hidden", !match);
-        if (match) shown++;
+  /* The rows a filter named `target` applies to: the table with that id, and every table marked
+     data-pp-rows="target" (the decisions page's tables, one per status). */
+  function filterRows(target) {
+    var tables = Array.prototype.slice.call(document.querySelectorAll('table[data-pp-rows="' + target + '"]'));
+    var table = document.getElementById(target);
+    if (table && table.tagName === "TABLE") tables.unshift(table);
+    var rows = [];
+    tables.forEach(function (t) { if (t.tBodies[0]) rows = rows.concat(Array.prototype.slice.call(t.tBodies[0].rows)); });
+    return rows;
+  }
+
+  /* A text box and select boxes (data-pp-facet="owner" matches a row's data-pp-by-owner, a list
+     split by "|") filter the same rows together: a row shows when it matches all of them. */
+  function makeFilters(root) {
+    var controls = {};
+    root.querySelectorAll("[data-pp-filter]").forEach(function (control) {
+      var target = control.getAttribute("data-pp-filter");
+      (controls[target] = controls[target] || []).push(control);
+    });
+    Object.keys(controls).forEach(function (target) {
+      var rows = filterRows(target);
+      if (!rows.length) return;
+      var counter = document.querySelector('[data-pp-count="' + target + '"]');
+      var update = function () {
+        var words = [], facets = [];
+        controls[target].forEach(function (control) {
+          if (control.tagName === "SELECT") {
+            if (control.value) facets.push([control.getAttribute("data-pp-facet"), control.value]);
+          } else {
+            words = words.concat(control.value.toLowerCase().split(/\s+/).filter(Boolean));
+          }
+        });
+        var shown = 0;
+        rows.forEach(function (row) {
+          var text = words.length ? row.textContent.toLowerCase() : "";
+          var match = words.every(function (w) { return text.indexOf(w) !== -1; }) && facets.every(function (facet) {
+            return (row.getAttribute("data-pp-by-" + facet[0]) || "-").split("|").indexOf(facet[1]) !== -1;
+          });
+          row.classList.toggle("pp-hidden", !match);
+          if (match) shown++;
+        });
+        if (counter) counter.textContent = words.length || facets.length ? shown + " of " + rows.length + " shown" : "";
+      };
+      controls[target].forEach(function (control) {
+        control.addEventListener(control.tagName === "SELECT" ? "change" : "input", update);
       });
-      if (counter) counter.textContent = words.length ? shown + " of " + rows.length + " shown" : "";
-    };
-    input.addEventListener("input", update);
+      update();  /* a browser going back restores the boxes' values */
+    });
   }
 
   function statusFilter(root) {
@@ -109,7 +144,7 @@
     var root = document;
     root.querySelectorAll("[data-pp-tools]").forEach(function (tools) { tools.hidden = false; });
     root.querySelectorAll("table[data-pp-sortable]").forEach(makeSortable);
-    root.querySelectorAll("input[data-pp-filter]").forEach(makeFilter);
+    makeFilters(root);
     statusFilter(root);
     heatCells(root);
     graphHover(root);
