@@ -1,10 +1,15 @@
 """Gates: the FAIL and WAIVED gates to act on, the matrix of features by constitution principle, then
-every gate of those features with its status and owner (filtered by either)."""
+the open gates of those features (failing, pending, unread or waived) with status and owner, to
+filter by either."""
 
 from __future__ import annotations
 
 from plan_portal.render import views
 from plan_portal.render.context import Renderer
+
+#: The statuses the register lists: gates someone has to act on or answer for (a passing or not
+#: applicable gate is on its feature's page and its owner's).
+OPEN = ("fail", "pending", "unknown", "waived")
 
 
 def render(r: Renderer, src: str) -> list[tuple[str, str]]:
@@ -14,5 +19,5 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
     return [(page_src, r.render(
         "gates.html", page_src, matrix=views.gate_matrix(list(pager.rows(with_gates)), columns, r.checked.unmitigated),
         unmitigated=unmitigated, mitigated=mitigated, waived=waived, pager=pager,
-        register=[(f, g) for f in pager.rows(with_gates) for g in f.gates]))
+        register=[(f, g) for f in pager.rows(with_gates) for g in f.gates if g.status in OPEN]))
         for page_src, pager in r.pages(src, len(with_gates))]

@@ -24,6 +24,8 @@ NO_OWNER = "no-owner"
 SECTIONS = (("gates", "Gates"), ("risks", "Risks"), ("decisions", "Decisions"), ("follow_ups", "Open follow-ups"))
 _GATE_ORDER = {status: index for index, status in enumerate(("fail", "pending", "unknown", "waived",
                                                                "not-applicable", "pass"))}
+#: Blocked features and features that need attention an owner's page names, of each state.
+LISTED_FEATURES = 20
 _DECISION_ORDER = {status: index for index, status in enumerate(DECISION_STATUSES)}
 
 Record = Gate | Risk | Decision
@@ -106,6 +108,9 @@ def _pages(r: Renderer, src: str, entries: list[tuple[str, Feature, Record]], ti
     pages = views.paginate(lambda count: [src] + [f"{stem}/{n}.md" for n in range(2, count + 1)], r.layout.url,
                            len(entries), r.options.page_size)
     totals = Counter(kind for kind, _, _ in entries)
+    feature_states: dict[str, list[str]] = {}
+    for feature in owner.features if owner is not None else ():
+        feature_states.setdefault(r.checked.readiness_of(feature).state, []).append(feature)
     rendered = []
     for page_src, pager in pages:
         groups = [(kind, [(f, record) for _, f, record in items])
@@ -113,7 +118,8 @@ def _pages(r: Renderer, src: str, entries: list[tuple[str, Feature, Record]], ti
         page_title = title if pager.number == 1 else f"{title} (page {pager.number})"
         rendered.append((page_src, page_title, r.render(
             "owner.html", page_src, owner=owner, page_title=page_title, groups=groups, totals=totals,
-            sections=dict(SECTIONS), by_id=r.by_id, pager=pager)))
+            sections=dict(SECTIONS), by_id=r.by_id, feature_states=feature_states, listed=LISTED_FEATURES,
+            pager=pager)))
     return rendered
 
 
