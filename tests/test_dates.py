@@ -150,7 +150,7 @@ def site(tmp_path: Path) -> Path:
 
 def test_the_decisions_dashboard_shows_dates_and_sorts_by_them(site: Path):
     html = (site / "decisions" / "index.html").read_text(encoding="utf-8")
-    assert '<table class="pp-table pp-decisions-table" data-pp-sortable>' in html
+    assert '<table class="pp-table pp-decisions-table" data-pp-sortable' in html
     assert '<th data-pp-sort="text">Date</th>' in html
     assert ('<td data-pp-value="2026-02-03" class="pp-nowrap"><time datetime="2026-02-03">2026-02-03</time></td>'
             in html)
