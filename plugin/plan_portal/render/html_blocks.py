@@ -3,8 +3,9 @@
 The portal's pages are Markdown headings (for the table of contents and search sections) around
 large HTML blocks. Python-Markdown would run every HTML block through its HTML parser, which is
 most of the cost of a big dashboard, and gains nothing: the blocks are finished HTML. So each
-top-level ``<div class="pp-portal">`` block is swapped for a placeholder paragraph, and the site
-generator adapter puts the HTML back after conversion.
+top-level ``<div class="pp-portal …">`` block (its class may name others after ``pp-portal``) is
+swapped for a placeholder paragraph, and the site generator adapter puts the HTML back after
+conversion.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Mapping
 
 _OPEN = re.compile(r"<div\b")
 _CLOSE = re.compile(r"</div>")
-_START = '<div class="pp-portal"'
+#: The opening of a block: ``<div class="pp-portal"`` or ``<div class="pp-portal pp-scroll-x"`` …
+_START = re.compile(r'<div class="pp-portal[" ]')
 
 
 def extract_html_blocks(markdown: str, page_key: str) -> tuple[str, dict[str, str]]:
@@ -29,7 +31,7 @@ def extract_html_blocks(markdown: str, page_key: str) -> tuple[str, dict[str, st
     index = 0
     while index < len(lines):
         line = lines[index]
-        if not line.startswith(_START):
+        if not _START.match(line):
             out.append(line)
             index += 1
             continue
@@ -75,7 +77,7 @@ def restore_graphs(html: str, graphs: Mapping[str, str]) -> str:
 # Tags a search index keeps (Material keeps these; the built-in search keeps none), and the rest.
 _UNINDEXED_TAG = re.compile(r"<(?!/?(?:p|li|ul|ol|code|pre)\b)[^>]*>")
 _SPACES = re.compile(r"[ \t\n]{2,}")
-_EXCLUDED = re.compile(r'<div class="pp-portal"[^>]* data-search-exclude\b')
+_EXCLUDED = re.compile(r'<div class="pp-portal(?: [^"]*)?"[^>]* data-search-exclude\b')
 
 
 def searchable_text(block: str) -> str:
