@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from plan_portal.check.gates import check_gates, fail_gate_mitigations
 from plan_portal.check.graph import check_graph, impacts
+from plan_portal.check.twins import find_twins
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.diagnostics import Diagnostic, Severity, apply_severity
 from plan_portal.link import Linked, dependency_order, depends_on_graph
@@ -22,6 +23,7 @@ def check(portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity
     found = (portfolio.all_diagnostics + linked.diagnostics + check_gates(portfolio.features, unmitigated)
              + check_graph(portfolio, linked.graph, depends))
     diagnostics = sorted(apply_severity(found, overrides), key=Diagnostic.sort_key)
+    twins = find_twins(portfolio)
     return CheckedPortfolio(
         portfolio, linked.graph, tuple(linked.edges), tuple(diagnostics), mitigations, unmitigated,
-        impacts(linked.graph, depends, order), tuple(order))
+        impacts(linked.graph, order, twins), tuple(order), twins)

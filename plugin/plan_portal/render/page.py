@@ -22,7 +22,9 @@ class PortalPage:
 
     src_uri: str
     title: str
-    kind: str  # dashboard | dashboard-page (a long list's further page) | feature | artifact | file
+    #: dashboard | dashboard-page (a long list's further page) | feature | impact (what rests on a
+    #: decision) | artifact | file
+    kind: str
     content: str | None = None
     source: Path | None = None
     feature: str = ""

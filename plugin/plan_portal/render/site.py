@@ -18,6 +18,7 @@ from plan_portal.render.context import Renderer
 from plan_portal.render.dashboards import DASHBOARD_NAMES, DASHBOARDS, Dashboard
 from plan_portal.render.dashboards import changes as changes_dashboard
 from plan_portal.render.environment import environment
+from plan_portal.render.feature import impact_pages
 from plan_portal.render.feature import render as render_feature
 from plan_portal.render.files import file_pages
 from plan_portal.render.page import PortalPage, generated_page
@@ -89,8 +90,11 @@ class RenderJob:
         feature = r.features[index]
         src = self.layout.feature_src(feature.id)
         plan = self.base / feature.path / "plan.md" if feature.has_plan else None
-        return [generated_page(src, f"{feature.id}: {feature.title}", "feature", render_feature(r, feature, src),
-                               r.pictures, plan, feature.id)]
+        pages = [generated_page(src, f"{feature.id}: {feature.title}", "feature", render_feature(r, feature, src),
+                                r.pictures, plan, feature.id)]
+        pages += [generated_page(page_src, title, "impact", markdown, r.pictures, feature=feature.id)
+                  for page_src, title, markdown in impact_pages(r, feature)]
+        return pages
 
 
 def portal_pages(
