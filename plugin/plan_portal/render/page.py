@@ -23,7 +23,7 @@ class PortalPage:
     src_uri: str
     title: str
     #: dashboard | dashboard-page (a long list's further page) | feature | impact (what rests on a
-    #: decision) | artifact | file
+    #: decision) | artifact | file | data (a download: CSV or JSON, published as it is)
     kind: str
     content: str | None = None
     source: Path | None = None

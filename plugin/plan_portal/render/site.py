@@ -13,6 +13,8 @@ from pathlib import Path
 
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
+from plan_portal.export import TABLES, export_document, table_json
+from plan_portal.export_csv import export_csv
 from plan_portal.parallel import map_jobs
 from plan_portal.render.context import Renderer
 from plan_portal.render.dashboards import DASHBOARD_NAMES, DASHBOARDS, Dashboard
@@ -22,8 +24,35 @@ from plan_portal.render.feature import impact_pages
 from plan_portal.render.feature import render as render_feature
 from plan_portal.render.files import file_pages
 from plan_portal.render.page import PortalPage, generated_page
-from plan_portal.render.urls import Layout
+from plan_portal.render.urls import Layout, file_url
 from plan_portal.settings import RenderOptions
+
+#: The tables each dashboard offers as downloads.
+DOWNLOADS: dict[str, tuple[str, ...]] = {
+    "index": ("features",), "gates": ("gates",), "risks": ("risks",), "decisions": ("decisions",),
+    "technology": ("technology",), "owners": ("owners",), "constitution": ("gates",),
+}
+
+
+def data_files(checked: CheckedPortfolio, layout: Layout) -> Iterator[PortalPage]:
+    """The downloads, one at a time: each of ``export.TABLES`` as CSV and compact JSON (which json
+    writes in C, in a third of the memory that indented JSON takes). The whole export is not among
+    them: ``plan-portal export`` writes it, and on a large portfolio it would double the downloads'
+    size and the build's memory."""
+    document = export_document(checked)
+    for name in TABLES:
+        yield PortalPage(layout.data_src(f"{name}.csv"), name, "data", export_csv(name, document))
+        yield PortalPage(layout.data_src(f"{name}.json"), name, "data", table_json(name, document))
+
+
+def _after_heading(markdown: str, head: str) -> str:
+    """``head`` placed after the page's first-level heading (before everything else when it has none)."""
+    start = 0
+    for line in markdown.splitlines(keepends=True):
+        start += len(line)
+        if line.startswith("# "):
+            return f"{markdown[:start]}\n{head}\n{markdown[start:]}"
+    return f"{head}\n\n{markdown}"
 
 
 @dataclass(slots=True)
@@ -77,8 +106,19 @@ class RenderJob:
         title = self.options.title if dashboard.name == "index" else dashboard.title
         rendered = dashboard.render(r, self.layout.src(f"{dashboard.name}.md"))
         return [generated_page(page_src, title if number == 1 else f"{title} (page {number})",
-                               "dashboard" if number == 1 else "dashboard-page", markdown, r.pictures)
+                               "dashboard" if number == 1 else "dashboard-page",
+                               _after_heading(markdown, self._head(dashboard, page_src, title)), r.pictures)
                 for number, (page_src, markdown) in enumerate(rendered, 1)]
+
+    def _head(self, dashboard: Dashboard, page_src: str, title: str) -> str:
+        """What every dashboard carries under its heading: its downloads, and for print the
+        portfolio's name, the page, the build date and the commit."""
+        def url(name: str) -> str:
+            return file_url(self.layout.data_src(name))
+
+        downloads = [(name, url(f"{name}.csv"), url(f"{name}.json")) for name in DOWNLOADS.get(dashboard.name, ())]
+        return self.renderer.render("_dashboard_head.html", page_src, page_title=title, downloads=downloads,
+                                    built=self.options.built, commit=self.options.commit)
 
     def _changes(self, comparison: Comparison) -> list[PortalPage]:
         src = self.layout.src("changes.md")
@@ -115,5 +155,6 @@ def portal_pages(
     job.renderer  # made here once, so that forked workers inherit it  # noqa: B018
     for rendered in map_jobs(job, job.count):
         yield from rendered
+    yield from data_files(checked, layout)
     for feature in checked.portfolio.features:
         yield from file_pages(feature, layout, base)

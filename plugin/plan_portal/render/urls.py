@@ -83,6 +83,10 @@ class Layout:
         feature_id, _, local_id = decision_id.partition("/")
         return posixpath.join(self.prefix, "impact", feature_id, f"{anchor(local_id)}.md")
 
+    def data_src(self, name: str) -> str:
+        """A download of the portal's data: ``data/gates.csv``."""
+        return posixpath.join(self.prefix, "data", name)
+
     def url(self, src_uri: str) -> str:
         return page_url(src_uri, self.directory_urls)
 
