@@ -21,6 +21,7 @@ from test_browser import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+LONG_STATUS = "Accepted for the beta, to be revisited once the server's schema is frozen in the Q3 release train"
 LONG_PATH = "lib/generated/openapi/lib/src/api/" + "very_long_generated_client_module_name_" * 3 + "api.dart"
 PLAN = f"""\
 # Implementation Plan: Client
@@ -28,6 +29,8 @@ PLAN = f"""\
 ## Design Decisions
 
 ### D1: Generated client
+
+**Status**: {LONG_STATUS}
 
 **Decision**: Commit the generated client to `{LONG_PATH}`.
 
@@ -56,5 +59,22 @@ def test_decisions_register_keeps_to_the_page(browser: Browser, base_url: str, w
             right = page.evaluate("document.querySelector('[data-pp-group] table').getBoundingClientRect().right")
             column = page.evaluate("document.querySelector('.md-content__inner').getBoundingClientRect().right")
             assert right <= column + 1, "the table stays inside the content column"
+    finally:
+        context.close()
+
+
+def test_a_long_status_wraps_under_its_badge_and_never_widens_its_column(browser: Browser, base_url: str) -> None:
+    """The status is a normalised badge with the author's words beneath; columns keep their shares."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(urljoin(base_url, "plans/decisions/"))
+        assert page.locator("[data-pp-group] .pp-badge").inner_text() == "accepted"
+        assert page.locator("[data-pp-group] .pp-raw-status").inner_text() == LONG_STATUS
+        widths = page.evaluate("[...document.querySelectorAll('[data-pp-group] thead th')]"
+                               ".map(th => th.getBoundingClientRect().width)")
+        total = sum(widths)
+        assert [round(w / total, 2) for w in widths] == [0.28, 0.12, 0.35, 0.25]
+        assert widths[3] >= 150, "the context column reads at 1,280 px"
     finally:
         context.close()

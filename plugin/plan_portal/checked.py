@@ -16,12 +16,56 @@ from plan_portal.model.records import Edge, Portfolio, Source
 
 
 @dataclass(frozen=True, slots=True)
-class Impact:
-    """What a decision rests on and what depends on it, directly and transitively."""
+class Dependent:
+    """A record or feature that rests on a decision directly, and the link that says so."""
 
-    upstream: tuple[str, ...] = ()
-    downstream: tuple[str, ...] = ()
+    #: A record id (``002-payments/ADR-004``) or a feature id.
+    id: str
+    #: decision | gate | risk | feature
+    kind: str
+    #: depends-on (a decision or feature), mitigated-by (a risk), evidenced-by (a gate).
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
+class Affected:
+    """One record or feature that rests on a decision, directly (``distance`` 1) or through others."""
+
+    dependent: Dependent
+    #: Links between it and the decision: 1 when it rests on the decision itself.
+    distance: int
+    #: The decision it rests on, nearer to the decision (the decision itself at distance 1).
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What a decision rests on and what rests on it: the direct links listed, the transitive ones counted.
+
+    A chain of n decisions has n²/2 transitive dependents, so no transitive list is kept per
+    decision; ``CheckedPortfolio.affected`` walks one decision's on demand.
+    """
+
+    #: The decisions it depends on directly, in feature order.
+    rests_on: tuple[str, ...] = ()
+    #: What rests on it directly, in feature order: decisions and features that depend on it,
+    #: risks it mitigates, gates it is evidence for.
+    dependents: tuple[Dependent, ...] = ()
+    #: How many decisions it rests on, directly or through others.
+    upstream_count: int = 0
+    #: How many decisions depend on it, directly or through others.
+    downstream_count: int = 0
+    #: How many records and features rest on it, directly or through others (its impact page lists them).
+    affected_count: int = 0
+    #: How many features those belong to.
+    affected_features: int = 0
+    #: How many decisions depend on it directly.
     direct_dependents: int = 0
+
+    @property
+    def beyond_direct(self) -> bool:
+        """Whether more rests on it than its direct dependents: it has an impact page."""
+        return self.affected_count > len(self.dependents)
 
 
 NO_IMPACT = Impact()
@@ -111,10 +155,13 @@ class CheckedPortfolio:
     mitigations: Mapping[str, tuple[Source, ...]]
     #: Ids of the FAIL gates nothing mitigates.
     unmitigated: frozenset[str]
-    #: Every decision's id → its impact in the depends-on graph, records listed in ``feature_order``.
+    #: Every decision's id → its impact (what it rests on, what rests on it), records in ``feature_order``.
     impacts: Mapping[str, Impact]
     #: Feature ids, each after the features it depends on (ties by id).
     feature_order: tuple[str, ...]
+    #: A research.md decision that a plan's decision also records → that plan decision's id: the
+    #: dashboards show the two once, as the plan's, with both sources.
+    twins: Mapping[str, str] = field(default_factory=dict)
     #: Every feature's id → its readiness state and the reasons for it.
     readiness: Mapping[str, Readiness] = field(default_factory=dict)
     #: Every owner named by a gate, risk or decision, by key (sorted).
@@ -126,7 +173,29 @@ class CheckedPortfolio:
     unowned: frozenset[str] = frozenset()
 
     def impact(self, decision_id: str) -> Impact:
-        return self.impacts.get(decision_id, NO_IMPACT)
+        return self.impacts.get(self.twins.get(decision_id, decision_id), NO_IMPACT)
+
+    def affected(self, decision_id: str) -> list[Affected]:
+        """Everything that rests on a decision, directly or through other decisions, each once at its
+        shortest distance: nearest first, then in feature order. Linear in what it returns."""
+        start = self.twins.get(decision_id, decision_id)
+        rank = {feature: index for index, feature in enumerate(self.feature_order)}
+        seen = {start}
+        found: list[Affected] = []
+        level = [start]
+        distance = 0
+        while level:
+            distance += 1
+            found_here: list[Affected] = []
+            for via in level:
+                for dependent in self.impact(via).dependents:
+                    if dependent.id not in seen:
+                        seen.add(dependent.id)
+                        found_here.append(Affected(dependent, distance, via))
+            found_here.sort(key=lambda a: (rank.get(a.dependent.id.split("/", 1)[0], len(rank)), a.dependent.id))
+            found += found_here
+            level = [a.dependent.id for a in found_here if a.dependent.kind == "decision"]
+        return found
 
     def readiness_of(self, feature_id: str) -> Readiness:
         return self.readiness.get(feature_id, Readiness("no-plan"))

@@ -19,10 +19,10 @@ from plan_portal.compare import Revision, compare
 from plan_portal.compare.report import json_report, markdown_report
 from plan_portal.compare.revision import RevisionError, export_at_commit, load_export, resolve_revision
 from plan_portal.diagnostics import CODES, Diagnostic, Severity, printable
-from plan_portal.export import export_document, export_json
-from plan_portal.export_csv import RECORDS as CSV_TABLES
+from plan_portal.export import CSV_TABLES, export_document, export_json
 from plan_portal.export_csv import export_csv
 from plan_portal.portal import build
+from plan_portal.read.history import build_stamp
 from plan_portal.settings import MAX_BYTES, RenderOptions, Settings
 
 _DEFAULTS = RenderOptions()
@@ -189,7 +189,7 @@ def export(roots: tuple[Path, ...], output_format: str, table: str | None, outpu
            allow_roots: tuple[Path, ...], constitution: Path | None) -> None:
     """Export the portfolio under ROOT (default: specs): all of it as JSON, or one table as CSV."""
     if output_format == "csv" and table is None:
-        raise click.UsageError(f"--format csv needs --table {', '.join(CSV_TABLES)}")
+        raise click.UsageError(f"--format csv needs --table {', '.join(CSV_TABLES[:-1])} or {CSV_TABLES[-1]}")
     if output_format == "json" and table is not None:
         raise click.UsageError("--table is for --format csv; JSON holds every table")
     if output is not None and not output.parent.resolve().is_dir():
@@ -311,7 +311,8 @@ def generate(roots: tuple[Path, ...], out: Path, overwrite: bool, force: bool, l
     from plan_portal.generate import STYLESHEET, GenerateError, OutputFolderError, write_portal
 
     _existing_roots(roots)
-    options = RenderOptions(title, graph_depth, graph_nodes, full_graph_nodes, page_size)
+    built, commit = build_stamp(_chosen_roots(roots)[0])
+    options = RenderOptions(title, graph_depth, graph_nodes, full_graph_nodes, page_size, built, commit)
     settings = dataclasses.replace(_settings(roots, severity, allow_roots, constitution), max_bytes=max_file_bytes,
                                    options=options, templates=custom_templates, compare_to=compare_to)
     try:

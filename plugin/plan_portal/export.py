@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from typing import Any
 
 from plan_portal.checked import CheckedPortfolio, Readiness
@@ -81,5 +82,87 @@ def _add_readiness_and_owners(document: dict[str, Any], checked: CheckedPortfoli
 
 
 def export_json(checked: CheckedPortfolio) -> str:
-    document = export_document(checked)
+    return document_json(export_document(checked))
+
+
+def document_json(document: dict[str, Any], compact: bool = False) -> str:
+    """An export document as JSON text: sorted keys, two-space indents (or, ``compact``, none: the
+    site's downloads, which json writes in C at a third of the memory), a final newline."""
+    if compact:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False) + "\n"
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+#: The tables the portal publishes as downloads (CSV and JSON) and ``export --format csv --table`` writes.
+TABLES = ("features", "gates", "risks", "decisions", "technology", "owners")
+#: Tables ``export --format csv`` writes: the dashboards' and the traceability records.
+CSV_TABLES = (*TABLES, *TRACE_TABLES)
+#: Extra columns of a decision table that name its owner.
+DECISION_OWNER_COLUMNS = frozenset({"owner", "owners", "decider", "deciders", "decided by", "decision owner"})
+_HIGH_LEVELS = frozenset({"high", "critical"})
+
+
+def owner_key(name: str) -> str:
+    """How owners are grouped: ``Platform lead`` and `` platform  Lead`` are one owner."""
+    return " ".join(name.split()).casefold()
+
+
+def _owners_of(kind: str, record: dict[str, Any]) -> list[str]:
+    if kind == "decisions":
+        names = [value for key, value in record["extra"].items() if owner_key(key) in DECISION_OWNER_COLUMNS]
+    else:
+        names = [record["owner"]]
+    return [" ".join(name.split()) for name in names if any(character.isalnum() for character in name)]
+
+
+def owner_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per owner named by a gate, a risk or a decision (an Owner column): what they own.
+
+    Owners are grouped by ``owner_key`` and shown in their most common spelling (ties: the first
+    in sorted order); ``spellings`` lists every spelling. Sorted by owner.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for kind in ("gates", "risks", "decisions"):
+        for record in document[kind]:
+            for name in _owners_of(kind, record):
+                group = groups.setdefault(owner_key(name), {
+                    "spellings": Counter(), "features": set(), "gates": [], "risks": [], "decisions": [],
+                    "failing_gates": [], "high_risks": []})
+                group["spellings"][name] += 1
+                group["features"].add(record["feature"])
+                group[kind].append(record["id"])
+                if kind == "gates" and record["status"] == "fail":
+                    group["failing_gates"].append(record["id"])
+                if kind == "risks" and record["level"] in _HIGH_LEVELS:
+                    group["high_risks"].append(record["id"])
+    rows = []
+    for group in groups.values():
+        spellings: Counter[str] = group.pop("spellings")
+        owner = min(spellings, key=lambda s: (-spellings[s], s))
+        rows.append({"owner": owner, "spellings": sorted(spellings), "features": sorted(group.pop("features")),
+                     **{key: sorted(ids) for key, ids in group.items()}})
+    return sorted(rows, key=lambda row: (owner_key(row["owner"]), row["owner"]))
+
+
+def technology_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every feature's Technical Context entries, one row each, in feature order."""
+    return [{"feature": feature["id"], **entry} for feature in document["features"]
+            for entry in feature["technical_context"]]
+
+
+def table(name: str, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """One of ``TABLES`` from an export document: the document's own list for features, gates,
+    risks and decisions; technology and owners drawn from it."""
+    if name == "technology":
+        return technology_rows(document)
+    if name == "owners":
+        return owner_rows(document)
+    if name not in CSV_TABLES:
+        raise ValueError(f"unknown table {name!r}: use one of {', '.join(CSV_TABLES)}")
+    rows: list[dict[str, Any]] = document[name]
+    return rows
+
+
+def table_json(name: str, document: dict[str, Any]) -> str:
+    """A table as a compact JSON document, ``{"schema": …, "<name>": [rows]}``, sorted and stable."""
+    return document_json({"schema": SCHEMA, name: table(name, document)}, compact=True)

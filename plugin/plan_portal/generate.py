@@ -100,7 +100,8 @@ def write_portal(settings: Settings, out: Path, *, force: bool = False, links: s
         out.mkdir(parents=True, exist_ok=True)
         for page in pages:
             counts["graphs"] += _write_page(out, page, layout, written)
-            counts["documents" if page.content is not None or page.kind == "artifact" else "others"] += 1
+            counts["documents" if page.kind != "data" and (page.content is not None or page.kind == "artifact")
+                   else "others"] += 1
         return []
 
     try:
@@ -272,6 +273,9 @@ def _write_page(out: Path, page: PortalPage, layout: Layout, written: list[str])
     if page.content is None:
         assert page.source is not None  # a page without content always names its file
         shutil.copyfile(page.source, target)
+        return 0
+    if page.kind == "data":  # a download, written as it is (CSV keeps its CRLF line ends)
+        target.write_bytes(page.content.encode("utf-8"))
         return 0
     whole = inline_html_blocks(page.content, page.blocks)
     markdown, graphs = _graphs_to_files(whole, page.graphs, page.src_uri, layout)

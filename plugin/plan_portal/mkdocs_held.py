@@ -16,9 +16,11 @@ import gc
 import marshal
 import re
 import sys
+import tempfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from plan_portal.compare.revision import BaselineCache
 from plan_portal.diagnostics import Diagnostic
@@ -39,12 +41,22 @@ class _Held:
 class HeldPages:
     def __init__(self) -> None:
         self._held: dict[str, _Held] = {}
+        #: Where the downloads wait, as files, until MkDocs copies them into the site.
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
 
     def hold(self, pages: Iterable[PortalPage]) -> list[PortalPage]:
-        """Take each page's blocks and graphs into the store; the pages come back without them."""
+        """Take each page's blocks and graphs into the store, and write each download to a file of
+        a temporary folder; the pages come back without them."""
         light = []
         for page in pages:
-            if page.blocks or page.graphs:
+            if page.kind == "data" and page.content is not None:
+                if self._folder is None:
+                    self._folder = tempfile.TemporaryDirectory(prefix="plan-portal-data-")
+                target = Path(self._folder.name, *page.src_uri.split("/"))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(page.content.encode("utf-8"))
+                page = replace(page, content=None, source=target)
+            elif page.blocks or page.graphs:
                 packed = zlib.compress(marshal.dumps((page.blocks, page.graphs)), 1)
                 self._held[page.src_uri] = _Held(packed)
                 page = replace(page, blocks={}, graphs={})
@@ -72,6 +84,12 @@ class HeldPages:
             return None
         blocks, graphs = self._unpack(held)
         return restore_graphs(restore_html_blocks(held.converted, blocks), graphs)
+
+    def close(self) -> None:
+        """Remove the downloads' temporary folder (MkDocs has copied them)."""
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
     def written(self, src_uri: str) -> str | None:
         """What the page holds again once written: its searchable text (None for a page not held)."""

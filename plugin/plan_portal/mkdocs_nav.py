@@ -64,8 +64,8 @@ def place_portal(nav: Navigation, files: Files, pages: list[PortalPage], title: 
         for feature in features:
             feature.parent = children[-1]
     # Pages outside the nav still get the portal as their ancestor, for breadcrumbs.
-    outside = ("dashboard-page", "feature", "feature-page", "artifact")
-    for page in (_page(files, pp.src_uri) for pp in pages if pp.kind in outside):
+    below = ("dashboard-page", "feature", "feature-page", "impact", "artifact")
+    for page in (_page(files, pp.src_uri) for pp in pages if pp.kind in below):
         if page is not None and page.parent is None:
             page.parent = section
     nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]

@@ -23,6 +23,7 @@ from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity, printable
 from plan_portal.mkdocs_held import HeldPages, held_portal, release_memory, template_line
 from plan_portal.model.cache import ReadCache
+from plan_portal.read.history import build_stamp
 from plan_portal.render import Layout, PortalPage
 from plan_portal.sanitize import safe_title, sanitize_html
 from plan_portal.settings import RenderOptions, Settings
@@ -60,8 +61,9 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         return config
 
     def settings(self) -> Settings:
+        built, commit = build_stamp(self.base)
         options = RenderOptions(self.config.title, self.config.graph_depth, self.config.graph_nodes,
-                                self.config.full_graph_nodes, self.config.page_size)
+                                self.config.full_graph_nodes, self.config.page_size, built, commit)
         overrides = {code: None if level == "off" else Severity(level) for code, level in self.config.severity.items()}
         return Settings(
             roots=tuple(self.roots), base=self.base, overrides=overrides, max_bytes=self.config.max_file_bytes,
@@ -88,6 +90,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             log.warning(warning)
         for d in portal.diagnostics:
             _LOG_LEVELS[d.severity](f"{printable(d.path)}:{d.line}: {d.code}: {printable(d.message)}")
+        self.held.close()  # the previous build's downloads (mkdocs serve)
         self.held, self.pages = portal.held, portal.pages
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}
@@ -105,7 +108,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
         else:
             file = File.generated(config, page.src_uri, abs_src_path=str(page.source), inclusion=inclusion)
-        if page.source is not None:  # edit links point at the plan, not at generated text
+        if page.source is not None and page.kind != "data":  # edit links point at the plan, not at generated text
             file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         else:
             file.edit_uri = None
@@ -136,6 +139,9 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if written is not None:
             page.content = written
         return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.held.close()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]

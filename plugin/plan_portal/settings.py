@@ -30,6 +30,10 @@ class RenderOptions:
     full_graph_nodes: int = 100
     #: Most rows on one page of a dashboard list; longer lists continue on further pages.
     page_size: int = 500
+    #: The day the site is built (``2026-03-01``) and the commit of the plans, which printed
+    #: dashboards carry; the adapter that builds the site finds them (empty: not shown).
+    built: str = ""
+    commit: str = ""
 
 
 def _frozen(overrides: Mapping[str, Severity | None]) -> Mapping[str, Severity | None]:

@@ -2,26 +2,78 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import networkx as nx
 
-from plan_portal.checked import Impact
+from plan_portal.checked import Dependent, Impact
 from plan_portal.diagnostics import Diagnostic, diagnostic
-from plan_portal.link import PortfolioGraph, edges_of_type
+from plan_portal.link import PortfolioGraph, edges_of_type, nodes_of_kind, typed_edges
 from plan_portal.model.records import Decision, Portfolio
 
+#: The links by which a record or feature rests on a decision: (link type, kind of the citing node).
+RESTS_ON = frozenset({("depends-on", "decision"), ("depends-on", "feature"), ("mitigated-by", "risk"),
+                      ("evidenced-by", "gate")})
 
-def impacts(graph: PortfolioGraph, depends: nx.DiGraph[str], feature_order: list[str]) -> dict[str, Impact]:
-    """Every decision's impact, the records of each list in feature order, then by id."""
+
+def _walk(start: str, following: Mapping[str, Iterable[str]]) -> set[str]:
+    """Every node reachable from ``start`` (without it)."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        for other in following.get(stack.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                stack.append(other)
+    seen.discard(start)
+    return seen
+
+
+def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str, str]) -> dict[str, Impact]:
+    """Every decision's impact: direct links listed in feature order (then by id), transitive ones counted.
+
+    A research.md decision that a plan decision records too (``twins``) counts as that decision: links
+    to either are links to the pair, and both ids get the pair's impact.
+    """
     rank = {feature: index for index, feature in enumerate(feature_order)}
 
     def key(node: str) -> tuple[int, str]:
-        return (rank.get(str(graph.nodes[node]["feature"]), 0), node)
+        return (rank.get(str(graph.nodes[node]["feature"]), len(rank)), node)
 
-    return {
-        decision: Impact(tuple(sorted(nx.descendants(depends, decision), key=key)),
-                         tuple(sorted(nx.ancestors(depends, decision), key=key)), depends.in_degree(decision))
-        for decision in depends
-    }
+    def pair(node: str) -> str:
+        return twins.get(node, node)
+
+    decisions = [pair(node) for node in nodes_of_kind(graph, "decision")]
+    dependents: dict[str, dict[str, Dependent]] = {d: {} for d in decisions}
+    rests_on: dict[str, set[str]] = {d: set() for d in decisions}
+    for source, target, kind in typed_edges(graph):
+        citing = str(graph.nodes[source]["kind"])
+        if graph.nodes[target]["kind"] != "decision" or (kind, citing) not in RESTS_ON:
+            continue
+        source, target = pair(source), pair(target)
+        if source == target:
+            continue
+        dependents[target].setdefault(source, Dependent(source, citing, kind))
+        if citing == "decision":
+            rests_on[source].add(target)
+    above = {d: [x.id for x in found.values() if x.kind == "decision"] for d, found in dependents.items()}
+    result: dict[str, Impact] = {}
+    for decision, found in dependents.items():
+        direct = tuple(sorted(found.values(), key=lambda x: key(x.id)))
+        downstream = _walk(decision, above) if found else set()
+        affected = set(downstream)
+        for other in (decision, *downstream):
+            affected.update(dependents[other])
+        affected.discard(decision)  # in a cycle, it rests on itself
+        result[decision] = Impact(
+            rests_on=tuple(sorted(rests_on[decision], key=key)), dependents=direct,
+            upstream_count=len(_walk(decision, rests_on)) if rests_on[decision] else 0,
+            downstream_count=len(downstream), affected_count=len(affected),
+            affected_features=len({graph.nodes[node]["feature"] for node in affected}),
+            direct_dependents=sum(1 for x in direct if x.kind == "decision"))
+    for twin, primary in twins.items():
+        result[twin] = result[primary]
+    return result
 
 
 def check_graph(portfolio: Portfolio, graph: PortfolioGraph, depends: nx.DiGraph[str]) -> list[Diagnostic]:

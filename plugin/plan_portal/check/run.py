@@ -9,6 +9,7 @@ from plan_portal.check.graph import check_graph, impacts
 from plan_portal.check.owners import collect_owners
 from plan_portal.check.readiness import readiness
 from plan_portal.check.trace import check_trace
+from plan_portal.check.twins import find_twins
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.diagnostics import Diagnostic, Severity, apply_severity
 from plan_portal.link import Linked, dependency_order, depends_on_graph
@@ -27,8 +28,9 @@ def check(portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity
     diagnostics = sorted(apply_severity(found, overrides), key=Diagnostic.sort_key)
     by_id = {f.id: f for f in reversed(portfolio.features)}  # a duplicated id: the first feature
     owners = collect_owners([by_id[feature] for feature in order])
+    twins = find_twins(portfolio)
     return CheckedPortfolio(
         portfolio, linked.graph, tuple(linked.edges), tuple(diagnostics), mitigations, unmitigated,
-        impacts(linked.graph, depends, order), tuple(order),
+        impacts(linked.graph, order, twins), tuple(order), twins,
         readiness=readiness(portfolio, linked.graph, unmitigated), owners=owners.owners,
         record_owners=owners.record_owners, unowned=owners.unowned)

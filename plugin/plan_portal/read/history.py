@@ -7,8 +7,10 @@ refusing, has no history, never an error.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 #: Versions read at most: the newest ones say what changed lately.
@@ -70,3 +72,16 @@ def file_history(path: Path, limit: int = MAX_VERSIONS) -> list[FileVersion]:
         versions.append(FileVersion(commit, date, output[at:at + size].decode("utf-8", "replace")))
         at += size + 1
     return versions
+
+
+def build_stamp(folder: Path) -> tuple[str, str]:
+    """(the build's date, the commit checked out where the plans are) for printed pages.
+
+    The date is UTC, YYYY-MM-DD, taken from ``SOURCE_DATE_EPOCH`` when it is set (reproducible
+    builds), else from the clock; the commit is ``git rev-parse HEAD`` in ``folder`` ("" outside a
+    repository, or without git).
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    head = _git(["rev-parse", "--verify", "--quiet", "HEAD"], folder) if folder.is_dir() else None
+    return moment.strftime("%Y-%m-%d"), (head or b"").decode("ascii", "replace").strip()

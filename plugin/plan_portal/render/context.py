@@ -13,16 +13,17 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from plan_portal.checked import READINESS_STATES, CheckedPortfolio, Owner, Readiness, Reason
+from plan_portal.checked import READINESS_STATES, CheckedPortfolio, Impact, Owner, Readiness, Reason
 from plan_portal.compare import Comparison
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.link import LINK_TYPES, LinkType, record_graph
-from plan_portal.model.records import Constitution, Feature, Source, TableEntry
+from plan_portal.model.records import Constitution, Decision, Feature, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES
 from plan_portal.model.text import anchor, slug
 from plan_portal.render import views
 from plan_portal.render.changes import Mark, change_marks
 from plan_portal.render.graph_views import GraphView, GraphViews
+from plan_portal.render.impact import DIRECT_SHOWN, RecordRef, has_page, record_refs, supersession
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.page import Pictures
 from plan_portal.render.urls import Layout, file_url, relative_url
@@ -110,6 +111,23 @@ class TemplateContext:
     #: ``owner_options(record_ids)``: ``(key, name)`` of the owners of those records, by name, then
     #: ``("-", "no owner")`` when one of them names none: the choices of an owner filter.
     owner_options: Callable[[Iterable[str]], list[tuple[str, str]]]
+    #: ``record(node_id)``: a record or feature as lists name it (``RecordRef``: ``id``, ``kind``,
+    #: ``feature``, ``label``, ``title``, ``badge_kind``, ``status``, ``raw_status``), or None.
+    record: Callable[[str], RecordRef | None]
+    #: ``impact(decision_id)``: what it rests on and what rests on it (``Impact``).
+    impact: Callable[[str], Impact]
+    #: ``impact_url(decision_id)``: the page listing everything that rests on it, or "" when all of
+    #: it is listed beside the decision.
+    impact_url: Callable[[str], str]
+    #: ``superseded_by(decision_id)``, ``supersedes(decision_id)``: the decisions linked so.
+    superseded_by: Callable[[str], list[str]]
+    supersedes: Callable[[str], list[str]]
+    #: ``twin_of(decision_id)``: the plan decision a research.md decision records too ("" when none);
+    #: ``twins(decision_id)``: the research.md decisions that record a plan decision too.
+    twin_of: Callable[[str], str]
+    twins: Callable[[str], list[Decision]]
+    #: How many of a decision's direct dependents are listed beside it (the rest on its impact page).
+    direct_shown: int
 
     def values(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -177,6 +195,12 @@ class Renderer:
                     self.file_urls[published.path] = layout.url(src)
                 elif not published.problem:
                     self.file_urls[published.path] = file_url(src)
+        self.refs = record_refs(self.features)
+        self.superseded_by, self.supersedes = supersession(checked)
+        decisions = {d.id: d for f in self.features for d in f.decisions}
+        self.twins: dict[str, list[Decision]] = {}
+        for twin, primary in checked.twins.items():
+            self.twins.setdefault(primary, []).append(decisions[twin])
         folders = {f.path for f in checked.portfolio.features}
         self.diagnostics_by_feature: dict[str, list[Diagnostic]] = {}
         for d in checked.diagnostics:  # a feature's files are under its folder
@@ -215,6 +239,12 @@ class Renderer:
     def owner_url(self, key: str) -> str:
         src = self.owner_srcs.get(key)
         return self.layout.url(src) if src else self.urls.get("owners", "")
+    def impact_url(self, decision_id: str) -> str:
+        """The decision's impact page, or "" when it has none (see impact.has_page)."""
+        primary = self.checked.twins.get(decision_id, decision_id)
+        if not has_page(self.checked.impact(primary)):
+            return ""
+        return self.layout.url(self.layout.impact_src(primary))
 
     def node_href(self, page_url: str) -> Callable[[str], str]:
         return lambda node: relative_url(self.node_url(node), page_url)
@@ -260,7 +290,11 @@ class Renderer:
             principle_url=self.principle_url, principle_anchor=principle_anchor, markdown=render_block,
             readiness=self.checked.readiness, readiness_states=READINESS_STATES, reason_url=reason_url,
             owners=self.checked.owners, owners_of=self.owners_of, owner_url=self.owner_url,
-            unowned=self.checked.unowned, owner_options=self.owner_options)
+            unowned=self.checked.unowned, owner_options=self.owner_options,
+            record=self.refs.get, impact=self.checked.impact, impact_url=self.impact_url,
+            superseded_by=lambda d: self.superseded_by.get(d, []), supersedes=lambda d: self.supersedes.get(d, []),
+            twin_of=lambda d: self.checked.twins.get(d, ""), twins=lambda d: self.twins.get(d, []),
+            direct_shown=DIRECT_SHOWN)
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
         """``template`` rendered for the page at ``src_uri`` with the shared context and ``values``."""

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from plan_portal.link import LINK_TYPES
 from plan_portal.model.records import Feature
-from plan_portal.model.text import anchor
+from plan_portal.model.text import anchor, is_generated_id
 from plan_portal.render.context import Renderer
+from plan_portal.render.impact import shown_beside
 from plan_portal.render.trace import has_trace
+
+#: A decision's links that its status (supersedes) and impact (rests on, rests on it) already show.
+_SHOWN_BESIDE_DECISIONS = frozenset({"depends-on", "supersedes", "mitigated-by", "evidenced-by"})
 
 
 def _links_of(r: Renderer, node: str) -> list[tuple[str, str]]:
-    """(label, other node) for every link of a record, outgoing with forward labels, incoming with reverse."""
-    graph = r.graphs.graph  # without traceability records: the feature page does not show them yet
-    found = [(LINK_TYPES[t].forward, b) for _, b, t in graph.out_edges(node, keys=True)]
-    found += [(LINK_TYPES[t].reverse, a) for a, _, t in graph.in_edges(node, keys=True)]
+    """(label, other node) for every link of a record, outgoing with forward labels, incoming with reverse;
+    for a decision, only those its status and impact do not list."""
+    graph = r.graphs.graph  # without traceability records: the feature page does not list them
+    kinds = graph.nodes
+    decision = kinds[node]["kind"] == "decision"
+
+    def shown(t: str, other: str) -> bool:
+        return decision and t in _SHOWN_BESIDE_DECISIONS and kinds[other]["kind"] != "feature"
+
+    found = [(LINK_TYPES[t].forward, b) for _, b, t in graph.out_edges(node, keys=True) if not shown(t, b)]
+    found += [(LINK_TYPES[t].reverse, a) for a, _, t in graph.in_edges(node, keys=True) if not shown(t, a)]
     return sorted(set(found))
 
 
@@ -33,7 +46,28 @@ def render(r: Renderer, feature: Feature, src: str) -> str:
         contract_links=contract_links, diagnostics=r.diagnostics_by_feature.get(feature.path, []),
         unmitigated=r.checked.unmitigated, known_features=r.by_id, local_graph=local,
         impacts={d.id: r.checked.impact(d.id) for d in feature.decisions},
+        impact_rows={d.id: shown_beside(r.checked, d.id) for d in feature.decisions},
         links={record_id: _links_of(r, record_id) for record_id in record_ids},
         references=r.references.get(feature.id, []), file_urls=r.file_urls,
         graph_url=layout.url(layout.src("graph.md")), has_trace=has_trace(feature),
     )
+
+
+def impact_pages(r: Renderer, feature: Feature) -> list[tuple[str, str, str]]:
+    """(source path, title, Markdown) of the impact pages of the feature's decisions that have one:
+    everything that rests on the decision, nearest first, ``page_size`` rows a page."""
+    rendered = []
+    for d in feature.decisions:
+        if r.checked.twins.get(d.id) or not r.impact_url(d.id):
+            continue
+        rows = r.checked.affected(d.id)
+        impact = r.checked.impact(d.id)
+        kinds = Counter(a.dependent.kind for a in rows)
+        name = d.title if is_generated_id(d.local_id) else f"{d.local_id} {d.title}"
+        for page_src, pager in r.pages(r.layout.impact_src(d.id), len(rows)):
+            short = name if len(name) <= 70 else name[:69].rstrip() + "…"
+            title = f"Impact of {short}" + (f" (page {pager.number})" if pager.number > 1 else "")
+            rendered.append((page_src, title, r.render(
+                "impact.html", page_src, f=feature, d=d, name=name, summary=impact, kinds=kinds,
+                rows=pager.rows(rows), pager=pager, also=r.twins.get(d.id, []))))
+    return rendered

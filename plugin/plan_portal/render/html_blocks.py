@@ -3,8 +3,9 @@
 The portal's pages are Markdown headings (for the table of contents and search sections) around
 large HTML blocks. Python-Markdown would run every HTML block through its HTML parser, which is
 most of the cost of a big dashboard, and gains nothing: the blocks are finished HTML. So each
-top-level ``<div class="pp-portal …">`` block is swapped for a placeholder paragraph, and the site
-generator adapter puts the HTML back after conversion.
+top-level ``<div class="pp-portal …">`` block (its class may name others after ``pp-portal``) is
+swapped for a placeholder paragraph, and the site generator adapter puts the HTML back after
+conversion.
 """
 
 from __future__ import annotations

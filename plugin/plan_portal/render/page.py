@@ -22,8 +22,10 @@ class PortalPage:
 
     src_uri: str
     title: str
-    kind: str  # dashboard | dashboard-page (a long list's further page) | feature | feature-page (its
-    # traceability) | artifact | file
+    #: dashboard | dashboard-page (a long list's further page) | feature | feature-page (its
+    #: traceability) | impact (what rests on a decision) | artifact | file | data (a download: CSV
+    #: or JSON, published as it is)
+    kind: str
     content: str | None = None
     source: Path | None = None
     feature: str = ""

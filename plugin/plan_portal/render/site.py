@@ -13,19 +13,49 @@ from pathlib import Path
 
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
+from plan_portal.export import TABLES, export_document, table_json
+from plan_portal.export_csv import export_csv
 from plan_portal.parallel import map_jobs
 from plan_portal.render.changes import page_title
 from plan_portal.render.context import TRACE_PAGE, Renderer
 from plan_portal.render.dashboards import DASHBOARD_NAMES, DASHBOARDS, Dashboard
 from plan_portal.render.dashboards import changes as changes_dashboard
 from plan_portal.render.environment import environment
+from plan_portal.render.feature import impact_pages
 from plan_portal.render.feature import render as render_feature
 from plan_portal.render.files import file_pages
 from plan_portal.render.page import PortalPage, generated_page
 from plan_portal.render.trace import has_trace
 from plan_portal.render.trace import render as render_trace
-from plan_portal.render.urls import Layout
+from plan_portal.render.urls import Layout, file_url
 from plan_portal.settings import RenderOptions
+
+#: The tables each dashboard offers as downloads.
+DOWNLOADS: dict[str, tuple[str, ...]] = {
+    "index": ("features",), "gates": ("gates",), "risks": ("risks",), "decisions": ("decisions",),
+    "technology": ("technology",), "owners": ("owners",), "constitution": ("gates",),
+}
+
+
+def data_files(checked: CheckedPortfolio, layout: Layout) -> Iterator[PortalPage]:
+    """The downloads, one at a time: each of ``export.TABLES`` as CSV and compact JSON (which json
+    writes in C, in a third of the memory that indented JSON takes). The whole export is not among
+    them: ``plan-portal export`` writes it, and on a large portfolio it would double the downloads'
+    size and the build's memory."""
+    document = export_document(checked)
+    for name in TABLES:
+        yield PortalPage(layout.data_src(f"{name}.csv"), name, "data", export_csv(name, document))
+        yield PortalPage(layout.data_src(f"{name}.json"), name, "data", table_json(name, document))
+
+
+def _after_heading(markdown: str, head: str) -> str:
+    """``head`` placed after the page's first-level heading (before everything else when it has none)."""
+    start = 0
+    for line in markdown.splitlines(keepends=True):
+        start += len(line)
+        if line.startswith("# "):
+            return f"{markdown[:start]}\n{head}\n{markdown[start:]}"
+    return f"{head}\n\n{markdown}"
 
 
 @dataclass(slots=True)
@@ -79,12 +109,23 @@ class RenderJob:
         title = self.options.title if dashboard.name == "index" else dashboard.title
         rendered = dashboard.render(r, self.layout.src(f"{dashboard.name}.md"))
         pages = [generated_page(page_src, title if number == 1 else f"{title} (page {number})",
-                                "dashboard" if number == 1 else "dashboard-page", markdown, r.pictures)
+                                "dashboard" if number == 1 else "dashboard-page",
+                                _after_heading(markdown, self._head(dashboard, page_src, title)), r.pictures)
                  for number, (page_src, markdown) in enumerate(rendered, 1)]
         if dashboard.pages is not None:
             pages += [generated_page(page_src, page_title, "dashboard-page", markdown, r.pictures)
                       for page_src, page_title, markdown in dashboard.pages(r)]
         return pages
+
+    def _head(self, dashboard: Dashboard, page_src: str, title: str) -> str:
+        """What every dashboard carries under its heading: its downloads, and for print the
+        portfolio's name, the page, the build date and the commit."""
+        def url(name: str) -> str:
+            return file_url(self.layout.data_src(name))
+
+        downloads = [(name, url(f"{name}.csv"), url(f"{name}.json")) for name in DOWNLOADS.get(dashboard.name, ())]
+        return self.renderer.render("_dashboard_head.html", page_src, page_title=title, downloads=downloads,
+                                    built=self.options.built, commit=self.options.commit)
 
     def _changes(self, comparison: Comparison) -> list[PortalPage]:
         src = self.layout.src("changes.md")
@@ -102,6 +143,8 @@ class RenderJob:
             trace_src = self.layout.feature_src(feature.id, TRACE_PAGE)
             pages.append(generated_page(trace_src, f"{feature.id}: traceability", "feature-page",
                                         render_trace(r, feature, trace_src), r.pictures, None, feature.id))
+        pages += [generated_page(page_src, title, "impact", markdown, r.pictures, feature=feature.id)
+                  for page_src, title, markdown in impact_pages(r, feature)]
         return pages
 
 
@@ -123,5 +166,6 @@ def portal_pages(
     job.renderer  # made here once, so that forked workers inherit it  # noqa: B018
     for rendered in map_jobs(job, job.count):
         yield from rendered
+    yield from data_files(checked, layout)
     for feature in checked.portfolio.features:
         yield from file_pages(feature, layout, base)

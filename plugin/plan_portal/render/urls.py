@@ -78,6 +78,15 @@ class Layout:
     def feature_src(self, feature_id: str, file_name: str = "plan.md") -> str:
         return posixpath.join(self.prefix, feature_id, file_name)
 
+    def impact_src(self, decision_id: str) -> str:
+        """The impact page of a decision: ``impact/<feature>/<anchor of its id>.md``."""
+        feature_id, _, local_id = decision_id.partition("/")
+        return posixpath.join(self.prefix, "impact", feature_id, f"{anchor(local_id)}.md")
+
+    def data_src(self, name: str) -> str:
+        """A download of the portal's data: ``data/gates.csv``."""
+        return posixpath.join(self.prefix, "data", name)
+
     def url(self, src_uri: str) -> str:
         return page_url(src_uri, self.directory_urls)
 

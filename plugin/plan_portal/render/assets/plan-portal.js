@@ -20,8 +20,9 @@
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
+        /* Each body sorts on its own (the decisions register has one per feature), its heading row first. */
+        Array.prototype.forEach.call(table.tBodies, function (body) {
+        var rows = Array.prototype.filter.call(body.rows, function (row) { return !row.classList.contains("pp-group-row"); });
         rows.sort(function (a, b) {
           /* A cell marked data-pp-last (no owner) sorts last whichever way the column is sorted. */
           var lastA = a.cells[column].hasAttribute("data-pp-last"), lastB = b.cells[column].hasAttribute("data-pp-last");
@@ -32,6 +33,7 @@
           return (x < y ? -1 : 1) * (ascending ? 1 : -1);
         });
         rows.forEach(function (row) { body.appendChild(row); });
+        });
       };
       th.addEventListener("click", activate);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); activate(); } });
@@ -45,7 +47,11 @@
     var table = document.getElementById(target);
     if (table && table.tagName === "TABLE") tables.unshift(table);
     var rows = [];
-    tables.forEach(function (t) { if (t.tBodies[0]) rows = rows.concat(Array.prototype.slice.call(t.tBodies[0].rows)); });
+    tables.forEach(function (t) {
+      Array.prototype.forEach.call(t.tBodies, function (body) {
+        rows = rows.concat(Array.prototype.filter.call(body.rows, function (row) { return !row.classList.contains("pp-group-row"); }));
+      });
+    });
     return rows;
   }
 

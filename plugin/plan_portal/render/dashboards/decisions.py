@@ -1,4 +1,8 @@
-"""Decisions: the most depended-on first, then every decision grouped by status."""
+"""Decisions: the most depended-on first, then every decision grouped by status, then by feature.
+
+A research.md decision that a plan decision records too (``CheckedPortfolio.twins``) is shown once,
+as the plan's, with both sources.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +18,19 @@ RANKED = 15
 
 
 def most_depended_on(r: Renderer, limit: int) -> list[tuple[str, Impact]]:
-    """The decisions with the most (transitive) dependents, ties by direct dependents, then order."""
+    """The decisions on which most rests (directly or through others), ties by direct dependents, then order."""
     order = r.graphs.order
-    ranked = [(d, impact) for d, impact in r.checked.impacts.items() if impact.direct_dependents]
-    ranked.sort(key=lambda item: (-len(item[1].downstream), -item[1].direct_dependents, order.get(item[0], 0),
+    twins = r.checked.twins
+    ranked = [(d, impact) for d, impact in r.checked.impacts.items() if impact.dependents and d not in twins]
+    ranked.sort(key=lambda item: (-item[1].affected_count, -len(item[1].dependents), order.get(item[0], 0),
                                   item[0]))
     return ranked[:limit]
 
 
 def render(r: Renderer, src: str) -> list[tuple[str, str]]:
-    listed = [(status, f, d) for status, items in views.decisions_by_status(r.features) for f, d in items]
+    twins = r.checked.twins
+    listed = [(status, f, d) for status, items in views.decisions_by_status(r.features) for f, d in items
+              if d.id not in twins]
     pages = r.pages(src, len(listed))
     status_pages = r.first_page_of(pages, [status for status, _, _ in listed])
     totals = [(status, sum(1 for _ in items)) for status, items in groupby(listed, key=itemgetter(0))]
@@ -32,9 +39,11 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
     rendered = []
     for page_src, pager in pages:
         shown = pager.rows(listed)
-        groups = [(status, [(f, d) for _, f, d in items]) for status, items in groupby(shown, key=itemgetter(0))]
+        groups = [(status, [(f, [d for _, _, d in rows]) for f, rows in groupby(items, key=itemgetter(1))])
+                  for status, items in ((s, list(i)) for s, i in groupby(shown, key=itemgetter(0)))]
         impacts = {d.id: r.checked.impact(d.id) for _, _, d in shown}
         rendered.append((page_src, r.render(
             "decisions.html", page_src, groups=groups, totals=totals, status_pages=status_pages, impacts=impacts,
-            ranking=ranking if pager.number == 1 else [], decision_of=decision_of, pager=pager)))
+            ranking=ranking if pager.number == 1 else [], decision_of=decision_of, pager=pager,
+            twin_count=len(twins))))
     return rendered

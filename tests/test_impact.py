@@ -1,0 +1,251 @@
+"""What rests on a decision: direct dependents with titles, transitive counts, one bounded impact page
+per decision on which more rests than is listed beside it, and decisions recorded twice shown once."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from plan_portal.checked import Impact
+from plan_portal.pipeline import run
+from plan_portal.settings import Settings
+
+
+def _plan(title: str, decisions: list[tuple[str, str, str, str]], risks: str = "", gates: str = "") -> str:
+    rows = "\n".join(f"| {i} | {t} | {c} | {s} |" for i, t, c, s in decisions)
+    return textwrap.dedent(f"""\
+        # Implementation Plan: {title}
+
+        ## Constitution Check
+
+        | Gate | Status | Evidence | Owner |
+        |------|--------|----------|-------|
+        {gates or "| Contract first | PASS | contracts drafted | Lead |"}
+
+        ## Decision Log
+
+        | ID | Decision | Context | Status |
+        |----|----------|---------|--------|
+        """) + rows + "\n\n## Risk Register\n\n" + textwrap.dedent("""\
+        | ID | Description | Probability | Impact | Owner | Mitigation |
+        |----|-------------|-------------|--------|-------|------------|
+        """) + (risks or "| R1 | Nothing much | Low | Low | SRE | Watch it |") + "\n"
+
+
+def chain_plans(length: int) -> dict[str, str]:
+    """One feature whose decisions ADR-001 … ADR-<length> each depend on the one before; a risk is
+    mitigated by the last decision, a gate evidenced by the second; a second feature builds on the first."""
+    decisions = [("ADR-001", "Use Postgres for everything", "The base", "Accepted")]
+    decisions += [(f"ADR-{n:03d}", f"Layer {n} on top", f"Depends on ADR-{n - 1:03d}", "Accepted")
+                  for n in range(2, length + 1)]
+    last = f"ADR-{length:03d}"
+    return {
+        "001-base": _plan("Base", decisions, risks=f"| R1 | Slow reports | High | High | SRE | Mitigated by {last} |",
+                          gates="| Single store | PASS | See ADR-002 | Lead |"),
+        "002-other": _plan("Other", [("ADR-001", "Reuse the base store",
+                                      "Depends on 001-base/ADR-001", "Proposed")]),
+    }
+
+
+def write_specs(root: Path, plans: dict[str, str], research: dict[str, str] | None = None) -> Path:
+    for feature, plan in plans.items():
+        folder = root / "specs" / feature
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "plan.md").write_text(plan, encoding="utf-8")
+    for feature, text in (research or {}).items():
+        (root / "specs" / feature / "research.md").write_text(text, encoding="utf-8")
+    return root / "specs"
+
+
+def checked(root: Path, plans: dict[str, str], research: dict[str, str] | None = None):
+    return run(Settings((write_specs(root, plans, research),), root))
+
+
+def build_site(root: Path, page_size: int = 500) -> Path:
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n"
+        f"  - plan-portal:\n      page_size: {page_size}\n      title: Harbor plans\n", encoding="utf-8")
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+    return root / "site"
+
+
+# --- the check stage: direct lists, transitive counts --------------------------------------------------------
+
+
+def test_impact_lists_direct_dependents_of_every_kind_and_counts_the_rest(tmp_path: Path):
+    result = checked(tmp_path, chain_plans(4))
+    first = result.impact("001-base/ADR-001")
+    assert [(d.id, d.kind, d.link) for d in first.dependents] == [
+        ("001-base/ADR-002", "decision", "depends-on"), ("002-other/ADR-001", "decision", "depends-on")]
+    # ADR-002..004 and 002-other/ADR-001 depend on it; the gate (evidence ADR-002) and the risk
+    # (mitigated by ADR-004) rest on it through them.
+    assert (first.downstream_count, first.affected_count, first.affected_features) == (4, 6, 2)
+    assert first.direct_dependents == 2 and first.beyond_direct
+    second = result.impact("001-base/ADR-002")
+    assert {d.kind for d in second.dependents} == {"decision", "gate"}
+    assert second.rests_on == ("001-base/ADR-001",) and second.upstream_count == 1
+    last = result.impact("001-base/ADR-004")
+    assert [(d.kind, d.link) for d in last.dependents] == [("risk", "mitigated-by")]
+    assert last.upstream_count == 3 and not last.beyond_direct
+
+
+def test_everything_that_rests_on_a_decision_nearest_first_each_once(tmp_path: Path):
+    result = checked(tmp_path, chain_plans(4))
+    affected = result.affected("001-base/ADR-001")
+    assert [(a.dependent.id, a.distance, a.via) for a in affected] == [
+        ("001-base/ADR-002", 1, "001-base/ADR-001"),
+        ("002-other/ADR-001", 1, "001-base/ADR-001"),
+        ("001-base/ADR-003", 2, "001-base/ADR-002"),
+        ("001-base/gate-pre-single-store", 2, "001-base/ADR-002"),
+        ("001-base/ADR-004", 3, "001-base/ADR-003"),
+        ("001-base/R1", 4, "001-base/ADR-004"),
+    ]
+    assert len(affected) == result.impact("001-base/ADR-001").affected_count
+
+
+def test_no_transitive_list_is_kept_per_decision(tmp_path: Path):
+    """A chain of n decisions has n²/2 transitive dependents: the impacts keep only the direct links."""
+    result = checked(tmp_path, chain_plans(60))
+    kept = sum(len(i.dependents) + len(i.rests_on) for i in result.impacts.values())
+    assert kept <= 2 * len(result.portfolio.decisions) + 4
+    assert result.impact("001-base/ADR-001").affected_count == 62  # 60 decisions, a gate, a risk
+    assert all(isinstance(getattr(Impact(), name), int) for name in ("upstream_count", "downstream_count"))
+
+
+# --- twins: a decision in research.md and again in the plan ----------------------------------------------------
+
+RESEARCH = """\
+# Research
+
+## 1. Primary PSP
+
+**Decision**: Stripe PaymentIntents with Stripe Connect.
+
+**Rationale**: Best SCA exemption handling in our tests.
+
+## 2. Webhook retries
+
+**Decision**: Exponential backoff over 3 days.
+"""
+
+
+def test_a_decision_research_and_the_plan_both_record_is_one(tmp_path: Path):
+    plans = {"001-pay": _plan("Pay", [("ADR-001", "Stripe PaymentIntents as primary PSP", "SCA", "Accepted"),
+                                      ("ADR-002", "Refunds go through the ledger", "Audit", "Accepted")])}
+    result = checked(tmp_path, plans, {"001-pay": RESEARCH})
+    research = [d for d in result.portfolio.decisions if d.origin == "research"]
+    primary_psp = next(d.id for d in research if d.title == "Primary PSP")
+    assert result.twins == {primary_psp: "001-pay/ADR-001"}
+    assert result.impact(primary_psp) is result.impact("001-pay/ADR-001")
+
+
+def test_twins_on_the_pages(tmp_path: Path):
+    plans = {"001-pay": _plan("Pay", [("ADR-001", "Stripe PaymentIntents as primary PSP", "SCA", "Accepted")])}
+    write_specs(tmp_path, plans, {"001-pay": RESEARCH})
+    site = build_site(tmp_path)
+    decisions = (site / "plans" / "decisions" / "index.html").read_text(encoding="utf-8")
+    assert decisions.count("Stripe PaymentIntents as primary PSP") == 1
+    assert ">Primary PSP<" not in decisions
+    assert "+ research.md</a>" in decisions and "Webhook retries" in decisions
+    feature = (site / "plans" / "001-pay" / "plan" / "index.html").read_text(encoding="utf-8")
+    # one row, the research entry's anchor kept on it, its choice and rationale shown
+    assert 'id="decision-primary-psp"' in feature
+    assert "Stripe PaymentIntents with Stripe Connect." in feature
+    assert "Best SCA exemption handling in our tests." in feature
+
+
+# --- pages ----------------------------------------------------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_feature_page_names_everything_that_rests_on_a_decision_when_it_is_little(tmp_path: Path):
+    write_specs(tmp_path, chain_plans(4))
+    site = build_site(tmp_path)
+    feature = (site / "plans" / "001-base" / "plan" / "index.html").read_text(encoding="utf-8")
+    text = _text(feature)
+    assert "If it is reversed : 2 rest on it directly, 6 in all across 2 features." in text
+    # each by id, title, status and feature; never a bare list of ids; those further away with
+    # the decision they rest on it through
+    assert "ADR-002 Layer 2 on top accepted 001-base" in text
+    assert "ADR-001 Reuse the base store proposed 002-other" in text
+    assert "R1 Slow reports high 001-base through ADR-004 001-base" in text
+    assert "Rests on ADR-003 Layer 3 on top accepted 001-base" in text
+    # six records are listed beside it: no impact page
+    assert not (site / "plans" / "impact").exists()
+
+
+def test_a_decision_on_which_much_rests_has_an_impact_page(tmp_path: Path):
+    write_specs(tmp_path, chain_plans(14))
+    site = build_site(tmp_path)
+    feature = (site / "plans" / "001-base" / "plan" / "index.html").read_text(encoding="utf-8")
+    text = _text(feature)
+    assert "If it is reversed : 2 rest on it directly, 16 in all across 2 features: list them all ." in text
+    assert 'href="../../impact/001-base/ADR-001/"' in feature
+    impact = site / "plans" / "impact" / "001-base" / "ADR-001" / "index.html"
+    page = _text(impact.read_text(encoding="utf-8"))
+    assert "Impact of ADR-001 Use Postgres for everything" in page
+    assert "16 in all across 2 features: 14 decisions, 1 gate, 1 risk; 2 directly" in page
+    assert "R1 Slow reports" in page and "Through 13 other decisions in a row" in page
+    # only decisions on which more than 12 rest get a page (ADR-001: 16, ADR-002: 14, ADR-003: 12)
+    pages = sorted(p.parent.name for p in (site / "plans" / "impact").rglob("index.html"))
+    assert pages == ["ADR-001", "ADR-002"]
+    # and they are out of the nav
+    assert "impact/" not in (site / "plans" / "index.html").read_text(encoding="utf-8")
+
+
+def test_impact_pages_are_split_by_page_size(tmp_path: Path):
+    write_specs(tmp_path, chain_plans(14))
+    site = build_site(tmp_path, page_size=5)
+    folder = site / "plans" / "impact" / "001-base"
+    first = folder / "ADR-001" / "index.html"
+    # 13 decisions, a gate, a risk and the other feature's decision: 16 rows, 5 a page
+    assert [(folder / name / "index.html").is_file() for name in ("ADR-001-2", "ADR-001-3", "ADR-001-4")] == [
+        True, True, True]
+    assert not (folder / "ADR-001-5").exists()
+    rows = sum(_rows(p) for p in [first, *(folder / f"ADR-001-{n}" / "index.html" for n in (2, 3, 4))])
+    assert rows == 16
+    assert all(_rows(p) <= 5 for p in folder.rglob("index.html"))
+
+
+def _rows(page: Path) -> int:
+    body = page.read_text(encoding="utf-8").split('class="pp-table pp-impact-table"')[1].split("</table>")[0]
+    return body.count("<tr><td>")
+
+
+def test_decision_status_is_a_badge_with_the_authors_words_beneath_and_supersession_links(tmp_path: Path):
+    plans = {"001-x": _plan("X", [
+        ("ADR-001", "Use RabbitMQ", "Queue", "Superseded by ADR-002"),
+        ("ADR-002", "Use Kafka", "Replaces ADR-001", "Proposed until the load test in week 12 is green"),
+    ])}
+    write_specs(tmp_path, plans)
+    site = build_site(tmp_path)
+    for page in (site / "plans" / "decisions" / "index.html", site / "plans" / "001-x" / "plan" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert '<span class="pp-badge pp-decision-proposed">proposed</span>' \
+               '<span class="pp-raw-status">Proposed until the load test in week 12 is green</span>' in html
+        assert '<span class="pp-badge pp-decision-superseded">superseded</span>' in html
+        text = _text(html)
+        assert "superseded by ADR-002 Use Kafka" in text and "supersedes ADR-001 Use RabbitMQ" in text
+
+
+@pytest.mark.parametrize("length", [40])
+def test_a_long_chain_gives_bounded_pages(tmp_path: Path, length: int):
+    """Each impact page holds at most page_size rows, and only decisions with more than their direct
+    dependents resting on them get one."""
+    write_specs(tmp_path, chain_plans(length))
+    site = build_site(tmp_path, page_size=10)
+    pages = list((site / "plans" / "impact").rglob("index.html"))
+    firsts = [p for p in pages if re.fullmatch(r"ADR-\d{3}", p.parent.name)]
+    result = run(Settings((tmp_path / "specs",), tmp_path))
+    assert len(firsts) == sum(1 for i in result.impacts.values() if i.affected_count > 12) == length - 12
+    assert all(_rows(p) <= 10 for p in pages)
