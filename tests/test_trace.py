@@ -479,7 +479,7 @@ def test_pictures_and_record_links_leave_trace_records_out(portfolio, tmp_path):
     page = (out / "001-auth" / "plan.md").read_text(encoding="utf-8")
     text = re.sub(r'<li><span class="pp-badge pp-severity-.*?</li>', "", page)  # without the diagnostics
     assert "is cited by no task" in page and "is cited by no task" not in text
-    assert "Use argon2" in text and "required by" in text  # ADR-002 depends on ADR-001: that link is listed
+    assert "Use argon2" in text and "Rests on" in text  # ADR-002 depends on ADR-001: its impact lists it
     for label in ("addresses", "implemented by", "reviewed by", "cited by"):
         assert label not in text, label
     pictures = [svg.read_text(encoding="utf-8") for svg in out.rglob("*.svg")]

@@ -85,6 +85,13 @@
           row.classList.toggle("pp-hidden", !match);
           if (match) shown++;
         });
+        /* A feature's heading row over its rows (the decisions register) shows while one of them does. */
+        document.querySelectorAll("tr.pp-group-row").forEach(function (heading) {
+          var visible = Array.prototype.some.call(heading.parentNode.rows, function (row) {
+            return row !== heading && !row.classList.contains("pp-hidden");
+          });
+          heading.classList.toggle("pp-hidden", !visible);
+        });
         if (counter) counter.textContent = words.length || facets.length ? shown + " of " + rows.length + " shown" : "";
       };
       controls[target].forEach(function (control) {
