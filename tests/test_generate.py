@@ -17,9 +17,9 @@ from mkdocs.utils.meta import get_data
 from plan_portal.cli import main
 from plan_portal.generate import MARKER, STYLESHEET
 from plan_portal.pipeline import run
-from plan_portal.settings import Settings
 from plan_portal.render.dashboards import DASHBOARDS
 from plan_portal.render.html_blocks import extract_html_blocks
+from plan_portal.settings import Settings
 
 DASHBOARD_FILES = [f"{d.name}.md" for d in DASHBOARDS]
 

@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections import Counter
 
 from plan_portal.checked import READINESS_STATES
+from plan_portal.render.changes import page_title
 from plan_portal.render.context import Renderer
 
 #: Reasons the overview shows inline per feature; the feature page lists them all.
 INLINE_REASONS = 4
 _RANK = {state: index for index, (state, _) in enumerate(READINESS_STATES)}
+#: The dashboards the overview links in one line, so that each is one click away whatever the theme's
+#: navigation (the built-in theme folds it into a menu; a generated site may have none).
+DASHBOARD_LINKS = (("gates", "Gates"), ("risks", "Risks"), ("decisions", "Decisions"), ("owners", "Owners"),
+                   ("progress", "Progress"), ("research", "Research"), ("technology", "Technology"),
+                   ("constitution", "Constitution"), ("graph", "Decision graph"))
+
+
+def dashboard_links(r: Renderer) -> list[tuple[str, str]]:
+    """(label, URL) of every other dashboard, then the changes page when ``compare_to`` is set."""
+    links = [(label, r.urls[name]) for name, label in DASHBOARD_LINKS if name in r.urls]
+    if r.comparison is not None:
+        links.append((page_title(r.comparison), r.layout.url(r.layout.src("changes.md"))))
+    return links
 
 
 def render(r: Renderer, src: str) -> list[tuple[str, str]]:
@@ -19,8 +33,10 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
         "gates": sum(len(f.gates) for f in r.features),
         "unmitigated": len(r.checked.unmitigated),
         "high_risks": sum(1 for f in r.features for risk in f.risks if risk.level in ("high", "critical")),
-        "decisions": sum(len(f.decisions) for f in r.features),
-        "open_decisions": sum(1 for f in r.features for d in f.decisions if d.status in ("proposed", "in-review")),
+        # A research.md decision the plan records too counts once, as the decisions dashboard shows it.
+        "decisions": sum(1 for f in r.features for d in f.decisions if d.id not in r.checked.twins),
+        "open_decisions": sum(1 for f in r.features for d in f.decisions
+                              if d.status in ("proposed", "in-review") and d.id not in r.checked.twins),
         "open_questions": sum(row.open_research + row.clarifications for row in rows),
     }
     readiness = {f.id: r.checked.readiness_of(f.id) for f in r.features}
@@ -30,5 +46,6 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
                      key=lambda f: _RANK[readiness[f.id].state])
     return [(page_src, r.render("overview.html", page_src, rows=pager.rows(rows), totals=totals, pager=pager,
                                 states=states, flagged=flagged[:r.options.page_size] if pager.number == 1 else [],
-                                flagged_total=len(flagged), readiness_rank=_RANK, inline_reasons=INLINE_REASONS))
+                                flagged_total=len(flagged), readiness_rank=_RANK, inline_reasons=INLINE_REASONS,
+                                dashboards=dashboard_links(r)))
             for page_src, pager in r.pages(src, len(rows))]

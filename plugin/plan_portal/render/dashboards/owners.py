@@ -24,7 +24,7 @@ NO_OWNER = "no-owner"
 SECTIONS = (("gates", "Gates"), ("risks", "Risks"), ("decisions", "Decisions"), ("follow_ups", "Open follow-ups"))
 _GATE_ORDER = {status: index for index, status in enumerate(("fail", "pending", "unknown", "waived",
                                                                "not-applicable", "pass"))}
-#: Blocked features and features that need attention an owner's page names, of each state.
+#: The features an owner's page names, of each readiness state.
 LISTED_FEATURES = 20
 _DECISION_ORDER = {status: index for index, status in enumerate(DECISION_STATUSES)}
 
