@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import json
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -81,6 +82,20 @@ def test_pages_and_files_have_the_plugin_layout(demo_out: Path):
     listed = json.loads((demo_out / MARKER).read_text(encoding="utf-8"))["files"]
     written = sorted(p.relative_to(demo_out).as_posix() for p in demo_out.rglob("*") if p.is_file())
     assert sorted([*listed, MARKER]) == written
+
+
+def test_the_overview_links_every_dashboard_and_counts_decisions_as_the_decisions_page(demo_out: Path):
+    overview = (demo_out / "index.md").read_text(encoding="utf-8")
+    line = re.search(r'<nav class="pp-dashboard-links"[^>]*>(.*?)</nav>', overview)
+    assert line is not None
+    linked = {href for tag, attributes in elements(line.group(1)) if tag == "a" for href in [attributes["href"]]}
+    # generate writes Markdown links as the site's URLs would be (directory URLs): gates/ for gates.md
+    assert linked == {f"{d.name}/" for d in DASHBOARDS if d.name != "index"}
+    decisions = (demo_out / "decisions.md").read_text(encoding="utf-8")
+    by_status = [int(n) for n in re.findall(r'<a href="#status-[a-z-]+">(\d+) ', decisions)]
+    card = re.search(r"<strong>(\d+)</strong><span>decisions, (\d+) open</span>", overview)
+    assert card is not None and by_status
+    assert int(card.group(1)) == sum(by_status)  # a decision research.md and the plan both record counts once
 
 
 def test_html_blocks_pass_through_python_markdown_unchanged(demo_out: Path):
