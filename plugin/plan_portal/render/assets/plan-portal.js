@@ -253,7 +253,7 @@
           });
         });
         if (note) {
-          var clear = note.querySelector("button");
+          var clear = note.querySelector("[data-pp-cell-clear]");
           if (clear) clear.addEventListener("click", function () { choose("", false); });
         }
         choose(param(name) || "", true);
