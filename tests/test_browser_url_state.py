@@ -22,6 +22,7 @@ from test_browser import (
     browser_fixture,  # noqa: F401 - the "browser" fixture
     export_portfolio,
 )
+from test_plugin import build_site, write_site
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -284,12 +285,11 @@ def test_values_the_page_does_not_offer_are_ignored(context: BrowserContext, sit
 # ---------------------------------------------------------------------------------------------- phone
 
 
-def test_the_overview_shows_its_key_columns_on_a_phone(browser: Browser, site: tuple[str, str]) -> None:
-    theme, base = site
+def assert_key_columns_fit_a_phone(browser: Browser, url: str) -> None:
     ctx = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         page = ctx.new_page()
-        page.goto(urljoin(base, dashboard(theme, "overview")))
+        page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         boxes: dict[str, Any] = page.evaluate("""() => {
           const table = document.querySelector('#pp-overview');
@@ -304,8 +304,26 @@ def test_the_overview_shows_its_key_columns_on_a_phone(browser: Browser, site: t
         assert all(left >= 0 and right <= 390 and width > 0 for left, right, width in boxes["boxes"]), boxes
         readiness = page.locator("#pp-overview tbody tr td:nth-child(2)").all_inner_texts()
         assert all(text.strip() for text in readiness)
+        assert page.locator(".pp-narrow-only").is_visible()  # says where the other columns are
     finally:
         ctx.close()
+
+
+def test_the_overview_shows_its_key_columns_on_a_phone(browser: Browser, site: tuple[str, str]) -> None:
+    theme, base = site
+    assert_key_columns_fit_a_phone(browser, urljoin(base, dashboard(theme, "overview")))
+
+
+@pytest.fixture(scope="module")
+def long_ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Features with ids as long as real projects' ("023-admin-observability-dashboard-and-alerts")."""
+    root = tmp_path_factory.mktemp("url-long-ids")
+    write_site(root, {f"0{n}-admin-observability-dashboard-and-alerts-{n}": {} for n in range(21, 25)})
+    yield from _serve(build_site(root))
+
+
+def test_long_feature_ids_leave_the_key_columns_on_a_phone(browser: Browser, long_ids: str) -> None:
+    assert_key_columns_fit_a_phone(browser, urljoin(long_ids, "plans/"))
 
 
 # ------------------------------------------------------------------------------------ pages and links
