@@ -33,22 +33,26 @@ THEMES = {
 }
 
 
-def build_demo(root: Path, theme: str, options: str = "") -> Path:
-    """The demo's specs built under ``root`` with ``theme`` (a key of THEMES) and extra plugin options."""
+def serve_demo(root: Path, theme: str, options: str = "") -> Iterator[str]:
+    """The demo's specs built under ``root`` with ``theme`` (a key of THEMES) and extra plugin options,
+    served; its base URL. The site is built once the server has its port: Material's instant navigation
+    takes over only links its sitemap lists, and the sitemap's URLs come from ``site_url``."""
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(
-        f"site_name: url state\ndocs_dir: docs\n{THEMES[theme]}plugins:\n  - search\n  - plan-portal:\n"
-        f"      roots: [{REPO / 'specs'}]\n{options}", encoding="utf-8")
-    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
-    return root / "site"
+    (root / "site").mkdir()
+    for url in _serve(root / "site"):
+        (root / "mkdocs.yml").write_text(
+            f"site_name: url state\nsite_url: {url}\ndocs_dir: docs\n{THEMES[theme]}plugins:\n  - search\n"
+            f"  - plan-portal:\n      roots: [{REPO / 'specs'}]\n{options}", encoding="utf-8")
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+        yield url
 
 
 @pytest.fixture(scope="module", params=sorted(THEMES))
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(theme, base URL) of the demo built with that theme and served on 127.0.0.1."""
     theme: str = request.param
-    for url in _serve(build_demo(tmp_path_factory.mktemp(f"url-{theme}"), theme)):
+    for url in serve_demo(tmp_path_factory.mktemp(f"url-{theme}"), theme):
         yield theme, url
 
 
@@ -222,7 +226,7 @@ def test_a_heat_map_cell_shows_exactly_its_risks(context: BrowserContext, site: 
     assert errors == []
 
 
-def test_without_javascript_a_cell_links_to_the_register_with_every_row(browser: Browser,
+def test_without_javascript_a_cell_links_to_the_register_and_a_view_shows_every_row(browser: Browser,
                                                                         site: tuple[str, str]) -> None:
     theme, base = site
     ctx = browser.new_context(java_script_enabled=False)
@@ -238,6 +242,10 @@ def test_without_javascript_a_cell_links_to_the_register_with_every_row(browser:
         assert len(risk_rows(page)) == total
         assert page.locator(":target").get_attribute("data-pp-cell") == value
         assert not page.locator("[data-pp-cell-note]").is_visible()
+        # A shared view opened without script: every risk, in the register's own order.
+        plain = risk_rows(page)
+        page.goto(urljoin(base, dashboard(theme, "risks")) + f"?cell={value}&level=low&sort=feature-desc&filter=zz")
+        assert risk_rows(page) == plain
     finally:
         ctx.close()
 
@@ -332,8 +340,7 @@ def test_long_feature_ids_leave_the_key_columns_on_a_phone(browser: Browser, lon
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo with ten rows a page (Material, instant navigation), served."""
-    site_dir = build_demo(tmp_path_factory.mktemp("url-paged"), "material", "      page_size: 10\n")
-    yield from _serve(site_dir)
+    yield from serve_demo(tmp_path_factory.mktemp("url-paged"), "material", "      page_size: 10\n")
 
 
 def test_the_pager_and_a_cell_on_another_page_carry_the_view(context: BrowserContext, paged: str,
@@ -355,3 +362,33 @@ def test_the_pager_and_a_cell_on_another_page_carry_the_view(context: BrowserCon
     page.wait_for_selector("[data-pp-cell-note]:not([hidden])")
     rows = risk_rows(page)
     assert rows and set(rows) <= set(risks_by_cell[value])
+
+
+@pytest.fixture(scope="module")
+def instant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo with Material and its instant navigation, served."""
+    yield from serve_demo(tmp_path_factory.mktemp("url-instant"), "material")
+
+
+def test_instant_navigation_keeps_the_view_back_and_forward(context: BrowserContext, instant: str,
+                                                            risks_by_cell: dict[str, list[str]]) -> None:
+    requests: list[str] = []
+    page = open_page(context, urljoin(instant, "plans/"))
+    page.on("request", lambda request: requests.append(request.url))
+    page.evaluate("window.__sameDocument = true")  # survives Material's swapping of pages, not a page load
+    page.locator(".pp-card-stat a[href*='risks']").click()  # Material fetches the page and swaps it in
+    page.wait_for_url(re.compile(r"/plans/risks/$"))
+    page.wait_for_selector("#pp-risks th[role=button]")
+    assert page.evaluate("window.__sameDocument") is True
+    cell = next(c for c in risks_by_cell if c != "unknown-unknown")
+    fetched = len(requests)
+    page.locator(f'a[data-pp-cell="{cell}"]').click()
+    assert sorted(risk_rows(page)) == sorted(risks_by_cell[cell])
+    assert not [u for u in requests[fetched:] if "/plans/risks/" in u], "choosing a cell loaded the page again"
+    page.go_back()
+    page.wait_for_url(re.compile(r"/plans/$"))
+    page.go_forward()
+    page.wait_for_url(re.compile(re.escape(f"/plans/risks/?cell={cell}") + "$"))
+    page.wait_for_selector("[data-pp-cell-note]:not([hidden])")
+    assert sorted(risk_rows(page)) == sorted(risks_by_cell[cell])
+    assert page.evaluate("window.__sameDocument") is True

@@ -248,6 +248,7 @@
             /* A cell whose first risk is on another page of the register: follow the link there. */
             if (new URL(link.href).pathname !== window.location.pathname) return;
             e.preventDefault();
+            e.stopPropagation();  /* or Material's instant navigation pushes the link's URL as a new entry */
             var value = link.getAttribute("data-pp-cell");
             choose(value === chosen ? "" : value, true);
           });
