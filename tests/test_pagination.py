@@ -104,7 +104,7 @@ def test_heat_map_and_status_counts_lead_to_the_page_with_their_first_row(site: 
     last = (site / "plans" / "risks-3" / "index.html").read_text(encoding="utf-8")
     assert 'href="../risks/?cell=high-low#cell-high-low"' in last
     first = (site / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
-    assert 'href="./?cell=high-low#cell-high-low"' in first
+    assert 'href="?cell=high-low#cell-high-low"' in first
     assert 'id="cell-high-low"' in first
     decisions = (site / "plans" / "decisions-2" / "index.html").read_text(encoding="utf-8")
     assert 'href="../decisions/#status-accepted">7 accepted</a>' in decisions
