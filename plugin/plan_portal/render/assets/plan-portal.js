@@ -195,7 +195,7 @@
         } else if (wanted !== null) {
           control.value = wanted.slice(0, MAX_TEXT);
         }
-        keep(nameOf(control), control.value);
+        keep(nameOf(control), control.value.slice(0, MAX_TEXT));
         control.addEventListener(control.tagName === "SELECT" ? "change" : "input", function () {
           keep(nameOf(control), control.value.slice(0, MAX_TEXT));
           update();
