@@ -634,7 +634,7 @@ DOM_AUDIT_JS = r"""
   const active = 'script, iframe, frame, frameset, object, embed, applet, base, form, meta, link, style, ' +
                  'textarea, select:not([data-pp-filter]), video, audio, source, marquee, math, noscript, ' +
                  'template, body, html, ' +
-                 'input:not([data-pp-filter]), button:not([data-pp-status])';
+                 'input:not([data-pp-filter]), button:not([data-pp-status]):not([data-pp-cell-clear])';
   for (const el of content.querySelectorAll(active)) found.push(`${where(el)} element in the content`);
   for (const svg of content.querySelectorAll('svg')) {
     if (!svg.matches('.pp-graph, .pp-legend-svg')) found.push(`${where(svg)} that the portal did not draw`);
