@@ -349,6 +349,8 @@ def test_the_pager_and_a_cell_on_another_page_carry_the_view(context: BrowserCon
     sort_down("Feature", "#pp-risks")(page)
     page.locator(".pp-pager a", has_text="2").first.click()
     page.wait_for_url(re.compile(r"/plans/risks-2/\?sort=feature-desc$"))
+    # Instant navigation swaps the content after the URL changes: wait for page 2's own pager.
+    page.wait_for_selector(".pp-pager strong[aria-current=page]:text-is('2')")
     page.wait_for_selector("#pp-risks th[aria-sort=descending]")
     features = [risk.split("/")[0] for risk in risk_rows(page)]
     assert features == sorted(features, reverse=True) and len(set(features)) > 1
