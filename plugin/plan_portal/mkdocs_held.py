@@ -85,6 +85,11 @@ class HeldPages:
         blocks, graphs = self._unpack(held)
         return restore_graphs(restore_html_blocks(held.converted, blocks), graphs)
 
+    def packed(self, src_uri: str) -> bytes:
+        """The page's blocks and pictures as held (empty for a page not held): part of what it shows."""
+        held = self._held.get(src_uri)
+        return held.packed if held is not None else b""
+
     def close(self) -> None:
         """Remove the downloads' temporary folder (MkDocs has copied them)."""
         if self._folder is not None:
