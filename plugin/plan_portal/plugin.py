@@ -54,6 +54,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.live is not None:
             self.live.close()
         self.live = LiveSite() if command == "serve" and dirty else None
+        self.held = HeldPages(reuse=self.keep_reads)  # a page nothing changed is not rendered again
 
     def on_shutdown(self) -> None:
         if self.live is not None:
@@ -87,9 +88,10 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         layout = Layout(self.prefix, config.use_directory_urls)
+        self.held.close()  # the previous build's downloads (mkdocs serve), copied into the site
         try:
-            if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
-                portal = held_portal(self.settings(), layout, self.cache, self.baselines)
+            if self.keep_reads:  # mkdocs serve: the cache and the rendered pages live here, between rebuilds
+                portal = held_portal(self.settings(), layout, self.cache, self.baselines, self.held)
             else:
                 portal = held_portal(self.settings(), layout, ReadCache(), BaselineCache())
                 release_memory()
@@ -102,7 +104,6 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             log.warning(warning)
         for d in portal.diagnostics:
             _LOG_LEVELS[d.severity](f"{printable(d.path)}:{d.line}: {d.code}: {printable(d.message)}")
-        self.held.close()  # the previous build's downloads (mkdocs serve)
         if self.live is not None:
             self.live.start(config)
         self.held, self.pages = portal.held, portal.pages
