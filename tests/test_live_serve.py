@@ -100,7 +100,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def later(path: Path) -> None:
+def later() -> None:
     """Changes within one clock tick must still look newer than what the last build wrote."""
     time.sleep(0.01)
 
@@ -115,13 +115,16 @@ def portfolio(tmp_path: Path) -> tuple[Path, list[str]]:
 def test_serve_after_edits_adds_deletes_and_renames_equals_a_clean_build(portfolio, tmp_path: Path):
     root, features = portfolio
     specs = root / "specs"
+    depended = _depended_on(specs, features)
     session = Session(root, tmp_path / "served")
     try:
         session.rebuild()
         steps = [
             # a plan's title and a decision's text: its pages, the dashboards' rows, its neighbours' links
             lambda: edit(specs / features[5] / "plan.md", "# Implementation Plan:", "# Implementation Plan: Renamed"),
-            lambda: edit(specs / features[9] / "plan.md", "| ADR-001 | Decision 1", "| ADR-001 | Marker decision 1"),
+            lambda: edit(specs / features[9] / "plan.md", "| ADR-001 | Decision 1", "| ADR-001 | Choice 1"),
+            # a decision others depend on: its title shows in their pages' pictures
+            lambda: edit(specs / depended / "plan.md", "| ADR-002 | Decision 2", "| ADR-002 | Choice 2"),
             # a decision's status, and a risk's level
             lambda: edit(specs / features[3] / "plan.md", "| Accepted |", "| Superseded |"),
             # research.md, a new artifact page of a feature, then its change
@@ -137,7 +140,7 @@ def test_serve_after_edits_adds_deletes_and_renames_equals_a_clean_build(portfol
         ]
         for step in steps:
             step()
-            later(specs)
+            later()
             session.rebuild()
         clean_build(root, tmp_path / "clean")
         assert_same_site(tmp_path / "served", tmp_path / "clean")
@@ -152,12 +155,13 @@ def test_each_rebuild_equals_a_clean_build_of_the_same_files(portfolio, tmp_path
     try:
         session.rebuild()
         steps = [
-            lambda: edit(specs / features[7] / "plan.md", "| ADR-002 | Decision 2", "| ADR-002 | Edited decision 2"),
+            lambda: edit(specs / _depended_on(specs, features) / "plan.md", "| ADR-002 | Decision 2",
+                         "| ADR-002 | Choice 2"),
             lambda: _delete(specs / features[10]),
         ]
         for number, step in enumerate(steps):
             step()
-            later(specs)
+            later()
             session.rebuild()
             clean_build(root, tmp_path / f"clean-{number}")
             assert_same_site(tmp_path / "served", tmp_path / f"clean-{number}")
@@ -195,6 +199,12 @@ def test_an_edit_to_one_plan_rebuilds_its_pages_and_leaves_most_others(portfolio
     assert any("Marker risk 1" in entry["text"] for entry in index["docs"])
 
 
+def _depended_on(specs: Path, features: list[str]) -> str:
+    """A feature whose ADR-002 a later feature's decision depends on (the generator writes such links)."""
+    plans = "".join((specs / feature / "plan.md").read_text(encoding="utf-8") for feature in features)
+    return next(feature for feature in features if f"depends on {feature}/ADR-002" in plans)
+
+
 def _copy_feature(source: Path, target: Path) -> None:
     target.mkdir()
     for path in source.iterdir():
@@ -206,3 +216,55 @@ def _delete(folder: Path) -> None:
     for path in folder.iterdir():
         path.unlink()
     folder.rmdir()
+
+
+def _rendered_jobs(session: Session, before: dict[str, tuple[bytes, list[object]]]) -> set[str]:
+    """The render jobs of the last rebuild whose pages are not the objects the rebuild before kept."""
+    reuse = session.config().plugins["plan-portal"].held.reuse
+    assert reuse is not None
+    return {job for job, (_, pages) in reuse.kept.items()
+            if job not in before or any(a is not b for a, b in zip(pages, before[job][1], strict=False))}
+
+
+def _kept(session: Session) -> dict[str, tuple[bytes, list[object]]]:
+    reuse = session.config().plugins["plan-portal"].held.reuse
+    assert reuse is not None
+    return {job: (fingerprint, list(pages)) for job, (fingerprint, pages) in reuse.kept.items()}
+
+
+def test_a_save_that_changes_nothing_renders_and_rewrites_nothing(portfolio, tmp_path: Path):
+    root, features = portfolio
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        kept = _kept(session)
+        pages = {path: path.stat().st_mtime_ns for path in (site / "plans").rglob("*.html")}
+        later()
+        plan = root / "specs" / features[4] / "plan.md"
+        plan.write_bytes(plan.read_bytes())  # saved again: a newer file, the same text
+        session.rebuild()
+        assert _rendered_jobs(session, kept) == set()
+        assert [path for path, mtime in pages.items() if path.stat().st_mtime_ns != mtime] == []
+    finally:
+        session.close()
+
+
+def test_an_edit_renders_again_the_jobs_it_reaches_not_the_others(tmp_path: Path):
+    root = tmp_path / "project"
+    features = write_portfolio(root, 40)
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        kept = _kept(session)
+        edited = features[-1]
+        later()
+        edit(root / "specs" / edited / "plan.md", "| R2 | Risk 2:", "| R2 | Marker risk 2:")
+        session.rebuild()
+        rendered = _rendered_jobs(session, kept)
+    finally:
+        session.close()
+    assert f"feature:{edited}" in rendered
+    assert "dashboard:risks" in rendered
+    assert f"feature:{features[0]}" not in rendered  # far from the edited feature in the decision graph
+    assert len([job for job in rendered if job.startswith("feature:")]) < len(features) / 2
