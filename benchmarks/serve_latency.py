@@ -93,7 +93,8 @@ def measure(root: Path, *, dirty: bool = True, edits: int = 3, feature: str | No
     url = f"http://127.0.0.1:{port}/" + (page if page is not None else f"plans/{feature}/plan/")
     command = [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     original = plan.read_text(encoding="utf-8")
-    server = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    log = (root / "serve.log").open("wb")  # the server's own account: "Documentation built in …"
+    server = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT,
                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     try:
         wait_for(url, "</html>", timeout, server)  # the first build is done
@@ -114,6 +115,7 @@ def measure(root: Path, *, dirty: bool = True, edits: int = 3, feature: str | No
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        log.close()
         plan.write_text(original, encoding="utf-8")
 
 

@@ -87,10 +87,12 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     between.add_edges_from((feature_of[a], feature_of[b]) for a, b in graph.edges()
                            if feature_of[a] in digests and feature_of[b] in digests and feature_of[a] != feature_of[b])
     downstream = _downstream(r, digests, rank)
+    #: What a feature's neighbours show of it: its content, place in the feature order, readiness.
+    shown = {f.id: _hash(digests[f.id], rank[f.id], checked.readiness_of(f.id)) for f in features}
     for feature in features:
         near = sorted(nx.single_source_shortest_path_length(between, feature.id, cutoff=r.options.graph_depth))
         prints.append(_hash(
-            "feature", site, [(f, digests[f], rank[f], checked.readiness_of(f)) for f in near],
+            "feature", site, [(f, shown[f]) for f in near],
             r.diagnostics_by_feature.get(feature.path, []), r.rows.get(feature.id), r.references.get(feature.id),
             [(d.id, checked.impact(d.id), downstream.get(checked.twins.get(d.id, d.id)), r.impact_url(d.id),
               r.superseded_by.get(d.id), r.supersedes.get(d.id), [t.id for t in r.twins.get(d.id, [])])
