@@ -57,8 +57,10 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         self.held = HeldPages(reuse=self.keep_reads)  # a page nothing changed is not rendered again
 
     def on_shutdown(self) -> None:
+        """The serve session is over: its folder of pages goes, and nothing of it is kept."""
         if self.live is not None:
             self.live.close()
+        self.live, self.held = None, HeldPages()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         unknown = sorted(set(self.config.severity) - set(CODES))
