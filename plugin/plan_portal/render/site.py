@@ -164,9 +164,10 @@ class RenderJob:
         return pages
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class _Subset:
-    """The jobs at ``indexes`` of a RenderJob, numbered from 0 (what map_jobs runs)."""
+    """The jobs at ``indexes`` of a RenderJob, numbered from 0 (what map_jobs runs; spawned workers
+    get it pickled)."""
 
     job: RenderJob
     indexes: list[int]
