@@ -23,10 +23,10 @@ RANKS: dict[str, int] = {
     "compare": 7,
     "render": 8,
     "portal": 9, "sanitize": 9,
-    "generate": 10, "cli": 10, "plugin": 10, "config": 10, "mkdocs_nav": 10, "mkdocs_held": 10,
+    "generate": 10, "cli": 10, "plugin": 10, "config": 10, "mkdocs_nav": 10, "mkdocs_held": 10, "mkdocs_live": 10,
 }
 #: The MkDocs adapter: the only modules that may import MkDocs.
-MKDOCS_ADAPTER = {"plugin", "config", "mkdocs_nav", "mkdocs_held"}
+MKDOCS_ADAPTER = {"plugin", "config", "mkdocs_nav", "mkdocs_held", "mkdocs_live"}
 
 
 def _modules() -> list[tuple[str, Path]]:

@@ -22,9 +22,15 @@ def _record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
     return (record.get("feature", ""), source.get("path", ""), source.get("line", 0), record.get("id", ""))
 
 
+_LISTED_APART = (*_TOP_LEVEL, *TRACE_TABLES.values(), "diagnostics", "published")
+
+
 def _feature(feature: Feature) -> dict[str, Any]:
-    data = dataclasses.asdict(feature)
-    for key in (*_TOP_LEVEL, *TRACE_TABLES.values(), "diagnostics", "published"):
+    """The feature's own fields; its records are listed apart (converting them here only to drop
+    them was half the export's time)."""
+    emptied: dict[str, Any] = {key: [] for key in _LISTED_APART}
+    data = dataclasses.asdict(dataclasses.replace(feature, **emptied))
+    for key in _LISTED_APART:
         data.pop(key)
     return data
 

@@ -28,6 +28,7 @@ from plan_portal.model.cache import ReadCache
 from plan_portal.portal import build
 from plan_portal.render import Layout, PortalPage
 from plan_portal.render.html_blocks import restore_graphs, restore_html_blocks, searchable_text
+from plan_portal.render.reuse import Reuse
 from plan_portal.settings import Settings
 
 
@@ -39,8 +40,12 @@ class _Held:
 
 
 class HeldPages:
-    def __init__(self) -> None:
+    """The pages of one build, or with ``reuse`` (``mkdocs serve``) of every build of a session:
+    a page the render took from the last one keeps what was held of it."""
+
+    def __init__(self, reuse: bool = False) -> None:
         self._held: dict[str, _Held] = {}
+        self.reuse = Reuse() if reuse else None
         #: Where the downloads wait, as files, until MkDocs copies them into the site.
         self._folder: tempfile.TemporaryDirectory[str] | None = None
 
@@ -48,6 +53,9 @@ class HeldPages:
         """Take each page's blocks and graphs into the store, and write each download to a file of
         a temporary folder; the pages come back without them."""
         light = []
+        kept: dict[str, tuple[bytes, list[PortalPage]]] = {}
+        for held in self._held.values():
+            held.converted = held.searchable = ""
         for page in pages:
             if page.kind == "data" and page.content is not None:
                 if self._folder is None:
@@ -60,8 +68,20 @@ class HeldPages:
                 packed = zlib.compress(marshal.dumps((page.blocks, page.graphs)), 1)
                 self._held[page.src_uri] = _Held(packed)
                 page = replace(page, blocks={}, graphs={})
+            elif not self._reused(page):
+                self._held.pop(page.src_uri, None)
             light.append(page)
+            if page.job:
+                kept.setdefault(page.job, (page.fingerprint, []))[1].append(page)
+        if self.reuse is not None:
+            self.reuse.kept = kept
+            published = {page.src_uri for page in light}
+            self._held = {src: held for src, held in self._held.items() if src in published}
         return light
+
+    def _reused(self, page: PortalPage) -> bool:
+        """Whether the render took the page from the last one (its blocks are held already)."""
+        return self.reuse is not None and self.reuse.pages(page.job, page.fingerprint) is not None
 
     def _unpack(self, held: _Held) -> tuple[dict[str, str], dict[str, str]]:
         blocks, graphs = marshal.loads(zlib.decompress(held.packed))
@@ -84,6 +104,11 @@ class HeldPages:
             return None
         blocks, graphs = self._unpack(held)
         return restore_graphs(restore_html_blocks(held.converted, blocks), graphs)
+
+    def packed(self, src_uri: str) -> bytes:
+        """The page's blocks and pictures as held (empty for a page not held): part of what it shows."""
+        held = self._held.get(src_uri)
+        return held.packed if held is not None else b""
 
     def close(self) -> None:
         """Remove the downloads' temporary folder (MkDocs has copied them)."""
@@ -110,9 +135,11 @@ class HeldPortal:
     reads: int
 
 
-def held_portal(settings: Settings, layout: Layout, cache: ReadCache, baselines: BaselineCache) -> HeldPortal:
-    held = HeldPages()
-    portal = build(settings, layout, cache=cache, baselines=baselines, keep=held.hold)
+def held_portal(settings: Settings, layout: Layout, cache: ReadCache, baselines: BaselineCache,
+                held: HeldPages | None = None) -> HeldPortal:
+    """The portal's pages held in ``held`` (a new store when None)."""
+    held = held if held is not None else HeldPages()
+    portal = build(settings, layout, cache=cache, baselines=baselines, keep=held.hold, reuse=held.reuse)
     return HeldPortal(portal.checked.diagnostics, portal.warnings, portal.pages, held,
                        len(portal.checked.portfolio.features), portal.reads)
 

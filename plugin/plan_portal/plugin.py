@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -22,6 +23,7 @@ from plan_portal.compare.revision import BaselineCache
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity, printable
 from plan_portal.mkdocs_held import HeldPages, held_portal, release_memory, template_line
+from plan_portal.mkdocs_live import LiveSite
 from plan_portal.model.cache import ReadCache
 from plan_portal.read.history import build_stamp
 from plan_portal.render import Layout, PortalPage
@@ -41,11 +43,24 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         self.keep_reads = True
         self.baselines = BaselineCache()
         self.held = HeldPages()
+        #: ``mkdocs serve --dirty``: what rebuilds only the pages an edit changed (see mkdocs_live).
+        self.live: LiveSite | None = None
+        self.files = Files([])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declared so that ``mkdocs serve`` keeps this instance, and its cache, between rebuilds;
         a one-off build keeps nothing it read once its pages are rendered."""
         self.keep_reads = command == "serve"
+        if self.live is not None:
+            self.live.close()
+        self.live = LiveSite() if command == "serve" and dirty else None
+        self.held = HeldPages(reuse=self.keep_reads)  # a page nothing changed is not rendered again
+
+    def on_shutdown(self) -> None:
+        """The serve session is over: its folder of pages goes, and nothing of it is kept."""
+        if self.live is not None:
+            self.live.close()
+        self.live, self.held = None, HeldPages()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         unknown = sorted(set(self.config.severity) - set(CODES))
@@ -75,9 +90,10 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         layout = Layout(self.prefix, config.use_directory_urls)
+        self.held.close()  # the previous build's downloads (mkdocs serve), copied into the site
         try:
-            if self.keep_reads:  # mkdocs serve: the cache lives here, between rebuilds
-                portal = held_portal(self.settings(), layout, self.cache, self.baselines)
+            if self.keep_reads:  # mkdocs serve: the cache and the rendered pages live here, between rebuilds
+                portal = held_portal(self.settings(), layout, self.cache, self.baselines, self.held)
             else:
                 portal = held_portal(self.settings(), layout, ReadCache(), BaselineCache())
                 release_memory()
@@ -90,7 +106,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             log.warning(warning)
         for d in portal.diagnostics:
             _LOG_LEVELS[d.severity](f"{printable(d.path)}:{d.line}: {d.code}: {printable(d.message)}")
-        self.held.close()  # the previous build's downloads (mkdocs serve)
+        if self.live is not None:
+            self.live.start(config)
         self.held, self.pages = portal.held, portal.pages
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}
@@ -104,18 +121,32 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         # Only the overview enters MkDocs' own nav; on_nav builds the portal's section around it.
         overview = page.kind == "dashboard" and page.src_uri.endswith("/index.md")
         inclusion = InclusionLevel.INCLUDED if overview else InclusionLevel.NOT_IN_NAV
-        if page.content is not None:
+        # Edit links point at the plan, not at generated text.
+        edit_uri = None
+        if page.source is not None and page.kind != "data":
+            edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
+        if page.content is not None and self.live is not None:
+            source = self.live.source(page.src_uri, page.content, self.held.packed(page.src_uri), page.title,
+                                      page.kind, edit_uri or "")
+            file = File.generated(config, page.src_uri, abs_src_path=source, inclusion=inclusion)
+        elif page.content is not None:
             file = File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
         else:
             file = File.generated(config, page.src_uri, abs_src_path=str(page.source), inclusion=inclusion)
-        if page.source is not None and page.kind != "data":  # edit links point at the plan, not at generated text
-            file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
-        else:
-            file.edit_uri = None
+        file.edit_uri = edit_uri
         return file
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        return mkdocs_nav.place_portal(nav, files, self.pages, self.config.nav_title, self.config.nav_features)
+        nav = mkdocs_nav.place_portal(nav, files, self.pages, self.config.nav_title, self.config.nav_features)
+        if self.live is not None:
+            self.live.placed(nav, files, config, {page.src_uri: page.title for page in self.pages})
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        self.files = files
+        if self.live is not None:
+            self.live.read(files)
+        return env
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.portal_uris and page.title:
@@ -132,6 +163,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         whole = self.held.whole(page.file.src_uri)
         if whole is not None:
             page.content = whole
+        if self.live is not None:
+            self.live.indexed(page)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -140,8 +173,15 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             page.content = written
         return output
 
+    @event_priority(-100)  # after search plugins wrote their index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.held.close()
+        if self.live is not None:
+            self.live.finished(self.files, config)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.live is not None:
+            self.live.failed()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]

@@ -20,6 +20,7 @@ from plan_portal.export import export_document
 from plan_portal.model.cache import ReadCache
 from plan_portal.pipeline import run
 from plan_portal.render import Layout, PortalPage, portal_pages
+from plan_portal.render.reuse import Reuse
 from plan_portal.settings import Settings
 
 
@@ -42,11 +43,13 @@ def build(
     cache: ReadCache | None = None,
     baselines: BaselineCache | None = None,
     keep: Callable[[Iterable[PortalPage]], list[PortalPage]] = list,
+    reuse: Reuse | None = None,
 ) -> Portal:
     """Run the pipeline and, given a ``layout``, render the pages (with ``compare_to``'s changes).
 
     Pages reach ``keep`` one at a time, as they are rendered: the plugin holds each compressed,
     ``generate`` writes each to disk, so no caller needs every finished page in memory at once.
+    ``reuse`` (``mkdocs serve``) hands back the pages of the last render that nothing changed.
     """
     warnings = [f"spec root {missing} does not exist" for missing in settings.roots if not missing.is_dir()]
     reads_before = cache.reads if cache is not None else 0
@@ -59,7 +62,7 @@ def build(
         portal.comparison, problem = _comparison(settings, settings.compare_to, checked, baselines or BaselineCache())
         warnings += [problem] if problem else []
     portal.pages = keep(portal_pages(checked, layout, settings.base, settings.options, settings.templates,
-                                     portal.comparison))
+                                     portal.comparison, reuse))
     return portal
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -42,8 +43,13 @@ def excerpt(text: str, limit: int = 220) -> str:
     return f"{cut}…"
 
 
+@functools.lru_cache(maxsize=4)
 def environment(custom_templates: Path | None = None) -> Environment:
-    """Templates from ``custom_templates`` first (same file names), then the package's own."""
+    """Templates from ``custom_templates`` first (same file names), then the package's own.
+
+    One environment per folder, kept by the process: it keeps its templates compiled between the
+    rebuilds of ``mkdocs serve`` (compiling them took most of a rebuild that renders few pages) and
+    compiles a template again when its file changes (Jinja's ``auto_reload``)."""
     loaders: list[FileSystemLoader | PackageLoader] = []
     if custom_templates is not None:
         loaders.append(FileSystemLoader(str(custom_templates)))

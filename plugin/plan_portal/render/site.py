@@ -7,8 +7,9 @@ Render is pure: it reads no file and decides no verdict; what it shows comes fro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from plan_portal.checked import CheckedPortfolio
@@ -25,10 +26,13 @@ from plan_portal.render.feature import impact_pages
 from plan_portal.render.feature import render as render_feature
 from plan_portal.render.files import file_pages
 from plan_portal.render.page import PortalPage, generated_page
+from plan_portal.render.reuse import Reuse, fingerprints
 from plan_portal.render.trace import has_trace
 from plan_portal.render.trace import render as render_trace
 from plan_portal.render.urls import Layout, file_url
 from plan_portal.settings import RenderOptions
+
+log = logging.getLogger(__name__)
 
 #: The tables each dashboard offers as downloads.
 DOWNLOADS: dict[str, tuple[str, ...]] = {
@@ -94,6 +98,18 @@ class RenderJob:
     def count(self) -> int:
         return len(DASHBOARDS) + (self.comparison is not None) + len(self.renderer.features)
 
+    @property
+    def names(self) -> list[str]:
+        """Each job's name, in order: ``dashboard:<name>``, ``changes``, ``feature:<id>``."""
+        return ([f"dashboard:{d.name}" for d in DASHBOARDS] + ["changes"] * (self.comparison is not None)
+                + [f"feature:{f.id}" for f in self.renderer.features])
+
+    def fingerprints(self, reuse: Reuse) -> list[bytes]:
+        """Each job's fingerprint, in order (see reuse)."""
+        prints = fingerprints(self.renderer, reuse, [d.name for d in DASHBOARDS], self.templates, self.options)
+        dashboards = len(DASHBOARDS)
+        return prints[:dashboards] + [b""] * (self.comparison is not None) + prints[dashboards:]
+
     def __call__(self, index: int) -> list[PortalPage]:
         if index < len(DASHBOARDS):
             return self._dashboard(DASHBOARDS[index])
@@ -148,6 +164,18 @@ class RenderJob:
         return pages
 
 
+@dataclass
+class _Subset:
+    """The jobs at ``indexes`` of a RenderJob, numbered from 0 (what map_jobs runs; spawned workers
+    get it pickled)."""
+
+    job: RenderJob
+    indexes: list[int]
+
+    def __call__(self, number: int) -> list[PortalPage]:
+        return self.job(self.indexes[number])
+
+
 def portal_pages(
     checked: CheckedPortfolio,
     layout: Layout,
@@ -155,17 +183,30 @@ def portal_pages(
     options: RenderOptions | None = None,
     templates: Path | None = None,
     comparison: Comparison | None = None,
+    reuse: Reuse | None = None,
 ) -> Iterator[PortalPage]:
     """The dashboards, a page per feature, and the features' own files, in nav order.
 
     Pages come one at a time, each rendered when asked for, so that a caller can store or write
     one before the next exists. With a ``comparison`` (the plugin's ``compare_to``), a "Changes
-    since" page follows the dashboards, and the dashboards mark what is new or changed.
+    since" page follows the dashboards, and the dashboards mark what is new or changed. With
+    ``reuse`` (``mkdocs serve``), a job whose fingerprint is the last render's is not rendered again:
+    its pages are those ``reuse`` kept (see reuse).
     """
     job = RenderJob(checked, layout, base, options or RenderOptions(), templates, comparison)
     job.renderer  # made here once, so that forked workers inherit it  # noqa: B018
-    for rendered in map_jobs(job, job.count):
-        yield from rendered
+    names = job.names
+    prints = job.fingerprints(reuse) if reuse is not None else [b""] * job.count
+    kept = [reuse.pages(name, fingerprint) if reuse is not None else None
+            for name, fingerprint in zip(names, prints, strict=True)]
+    todo = [index for index, pages in enumerate(kept) if pages is None]
+    log.debug("rendering %d of %d jobs: %s", len(todo), job.count, ", ".join(names[i] for i in todo[:20]))
+    rendered = map_jobs(_Subset(job, todo), len(todo))
+    for name, fingerprint, pages in zip(names, prints, kept, strict=True):
+        if pages is not None:
+            yield from pages
+        else:
+            yield from (replace(page, job=name, fingerprint=fingerprint) for page in next(rendered))
     yield from data_files(checked, layout)
     for feature in checked.portfolio.features:
         yield from file_pages(feature, layout, base)

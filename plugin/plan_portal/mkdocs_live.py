@@ -1,0 +1,208 @@
+"""``mkdocs serve --dirty``: rebuild only the pages an edit changed, and still serve what a clean build would.
+
+MkDocs' dirty build converts and writes only the pages whose ``File.is_modified()`` is true: a page
+whose source is newer than its page in the site. A generated page held in memory always counts as
+modified, so every portal page would be rebuilt on every change. Here each generated page is
+written to a file of a folder kept for the session, and that file is rewritten only when the page
+(its Markdown, its held HTML blocks and pictures, its title and edit link) differs from the last
+build's: an unchanged page keeps its old modification time and MkDocs leaves it alone.
+
+A dirty build alone would also serve a site that a clean build does not make; this module mends it:
+
+* The navigation is rendered into every page. When the site's layout changes (the nav's entries
+  and their titles, the set of files, mkdocs.yml), the site folder is emptied first, so that every
+  page and file is written again, as in a clean build. Deleted and renamed files so leave nothing behind.
+* A page MkDocs skips is not read, so it has no title or metadata, which the navigation of the
+  pages that are rebuilt shows: each skipped page gets back its title and metadata of the last build.
+* Search plugins index only the pages they see: MkDocs' own writes an index of the rebuilt pages
+  alone, Material's merges the last index as if one page had been rebuilt. After they write it,
+  the index is written again with each page's entries: this build's for a rebuilt page, the last
+  build's for a skipped one, in the order of a clean build.
+
+What it cannot know: a title that comes from the heading of a page outside the portal, changed by
+an edit, shows in the navigation of that page and the pages rebuilt with it, and elsewhere after
+the next change of layout (MkDocs' own dirty build has the same limit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure import StructureItem
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import clean_directory
+
+log = logging.getLogger(__name__)
+
+SEARCH_INDEX = ("search", "search_index.json")
+
+
+def _walk(items: Iterable[StructureItem], depth: int = 0) -> Iterable[tuple[int, StructureItem]]:
+    for item in items:
+        yield depth, item
+        if isinstance(item, Section):
+            yield from _walk(item.children, depth + 1)
+
+
+class LiveSite:
+    """What one ``mkdocs serve --dirty`` session remembers between builds."""
+
+    def __init__(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="plan-portal-live-"))
+        #: src_uri → digest of the page as last written to its file in ``_folder``.
+        self._digests: dict[str, bytes] = {}
+        #: src_uri → (title, meta) of each documentation page at the end of the last build.
+        self._titles: dict[str, tuple[str | None, dict[str, Any]]] = {}
+        #: What the last build's layout was (None: none yet, or it failed), see ``layout_key``.
+        self._layout: bytes | None = None
+        self._search = _SearchEntries()
+        #: src_uris of the pages written in this build.
+        self.rebuilt: set[str] = set()
+
+    def source(self, src_uri: str, content: str, *extra: str | bytes) -> str:
+        """The file that holds ``content`` for MkDocs to read: rewritten, and so newer than the
+        page in the site, only when the content or ``extra`` (what else makes the page) changed."""
+        digest = hashlib.blake2b(content.encode("utf-8", "surrogateescape"), digest_size=20)
+        for part in extra:
+            digest.update(b"\0" + (part if isinstance(part, bytes) else part.encode("utf-8", "surrogateescape")))
+        target = self._folder.joinpath(*src_uri.split("/"))
+        if self._digests.get(src_uri) != digest.digest() or not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8", "surrogateescape"))
+            self._digests[src_uri] = digest.digest()
+        return str(target)
+
+    def start(self, config: MkDocsConfig) -> None:
+        """A build begins (``on_files``): forget the last build's list of rebuilt pages."""
+        self.rebuilt = set()
+        self._search.start(config)
+
+    def placed(self, nav: Navigation, files: Files, config: MkDocsConfig, titles: dict[str, str]) -> None:
+        """The navigation is final (``on_nav``), no page is read yet: empty the site when its layout
+        changed, and give the pages MkDocs will skip their last titles. ``titles`` are the portal's
+        pages' own, known before they are read."""
+        layout = layout_key(nav, files, config, titles)
+        if layout != self._layout:
+            if self._layout is not None:
+                log.debug("plan-portal: the site's layout changed; every page is rebuilt")
+            clean_directory(config.site_dir)
+            self._layout = layout
+        for file in files.documentation_pages():
+            page = file.page
+            kept = self._titles.get(file.src_uri)
+            if page is not None and kept is not None and not file.is_modified():
+                page.title, page.meta = kept[0], dict(kept[1])
+
+    def read(self, files: Files) -> None:
+        """Every page is read or skipped (``on_env``): keep each read page's title and metadata."""
+        current = set()
+        for file in files.documentation_pages():
+            current.add(file.src_uri)
+            page = file.page
+            if page is not None and page.markdown is not None:
+                self._titles[file.src_uri] = (page.title, dict(page.meta))
+        for gone in set(self._titles) - current:
+            del self._titles[gone]
+
+    def indexed(self, page: Page) -> None:
+        """The search plugins have indexed ``page`` (``on_page_context``, after theirs)."""
+        self.rebuilt.add(page.file.src_uri)
+        self._search.indexed(page.url)
+
+    def finished(self, files: Files, config: MkDocsConfig) -> None:
+        """The search plugins have written their index (``on_post_build``, after theirs)."""
+        urls = [file.page.url for file in files.documentation_pages() if file.page is not None]
+        self._search.complete(urls, config)
+
+    def failed(self) -> None:
+        """A build failed: the next one starts from an empty site."""
+        self._layout = None
+
+    def close(self) -> None:
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def layout_key(nav: Navigation, files: Files, config: MkDocsConfig, titles: dict[str, str]) -> bytes:
+    """What every page shows of the site as a whole: the navigation (entries, their order, nesting,
+    titles and URLs), the site's files (a link resolves only to a file that exists) and mkdocs.yml."""
+    key = hashlib.blake2b(digest_size=20)
+    for depth, item in _walk(nav.items):
+        if isinstance(item, Page):
+            title = item.title or titles.get(item.file.src_uri, "")
+            parts = ["page", item.file.src_uri, title or ""]
+        elif isinstance(item, Section):
+            parts = ["section", item.title or ""]
+        else:
+            parts = [type(item).__name__, str(getattr(item, "url", "")), item.title or ""]
+        key.update(json.dumps([depth, *parts]).encode("utf-8", "surrogateescape"))
+    key.update(json.dumps(sorted(file.src_uri for file in files)).encode("utf-8", "surrogateescape"))
+    if config.config_file_path and os.path.isfile(config.config_file_path):
+        key.update(Path(config.config_file_path).read_bytes())
+    return key.digest()
+
+
+def _entry_lists(config: MkDocsConfig) -> list[list[Any]]:
+    """The lists the search plugins put a build's entries in: MkDocs' ``search`` and Material's
+    ``material/search`` both keep a ``search_index`` whose entries each page's context appends to."""
+    found = []
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        entries = getattr(index, "entries", getattr(index, "_entries", None))
+        if isinstance(entries, list):
+            found.append(entries)
+    return found
+
+
+class _SearchEntries:
+    """Each page's entries of the search index, by page URL, as the last complete index had them."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, list[Any]] = {}
+        self._lists: list[list[Any]] = []
+        self._counted = 0
+        #: URL → how many entries the search plugin made of the page in this build.
+        self._fresh: dict[str, int] = {}
+
+    def start(self, config: MkDocsConfig) -> None:
+        """Find the one search plugin's list of entries, made anew for this build before ``on_files``."""
+        lists = _entry_lists(config)
+        self._lists, self._counted, self._fresh = (lists if len(lists) == 1 else []), 0, {}
+
+    def indexed(self, url: str) -> None:
+        if not self._lists:
+            return
+        size = len(self._lists[0])
+        self._fresh[url] = size - self._counted
+        self._counted = size
+
+    def complete(self, urls: list[str], config: MkDocsConfig) -> None:
+        path = Path(config.site_dir, *SEARCH_INDEX)
+        if not path.is_file():
+            return
+        written = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(written, dict) or set(written) != {"config", "docs"} or not self._lists:
+            self.pages = {}  # a pre-built index, or no plugin we know: left as its plugin wrote it
+            return
+        docs = written["docs"]
+        total = sum(self._fresh.values())
+        fresh = docs[len(docs) - total:] if total else []
+        start = 0
+        for url, count in self._fresh.items():
+            self.pages[url] = fresh[start:start + count]
+            start += count
+        self.pages = {url: self.pages[url] for url in urls if url in self.pages}
+        complete = [entry for url in urls for entry in self.pages.get(url, [])]
+        if complete != docs:
+            written["docs"] = complete
+            path.write_text(json.dumps(written, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,137 @@
+"""Pages a render may take from the last render: a fingerprint of what each render job shows.
+
+``mkdocs serve`` renders the portal again after every edit, and most pages come out as they were.
+A job (a dashboard with its further pages, or a feature's pages: its plan page, traceability and
+impact pages) whose fingerprint equals the last render's is not rendered again; its pages are the
+last render's, as the caller kept them.
+
+A fingerprint covers what the job's pages show:
+
+* every page: the site-wide values (options, templates, layout, the features and their order, the
+  owners, the constitution); with a ``compare_to`` comparison nothing is reused;
+* a dashboard: the whole checked portfolio (each feature, every diagnostic and link);
+* a feature's pages: the feature and every feature within ``graph_depth`` links of it (its local
+  graph, its records' links, the decisions beside its own: each with its place in the feature
+  order and its readiness), its readiness, diagnostics, references and owners, and for each of its
+  decisions its impact and everything that rests on it transitively (its impact page lists it).
+
+Features are compared by content, each digested once per object: the read cache hands back the
+same object for a feature whose files did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import networkx as nx
+
+from plan_portal.model.records import Feature
+from plan_portal.render.context import Renderer
+from plan_portal.render.page import PortalPage
+from plan_portal.settings import RenderOptions
+
+
+def _hash(*parts: object) -> bytes:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).digest()
+
+
+class Reuse:
+    """What one session (``mkdocs serve``) keeps between renders: each job's fingerprint and pages."""
+
+    def __init__(self) -> None:
+        #: id(feature) → (the feature, kept alive so that its id is not reused, its digest).
+        self._digests: dict[int, tuple[Feature, bytes]] = {}
+        #: job → (fingerprint, its pages as the caller kept them).
+        self.kept: dict[str, tuple[bytes, list[PortalPage]]] = {}
+
+    def digest(self, feature: Feature) -> bytes:
+        found = self._digests.get(id(feature))
+        if found is None or found[0] is not feature:
+            found = (feature, _hash(feature))
+            self._digests[id(feature)] = found
+        return found[1]
+
+    def forget_others(self, features: Iterable[Feature]) -> None:
+        """Digests of features no longer in the portfolio are dropped."""
+        wanted = {id(f) for f in features}
+        self._digests = {key: value for key, value in self._digests.items() if key in wanted}
+
+    def pages(self, job: str, fingerprint: bytes) -> list[PortalPage] | None:
+        kept = self.kept.get(job)
+        return kept[1] if fingerprint and kept is not None and kept[0] == fingerprint else None
+
+
+def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates: Path | None,
+                 options: RenderOptions) -> list[bytes]:
+    """One fingerprint per job: the dashboards in ``dashboards`` order, then a feature's pages for
+    each of ``r.features``; empty (never reused) with a comparison."""
+    features = r.features
+    if r.comparison is not None:
+        return [b""] * (len(dashboards) + len(features))
+    checked = r.checked
+    reuse.forget_others(features)
+    digests = {f.id: reuse.digest(f) for f in features}
+    rank = {f.id: index for index, f in enumerate(features)}
+    site = _hash(options, r.layout, _templates(templates), [f.id for f in features], sorted(checked.owners),
+                 r.latest_constitution, checked.portfolio.constitution, sorted(r.owner_srcs.items()))
+    whole = _hash(site, [digests[f.id] for f in features], checked.diagnostics, checked.edges, checked.unmitigated,
+                  sorted(checked.twins.items()))
+    prints = [_hash("dashboard", name, whole) for name in dashboards]
+
+    graph = checked.graph
+    feature_of: dict[str, str] = {node: str(feature) for node, feature in graph.nodes(data="feature")}
+    between: nx.Graph[str] = nx.Graph()
+    between.add_nodes_from(digests)
+    between.add_edges_from((feature_of[a], feature_of[b]) for a, b in graph.edges()
+                           if feature_of[a] in digests and feature_of[b] in digests and feature_of[a] != feature_of[b])
+    downstream = _downstream(r, digests, rank)
+    #: What a feature's neighbours show of it: its content, place in the feature order, readiness.
+    shown = {f.id: _hash(digests[f.id], rank[f.id], checked.readiness_of(f.id)) for f in features}
+    for feature in features:
+        near = sorted(nx.single_source_shortest_path_length(between, feature.id, cutoff=r.options.graph_depth))
+        prints.append(_hash(
+            "feature", site, [(f, shown[f]) for f in near],
+            r.diagnostics_by_feature.get(feature.path, []), r.rows.get(feature.id), r.references.get(feature.id),
+            [(d.id, checked.impact(d.id), downstream.get(checked.twins.get(d.id, d.id)), r.impact_url(d.id),
+              r.superseded_by.get(d.id), r.supersedes.get(d.id), [t.id for t in r.twins.get(d.id, [])])
+             for d in feature.decisions],
+            [(record, checked.record_owners.get(record))
+             for record in [*(d.id for d in feature.decisions), *(x.id for x in feature.risks),
+                            *(g.id for g in feature.gates)]],
+            sorted(checked.unmitigated & {g.id for g in feature.gates})))
+    return prints
+
+
+def _templates(folder: Path | None) -> list[tuple[str, int, int]]:
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file())
+
+
+def _downstream(r: Renderer, digests: dict[str, bytes], rank: dict[str, int]) -> dict[str, bytes]:
+    """Decision id → a digest of everything that rests on it, transitively: each dependent with its
+    link, its feature's digest and place in the feature order (what an impact page lists, in its
+    order). Computed once per strongly connected group of decisions, dependents first."""
+    checked = r.checked
+    decisions: nx.DiGraph[str] = nx.DiGraph()
+    for decision in checked.impacts:
+        decisions.add_node(decision)
+        for dependent in checked.impact(decision).dependents:
+            if dependent.kind == "decision":
+                decisions.add_edge(decision, dependent.id)
+
+    def own(node: str) -> object:
+        feature = node.split("/", 1)[0]
+        return (node, digests.get(feature), rank.get(feature),
+                [(d.id, d.kind, d.link, digests.get(d.id.split("/", 1)[0]), rank.get(d.id.split("/", 1)[0]))
+                 for d in checked.impact(node).dependents])
+
+    groups = nx.condensation(decisions)
+    found: dict[int, bytes] = {}
+    for group in reversed(list(nx.topological_sort(groups))):
+        members = sorted(groups.nodes[group]["members"])
+        found[group] = _hash([own(m) for m in members], sorted(found[g] for g in groups.successors(group)))
+    mapping = groups.graph["mapping"]
+    return {decision: found[mapping[decision]] for decision in decisions}

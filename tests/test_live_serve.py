@@ -1,0 +1,272 @@
+"""``mkdocs serve --dirty``: the site its rebuilds leave is the site a clean build makes, and an edit to
+one plan rebuilds only the pages it changed.
+
+The serve session runs in this process as ``mkdocs serve --dirty`` runs it (mkdocs/commands/serve.py):
+one ``on_startup(command="serve", dirty=True)``, then for every change a freshly loaded config and
+``build(config, serve_url=…, dirty=True)`` into the same site folder, with the plugin instances MkDocs
+keeps between rebuilds. The clean build it is compared with is ``mkdocs build`` in another process
+(the plugin instances of this one hold the session). The site's ``site_url`` is the serve URL in
+both, as ``mkdocs serve`` sets it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+SERVE_URL = "http://127.0.0.1:8000/"
+MKDOCS_YML = f"""\
+site_name: portfolio
+site_url: {SERVE_URL}
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - plan-portal
+"""
+
+
+class Session:
+    """One ``mkdocs serve --dirty`` session, its rebuilds run on demand."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        self.root, self.site = root, site
+        self.config().plugins.on_startup(command="serve", dirty=True)
+
+    def config(self) -> MkDocsConfig:
+        config = load_config(config_file=str(self.root / "mkdocs.yml"), site_dir=str(self.site))
+        config.site_url = SERVE_URL
+        return config
+
+    def rebuild(self) -> MkDocsConfig:
+        config = self.config()
+        build(config, serve_url=SERVE_URL, dirty=True)
+        return config
+
+    def close(self) -> None:
+        self.config().plugins.on_shutdown()
+
+
+def clean_build(root: Path, site: Path) -> None:
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+                   check=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), timeout=600)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of the site by path, byte for byte."""
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One build date for every build, the clean one's process too: MkDocs' theme writes the build's
+    time into the home page, and a sitemap.xml.gz its gzip header; nothing else is left out."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+
+def assert_same_site(served: Path, clean: Path) -> None:
+    served_files, clean_files = site_files(served), site_files(clean)
+    assert sorted(served_files) == sorted(clean_files)
+    differing = [path for path in clean_files if served_files[path] != clean_files[path]]
+    assert differing == []
+
+
+def write_portfolio(root: Path, count: int, theme: str = "material") -> list[str]:
+    features = generate(count, root / "specs")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Portfolio\n\nSee [the plans](plans/index.md).\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.replace("name: material", f"name: {theme}"), encoding="utf-8")
+    return features
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def later() -> None:
+    """Changes within one clock tick must still look newer than what the last build wrote."""
+    time.sleep(0.01)
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> tuple[Path, list[str]]:
+    root = tmp_path / "project"
+    features = write_portfolio(root, 16)
+    return root, features
+
+
+def test_serve_after_edits_adds_deletes_and_renames_equals_a_clean_build(portfolio, tmp_path: Path):
+    root, features = portfolio
+    specs = root / "specs"
+    depended = _depended_on(specs, features)
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        steps = [
+            # a plan's title and a decision's text: its pages, the dashboards' rows, its neighbours' links
+            lambda: edit(specs / features[5] / "plan.md", "# Implementation Plan:", "# Implementation Plan: Renamed"),
+            lambda: edit(specs / features[9] / "plan.md", "| ADR-001 | Decision 1", "| ADR-001 | Choice 1"),
+            # a decision others depend on: its title shows in their pages' pictures
+            lambda: edit(specs / depended / "plan.md", "| ADR-002 | Decision 2", "| ADR-002 | Choice 2"),
+            # a decision's status, and a risk's level
+            lambda: edit(specs / features[3] / "plan.md", "| Accepted |", "| Superseded |"),
+            # research.md, a new artifact page of a feature, then its change
+            lambda: (specs / features[2] / "research.md").write_text(
+                "# Research\n\n## Decision: use a queue\n\nRationale: spikes.\n", encoding="utf-8"),
+            lambda: edit(specs / features[2] / "research.md", "use a queue", "use a log"),
+            # a feature added, one deleted, one renamed
+            lambda: _copy_feature(specs / features[1], specs / "0099-feature-added"),
+            lambda: _delete(specs / features[12]),
+            lambda: (specs / features[14]).rename(specs / "0098-feature-renamed"),
+            # a page of the site outside the portal
+            lambda: edit(root / "docs" / "index.md", "See", "Read"),
+        ]
+        for step in steps:
+            step()
+            later()
+            session.rebuild()
+        clean_build(root, tmp_path / "clean")
+        assert_same_site(tmp_path / "served", tmp_path / "clean")
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("theme", ["material", "mkdocs"])  # Material's search plugin, MkDocs' own
+def test_each_rebuild_equals_a_clean_build_of_the_same_files(theme: str, tmp_path: Path):
+    root = tmp_path / "project"
+    features = write_portfolio(root, 16, theme)
+    specs = root / "specs"
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        steps = [
+            lambda: edit(specs / _depended_on(specs, features) / "plan.md", "| ADR-002 | Decision 2",
+                         "| ADR-002 | Choice 2"),
+            lambda: _delete(specs / features[10]),
+        ]
+        for number, step in enumerate(steps):
+            step()
+            later()
+            session.rebuild()
+            clean_build(root, tmp_path / f"clean-{number}")
+            assert_same_site(tmp_path / "served", tmp_path / f"clean-{number}")
+    finally:
+        session.close()
+
+
+def test_an_edit_to_one_plan_rebuilds_its_pages_and_leaves_most_others(portfolio, tmp_path: Path):
+    root, features = portfolio
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        before = {path: path.stat().st_mtime_ns for path in site.rglob("*.html")}
+        edited = features[8]
+        time.sleep(0.01)
+        edit(root / "specs" / edited / "plan.md", "| R1 | Risk 1:", "| R1 | Marker risk 1:")
+        session.rebuild()
+        rewritten = {path.relative_to(site).as_posix() for path, mtime in before.items()
+                     if path.stat().st_mtime_ns != mtime}
+        portal = {path.relative_to(site).as_posix() for path in before if "plans/" in path.as_posix()}
+    finally:
+        session.close()
+    assert f"plans/{edited}/plan/index.html" in rewritten
+    assert "plans/risks/index.html" in rewritten  # the risk's row
+    assert f"plans/{edited}/spec/index.html" not in rewritten  # its unchanged files
+    assert not any(path.startswith(f"plans/{features[0]}/") for path in rewritten)  # far features
+    assert "index.html" not in rewritten  # the site's own pages
+    assert len(rewritten) < len(portal) / 4
+    marker = (site / "plans" / edited / "plan" / "index.html").read_text(encoding="utf-8")
+    assert "Marker risk 1" in marker
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [entry["location"] for entry in index["docs"]]
+    assert any(location.startswith(f"plans/{features[0]}/") for location in locations)
+    assert any("Marker risk 1" in entry["text"] for entry in index["docs"])
+
+
+def _depended_on(specs: Path, features: list[str]) -> str:
+    """A feature whose ADR-002 a later feature's decision depends on (the generator writes such links)."""
+    plans = "".join((specs / feature / "plan.md").read_text(encoding="utf-8") for feature in features)
+    return next(feature for feature in features if f"depends on {feature}/ADR-002" in plans)
+
+
+def _copy_feature(source: Path, target: Path) -> None:
+    target.mkdir()
+    for path in source.iterdir():
+        text = path.read_text(encoding="utf-8").replace(source.name, target.name)
+        (target / path.name).write_text(text, encoding="utf-8")
+
+
+def _delete(folder: Path) -> None:
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+
+
+def _rendered_jobs(session: Session, before: dict[str, tuple[bytes, list[object]]]) -> set[str]:
+    """The render jobs of the last rebuild whose pages are not the objects the rebuild before kept."""
+    reuse = session.config().plugins["plan-portal"].held.reuse
+    assert reuse is not None
+    return {job for job, (_, pages) in reuse.kept.items()
+            if job not in before or any(a is not b for a, b in zip(pages, before[job][1], strict=False))}
+
+
+def _kept(session: Session) -> dict[str, tuple[bytes, list[object]]]:
+    reuse = session.config().plugins["plan-portal"].held.reuse
+    assert reuse is not None
+    return {job: (fingerprint, list(pages)) for job, (fingerprint, pages) in reuse.kept.items()}
+
+
+def test_a_save_that_changes_nothing_renders_and_rewrites_nothing(portfolio, tmp_path: Path):
+    root, features = portfolio
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        kept = _kept(session)
+        pages = {path: path.stat().st_mtime_ns for path in (site / "plans").rglob("*.html")}
+        later()
+        plan = root / "specs" / features[4] / "plan.md"
+        plan.write_bytes(plan.read_bytes())  # saved again: a newer file, the same text
+        session.rebuild()
+        assert _rendered_jobs(session, kept) == set()
+        assert [path for path, mtime in pages.items() if path.stat().st_mtime_ns != mtime] == []
+    finally:
+        session.close()
+
+
+def test_an_edit_renders_again_the_jobs_it_reaches_not_the_others(tmp_path: Path):
+    root = tmp_path / "project"
+    features = write_portfolio(root, 40)
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        kept = _kept(session)
+        edited = features[-1]
+        later()
+        edit(root / "specs" / edited / "plan.md", "| R2 | Risk 2:", "| R2 | Marker risk 2:")
+        session.rebuild()
+        rendered = _rendered_jobs(session, kept)
+    finally:
+        session.close()
+    assert f"feature:{edited}" in rendered
+    assert "dashboard:risks" in rendered
+    assert f"feature:{features[0]}" not in rendered  # far from the edited feature in the decision graph
+    assert len([job for job in rendered if job.startswith("feature:")]) < len(features) / 2
