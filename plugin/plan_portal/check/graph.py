@@ -16,33 +16,36 @@ RESTS_ON = frozenset({("depends-on", "decision"), ("depends-on", "feature"), ("m
                       ("evidenced-by", "gate")})
 
 
-def _unions_over_reach(graph: nx.DiGraph[str], value: Mapping[str, int]) -> Iterator[tuple[str, int, bool]]:
-    """(node, the union of ``value`` over every node it reaches, whether it is in a cycle) for every node.
+def _unions_over_reach(groups: nx.DiGraph[int], order: list[int],
+                       values: list[Mapping[str, int]]) -> Iterator[tuple[str, list[int], bool]]:
+    """(node, the union of each of ``values`` over every node it reaches, whether it is in a cycle)
+    for every node of a graph's condensation ``groups``, taken in ``order`` (each group after the
+    groups it reaches). Values are bit sets (ints).
 
-    Values are bit sets (ints). Strongly connected groups are taken as one (networkx's condensation),
-    each after everything it reaches, and each group's union is kept only until the groups that reach
-    it are done: one pass over the edges, each an OR of two bit sets, instead of one walk per node
-    (which costs the square of a chain's length).
+    A group's unions are kept only until the groups that reach it are done: one pass over the edges,
+    each an OR of bit sets, instead of one walk per node (which costs the square of a chain's length).
     """
-    groups = nx.condensation(graph)
-    members: Mapping[int, list[str]] = {c: list(m) for c, m in groups.nodes(data="members")}
     waiting = {c: groups.in_degree(c) for c in groups}
-    whole: dict[int, int] = {}  # a group's members' values and everything it reaches
-    for group in reversed(list(nx.topological_sort(groups))):
-        below = 0
+    whole: dict[int, list[int]] = {}  # a group's members' values and everything it reaches
+    for group in order:
+        below = [0] * len(values)
         for other in groups.successors(group):
-            below |= whole[other]
+            for n, union in enumerate(whole[other]):
+                below[n] |= union
             waiting[other] -= 1
             if not waiting[other]:
                 del whole[other]
-        inner = 0
-        for node in members[group]:
-            inner |= value[node]
-        cyclic = len(members[group]) > 1
-        for node in members[group]:
-            yield node, below | inner if cyclic else below, cyclic
+        members: list[str] = groups.nodes[group]["members"]
+        cyclic = len(members) > 1
+        inner = [0] * len(values)
+        for n, value in enumerate(values):
+            for node in members:
+                inner[n] |= value[node]
+        reached = [b | i for b, i in zip(below, inner, strict=True)]
+        for node in members:
+            yield node, reached if cyclic else below, cyclic
         if waiting[group]:
-            whole[group] = below | inner
+            whole[group] = reached
 
 
 def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str, str]) -> dict[str, Impact]:
@@ -98,17 +101,18 @@ def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str,
     own = {d: (1 << bit[d]) | leaves(d, bit) for d in decisions}
     leaf_features = {d: leaves(d, {x: feature_bit[feature_of[x]] for x in dependents[d]}) for d in decisions}
     own_features = {d: (1 << feature_bit[feature_of[d]]) | leaf_features[d] for d in decisions}
+    groups = nx.condensation(above)
+    order = list(nx.topological_sort(groups))
     reached: dict[str, int] = {}
-    for decision, union, _ in _unions_over_reach(above, own):
-        reached[decision] = (union | leaves(decision, bit)) & ~(1 << bit[decision])
     features_reached: dict[str, int] = {}
     cycle_members: set[str] = set()
-    for decision, union, cyclic in _unions_over_reach(above, own_features):
-        features_reached[decision] = union | leaf_features[decision]
+    for decision, (union, union_features), cyclic in _unions_over_reach(groups, order[::-1], [own, own_features]):
+        reached[decision] = (union | leaves(decision, bit)) & ~(1 << bit[decision])
+        features_reached[decision] = union_features | leaf_features[decision]
         if cyclic:
             cycle_members.add(decision)
-    upstream = {d: union & ~(1 << bit[d]) for d, union, _ in _unions_over_reach(above.reverse(copy=False),
-                                                                                 {d: 1 << bit[d] for d in decisions})}
+    upstream = {d: union & ~(1 << bit[d]) for d, (union,), _ in _unions_over_reach(
+        groups.reverse(copy=False), order, [{d: 1 << bit[d] for d in decisions}])}
     result: dict[str, Impact] = {}
     for decision, found in dependents.items():
         direct = tuple(sorted(found.values(), key=lambda x: key(x.id)))
