@@ -140,10 +140,10 @@ class Resolver:
         reader = _ClauseReader()
         for match in _LOCAL.finditer(masked):
             target = f"{feature}/{match.group('id')}"
-            if target in self.records:
-                found.append((match.start(), Reference(target, match.group(0), reader.words_before(masked, match.start()))))
-            elif STRICT_PREFIX.match(match.group("id")):
-                found.append((match.start(), Reference(None, match.group(0), reader.words_before(masked, match.start()))))
+            if target in self.records or STRICT_PREFIX.match(match.group("id")):
+                resolved = target if target in self.records else None
+                found.append((match.start(), Reference(resolved, match.group(0),
+                                                       reader.words_before(masked, match.start()))))
         found.sort(key=lambda item: item[0])
         return [reference for _, reference in found]
 
