@@ -23,7 +23,7 @@ from plan_portal.model.text import anchor, slug
 from plan_portal.render import views
 from plan_portal.render.changes import Mark, change_marks
 from plan_portal.render.graph_views import GraphView, GraphViews
-from plan_portal.render.impact import DIRECT_SHOWN, RecordRef, has_page, record_refs, supersession
+from plan_portal.render.impact import DIRECT_SHOWN, RESTS_ON_SHOWN, RecordRef, has_page, record_refs, supersession
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.page import Pictures
 from plan_portal.render.urls import Layout, file_url, relative_url
@@ -128,6 +128,8 @@ class TemplateContext:
     twins: Callable[[str], list[Decision]]
     #: How many of a decision's direct dependents are listed beside it (the rest on its impact page).
     direct_shown: int
+    #: How many of the decisions it rests on are listed beside it (the rest on its impact page).
+    rests_on_shown: int
 
     def values(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -294,7 +296,7 @@ class Renderer:
             record=self.refs.get, impact=self.checked.impact, impact_url=self.impact_url,
             superseded_by=lambda d: self.superseded_by.get(d, []), supersedes=lambda d: self.supersedes.get(d, []),
             twin_of=lambda d: self.checked.twins.get(d, ""), twins=lambda d: self.twins.get(d, []),
-            direct_shown=DIRECT_SHOWN)
+            direct_shown=DIRECT_SHOWN, rests_on_shown=RESTS_ON_SHOWN)
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
         """``template`` rendered for the page at ``src_uri`` with the shared context and ``values``."""

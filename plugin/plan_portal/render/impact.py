@@ -3,8 +3,8 @@
 Beside each decision its feature page lists what rests on it: everything, when that is at most
 ``DIRECT_SHOWN`` records; else what rests on it directly (up to ``DIRECT_SHOWN``), each decision
 among them with how much rests on it in turn, and how much rests on the decision in all. A decision
-that rests on, or under, more than ``DIRECT_SHOWN`` decisions and records directly has an impact
-page (``<prefix>/impact/<feature>/<id>/``, out of the nav and of the search index) that lists them
+that more than ``DIRECT_SHOWN`` decisions and records rest on directly, or that rests on more than
+``RESTS_ON_SHOWN`` decisions directly, has an impact page (``<prefix>/impact/<feature>/<id>/``, out of the nav and of the search index) that lists them
 all, ``page_size`` a page, each with its own count and a link onward.
 
 Nothing lists a decision's transitive dependents: a chain of n decisions has n²/2 of them, so every
@@ -25,6 +25,11 @@ from plan_portal.model.text import is_generated_id
 #: Most records listed beside a decision on its feature page, of those it rests on and of those
 #: resting on it; a decision with more of either directly has an impact page that lists them all.
 DIRECT_SHOWN = 12
+#: Most decisions listed beside a decision as what it rests on; a decision resting on more directly
+#: than ``DIRECT_SHOWN`` has an impact page that lists them all, else its feature page says how many
+#: more there are. Fewer than ``DIRECT_SHOWN``: in a plan whose decisions each rest on dozens of
+#: others, the two lists beside every decision would otherwise make its page megabytes long.
+RESTS_ON_SHOWN = 6
 #: How long a risk's description may be in a list of what rests on a decision.
 TITLE_LIMIT = 140
 
@@ -85,7 +90,7 @@ def supersession(checked: CheckedPortfolio) -> tuple[dict[str, list[str]], dict[
 def has_page(impact: Impact) -> bool:
     """Whether a decision rests on, or under, more decisions and records directly than its feature
     page lists beside it."""
-    return len(impact.dependents) > DIRECT_SHOWN or len(impact.rests_on) > DIRECT_SHOWN
+    return len(impact.dependents) > DIRECT_SHOWN or len(impact.rests_on) > RESTS_ON_SHOWN
 
 
 def shown_beside(checked: CheckedPortfolio, decision_id: str) -> list[Affected]:
