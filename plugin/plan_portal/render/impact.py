@@ -4,8 +4,9 @@ Beside each decision its feature page lists what rests on it: everything, when t
 ``DIRECT_SHOWN`` records; else what rests on it directly (up to ``DIRECT_SHOWN``), each decision
 among them with how much rests on it in turn, and how much rests on the decision in all. A decision
 that more than ``DIRECT_SHOWN`` decisions and records rest on directly, or that rests on more than
-``RESTS_ON_SHOWN`` decisions directly, has an impact page (``<prefix>/impact/<feature>/<id>/``, out of the nav and of the search index) that lists them
-all, ``page_size`` a page, each with its own count and a link onward.
+``RESTS_ON_SHOWN`` decisions directly, has an impact page (``<prefix>/impact/<feature>/<id>/``, out
+of the nav and of the search index) that lists them all, ``page_size`` a page, each with its own
+count and a link onward.
 
 Nothing lists a decision's transitive dependents: a chain of n decisions has n²/2 of them, so every
 page would grow with the chain and all of them together with its square. Listing only direct links
