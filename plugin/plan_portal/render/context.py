@@ -6,7 +6,7 @@ every template gets these names, beside the values its own page passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -303,11 +303,13 @@ class Renderer:
         page_url = self.layout.url(src_uri)
         return self.env.get_template(template).render(**self.context(page_url).values(), **values)
 
-    def pages(self, src: str, total: int) -> list[tuple[str, views.Pager]]:
-        """A long list's pages: the dashboard's own page, then ``<name>-2.md`` and so on."""
+    def pages(self, src: str, total: int, weights: Sequence[int] = (),
+              budget: int = 0) -> list[tuple[str, views.Pager]]:
+        """A long list's pages: the dashboard's own page, then ``<name>-2.md`` and so on; ``page_size``
+        rows a page, and with ``weights`` (one per row) at most ``budget`` of them (views.paginate)."""
         stem = src.removesuffix(".md")
         return views.paginate(lambda count: [src] + [f"{stem}-{n}.md" for n in range(2, count + 1)],
-                              self.layout.url, total, self.options.page_size)
+                              self.layout.url, total, self.options.page_size, weights, budget)
 
     def first_page_of(self, pages: list[tuple[str, views.Pager]], keys: list[str]) -> dict[str, str]:
         """Key → URL of the page holding its first row (``keys`` has one key per row)."""
