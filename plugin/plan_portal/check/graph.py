@@ -103,31 +103,25 @@ def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str,
     own_features = {d: (1 << feature_bit[feature_of[d]]) | leaf_features[d] for d in decisions}
     groups = nx.condensation(above)
     order = list(nx.topological_sort(groups))
-    reached: dict[str, int] = {}
-    features_reached: dict[str, int] = {}
-    cycle_members: set[str] = set()
+    counts: dict[str, tuple[int, int, int]] = {}  # (downstream, affected, features): no bit set is kept
     for decision, (union, union_features), cyclic in _unions_over_reach(groups, order[::-1], [own, own_features]):
-        reached[decision] = (union | leaves(decision, bit)) & ~(1 << bit[decision])
-        features_reached[decision] = union_features | leaf_features[decision]
-        if cyclic:
-            cycle_members.add(decision)
-    upstream = {d: union & ~(1 << bit[d]) for d, (union,), _ in _unions_over_reach(
+        affected = (union | leaves(decision, bit)) & ~(1 << bit[decision])
+        features = union_features | leaf_features[decision]
+        if cyclic:  # it reaches itself: its own feature counts only through another record
+            own_feature = feature_of[decision]
+            if not any(feature_of[x] == own_feature for x in bit if x != decision and affected >> bit[x] & 1):
+                features &= ~(1 << feature_bit[own_feature])
+        counts[decision] = ((affected & decision_mask).bit_count(), affected.bit_count(), features.bit_count())
+    upstream = {d: (union & ~(1 << bit[d])).bit_count() for d, (union,), _ in _unions_over_reach(
         groups.reverse(copy=False), order, [{d: 1 << bit[d] for d in decisions}])}
     result: dict[str, Impact] = {}
     for decision, found in dependents.items():
         direct = tuple(sorted(found.values(), key=lambda x: key(x.id)))
-        affected = reached[decision]
-        features = features_reached[decision]
-        if decision in cycle_members:  # it reaches itself: its own feature counts only through another record
-            own_feature = feature_of[decision]
-            if not any(feature_of[x] == own_feature for x in bit if x != decision and affected >> bit[x] & 1):
-                features &= ~(1 << feature_bit[own_feature])
+        downstream, affected_count, features_count = counts[decision]
         result[decision] = Impact(
             rests_on=tuple(sorted(rests_on[decision], key=key)), dependents=direct,
-            upstream_count=upstream[decision].bit_count(),
-            downstream_count=(affected & decision_mask).bit_count(), affected_count=affected.bit_count(),
-            affected_features=features.bit_count(),
-            direct_dependents=sum(1 for x in direct if x.kind == "decision"))
+            upstream_count=upstream[decision], downstream_count=downstream, affected_count=affected_count,
+            affected_features=features_count, direct_dependents=sum(1 for x in direct if x.kind == "decision"))
     for twin, primary in twins.items():
         result[twin] = result[primary]
     return result
