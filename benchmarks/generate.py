@@ -2,9 +2,19 @@
 
 Each feature has a plan.md of realistic size (about 6 gates, 4 decisions, 4 risks, 5 research
 items, a Technical Context), a spec.md and a tasks.md; decisions cite decisions of earlier
-features so that the decision graph is connected. The output depends only on N and the seed.
+features so that the decision graph is connected. The output depends only on N, the seed and the
+shape:
 
-    python benchmarks/generate.py 1000 /tmp/portfolio
+  current  the portfolio above;
+  chain    each feature's first decision also depends on a decision of one of the previous five
+           features: one long dependency chain across the portfolio;
+  hubs     each feature's first decision also depends on the first decision of one of the first
+           three features: a few decisions that hundreds depend on;
+  clique   the first feature's plan holds a dense clique of ``clique`` decisions (300), each
+           depending on every earlier one; the other features as usual;
+  large    plans ten times the usual size (60 gates, 40 decisions, 40 risks, 50 research items).
+
+    python benchmarks/generate.py 1000 /tmp/portfolio --shape chain
 """
 
 from __future__ import annotations
@@ -14,6 +24,11 @@ import random
 import shutil
 from pathlib import Path
 
+SHAPES = ("current", "chain", "hubs", "clique", "large")
+#: How many of the first features are hubs in the ``hubs`` shape.
+HUBS = 3
+#: How many decisions the ``clique`` shape's first plan holds.
+CLIQUE = 300
 LANGUAGES = ["Python 3.12", "Python 3.12", "Python 3.12", "Go 1.23", "Node.js 22", "Kotlin 2.0"]
 STORAGE = ["PostgreSQL 16", "PostgreSQL 16", "Redis 7", "DynamoDB", "ClickHouse 24.8"]
 LEVELS = ["Low", "Med", "High"]
@@ -28,32 +43,58 @@ def _words(rng: random.Random, count: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(count))
 
 
-def plan(index: int, feature: str, features: list[str], rng: random.Random) -> str:
+def _clique_rows(feature: str, size: int, rng: random.Random) -> list[str]:
+    """``size`` decisions, each depending on every earlier one."""
+    rows = []
+    for n in range(1, size + 1):
+        earlier = ", ".join(f"ADR-{m:03d}" for m in range(1, n))
+        context = f"Context: {_words(rng, 12)}" + (f"; depends on {earlier}" if earlier else "")
+        rows.append(f"| ADR-{n:03d} | Decision {n} for {feature}: {_words(rng, 5)} | {context} | Accepted | "
+                    f"Follow up on {_words(rng, 3)} |")
+    return rows
+
+
+def plan(index: int, feature: str, features: list[str], rng: random.Random, shape: str = "current",
+         clique: int = CLIQUE) -> str:
+    """One plan.md; ``shape`` as in the module's docstring."""
+    scale = 10 if shape == "large" else 1
     earlier = features[max(0, index - 20):index]
     depends = sorted(set(rng.sample(earlier, k=min(2, len(earlier))))) if earlier else []
+    gate_names = ["Contract-first APIs", "Security review", "Observability baseline"]
+    if scale > 1:
+        gate_names = [f"{name} {k}" for k in range(1, scale + 1) for name in gate_names]
     rows_gate = []
     for phase in ("Pre-Phase 0 Gate", "Post-Phase 1 Gate"):
         rows = "\n".join(
-            f"| {name} | PASS | Evidence for {name.lower()}: {_words(rng, 6)}; see ADR-00{n % 4 + 1} | Platform Lead |"
-            for n, name in enumerate(["Contract-first APIs", "Security review", "Observability baseline"]))
+            f"| {name} | PASS | Evidence for {name.lower()}: {_words(rng, 6)}; see ADR-{n % (4 * scale) + 1:03d} "
+            f"| Platform Lead |" for n, name in enumerate(gate_names))
         rows_gate.append(f"### {phase}\n\n| Gate | Status (PASS/FAIL/WAIVED) | Evidence | Owner |\n"
                          f"|------|--------------------------|----------|-------|\n{rows}\n")
     decisions = []
-    for n in range(1, 5):
+    for n in range(1, 4 * scale + 1):
+        role = (n - 1) % 4 + 1  # the usual plan's four decisions, repeated in a large one
         context = f"Context: {_words(rng, 12)}"
-        if n == 2 and earlier:
-            context += f"; builds on {rng.choice(earlier)}/ADR-001"
-        if n == 3:
-            context += "; requires ADR-001"
-        if n == 4 and depends:
-            context += f"; depends on {depends[0]}/ADR-002"
-        status = "Accepted" if n < 3 or (n == 4 and depends) else rng.choice(STATUSES)
-        decisions.append(f"| ADR-00{n} | Decision {n} for {feature}: {_words(rng, 5)} | {context} | {status} | "
+        if n == 1 and shape == "chain" and index:
+            recent = features[max(0, index - 5):index]
+            context += f"; depends on {rng.choice(recent)}/ADR-00{rng.randint(1, 4)}"
+        if n == 1 and shape == "hubs" and index >= HUBS:
+            context += f"; depends on {features[index % HUBS]}/ADR-001"
+        if role == 2 and earlier:
+            context += f"; builds on {rng.choice(earlier)}/ADR-{n - 1:03d}"
+        if role == 3:
+            context += f"; requires ADR-{n - 2:03d}"
+        if role == 4 and depends:
+            context += f"; depends on {depends[0]}/ADR-{n - 2:03d}"
+        status = "Accepted" if role < 3 or (role == 4 and depends) else rng.choice(STATUSES)
+        decisions.append(f"| ADR-{n:03d} | Decision {n} for {feature}: {_words(rng, 5)} | {context} | {status} | "
                          f"Follow up on {_words(rng, 3)} |")
+    if shape == "clique" and index == 0:
+        decisions = _clique_rows(feature, clique, rng)
     risks = "\n".join(
         f"| R{n} | Risk {n}: {_words(rng, 10)} | {rng.choice(LEVELS)} | {rng.choice(LEVELS)} | SRE | "
-        f"Mitigate by {_words(rng, 8)} (see ADR-00{n}) | Alert when {_words(rng, 4)} |" for n in range(1, 5))
-    research = "\n".join(f"  - [{'x' if n < 3 else ' '}] Research {_words(rng, 6)}" for n in range(5))
+        f"Mitigate by {_words(rng, 8)} (see ADR-{n:03d}) | Alert when {_words(rng, 4)} |"
+        for n in range(1, 4 * scale + 1))
+    research = "\n".join(f"  - [{'x' if n < 3 else ' '}] Research {_words(rng, 6)}" for n in range(5 * scale))
     return f"""---
 feature_id: {feature}
 branch: {feature}
@@ -135,7 +176,10 @@ def tasks(rng: random.Random) -> str:
         f"- [{'x' if n <= done else ' '}] T{n:03d} [P] {_words(rng, 8)}" for n in range(1, 13)) + "\n"
 
 
-def generate(count: int, out: Path, seed: int = 7) -> list[str]:
+def generate(count: int, out: Path, seed: int = 7, shape: str = "current", clique: int = CLIQUE) -> list[str]:
+    """Write ``count`` features under ``out`` (replacing it) and return their ids."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}: one of {', '.join(SHAPES)}")
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -143,7 +187,7 @@ def generate(count: int, out: Path, seed: int = 7) -> list[str]:
     for index, feature in enumerate(features):
         folder = out / feature
         folder.mkdir(parents=True)
-        (folder / "plan.md").write_text(plan(index, feature, features, rng), encoding="utf-8")
+        (folder / "plan.md").write_text(plan(index, feature, features, rng, shape, clique), encoding="utf-8")
         (folder / "spec.md").write_text(spec(index, feature, rng), encoding="utf-8")
         (folder / "tasks.md").write_text(tasks(rng), encoding="utf-8")
     return features
@@ -154,8 +198,10 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shape", choices=SHAPES, default="current")
+    parser.add_argument("--clique", type=int, default=CLIQUE, help="decisions in the clique shape's plan")
     arguments = parser.parse_args()
-    generate(arguments.count, arguments.out, arguments.seed)
+    generate(arguments.count, arguments.out, arguments.seed, arguments.shape, arguments.clique)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ sideways; the decision impact pages keep to the page too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -17,12 +17,15 @@ from test_browser import (
     browser_fixture,  # noqa: F401 - the "browser" fixture
     demo_site,  # noqa: F401 - the demo documentation, built
 )
+from test_impact import build_site, hub_plans, write_specs
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 PAGES = ["plans/", "plans/gates/", "plans/risks/", "plans/decisions/", "plans/research/", "plans/technology/",
-         "plans/constitution/", "plans/graph/", "plans/002-payments/plan/", "plans/impact/002-payments/ADR-001/"]
+         "plans/constitution/", "plans/graph/", "plans/002-payments/plan/",
+         # no demo decision has more than 12 direct links: an impact page of test_impact's hub
+         "hub:plans/impact/003-hub/ADR-001/"]
 #: An A4 page at 96 px an inch less Chromium's default margins: the width a printed page lays out in.
 PRINT_WIDTH = 718
 
@@ -42,8 +45,21 @@ MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def base_url(demo_site: Path) -> Iterator[str]:  # noqa: F811 - the fixture imported above
+def demo_url(demo_site: Path) -> Iterator[str]:  # noqa: F811 - the fixture imported above
     yield from _serve(demo_site)
+
+
+@pytest.fixture(scope="module")
+def hub_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("hub")
+    write_specs(root, hub_plans(16))
+    yield from _serve(build_site(root))
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_url: str, hub_url: str) -> Callable[[str], str]:
+    """A path of PAGES → its URL: in the demo site, or ``hub:`` in the hub site."""
+    return lambda path: urljoin(hub_url, path[4:]) if path.startswith("hub:") else urljoin(demo_url, path)
 
 
 def _open(browser: Browser, url: str, width: int, media: str = "screen") -> Page:
@@ -55,8 +71,8 @@ def _open(browser: Browser, url: str, width: int, media: str = "screen") -> Page
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, base_url: str, path: str):
-    page = _open(browser, urljoin(base_url, path), 390)
+def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, base_url: Callable[[str], str], path: str):
+    page = _open(browser, base_url(path), 390)
     try:
         measured = page.evaluate(MEASURE)
         assert measured["scroll"] <= 390, measured["past"][:5]
@@ -65,8 +81,9 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, base_url: str, pa
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_printed_pages_wrap_their_tables_and_leave_out_the_controls(browser: Browser, base_url: str, path: str):
-    page = _open(browser, urljoin(base_url, path), PRINT_WIDTH, "print")
+def test_printed_pages_wrap_their_tables_and_leave_out_the_controls(browser: Browser, base_url: Callable[[str], str],
+                                                                    path: str):
+    page = _open(browser, base_url(path), PRINT_WIDTH, "print")
     try:
         measured = page.evaluate(MEASURE)
         assert measured["scroll"] <= PRINT_WIDTH and measured["past"] == [], measured["past"][:5]
@@ -85,8 +102,8 @@ def test_printed_pages_wrap_their_tables_and_leave_out_the_controls(browser: Bro
         page.context.close()
 
 
-def test_a_printed_dashboard_is_a_pdf_with_its_header(browser: Browser, base_url: str, tmp_path: Path):
-    page = _open(browser, urljoin(base_url, "plans/decisions/"), 1280, "print")
+def test_a_printed_dashboard_is_a_pdf_with_its_header(browser: Browser, base_url: Callable[[str], str], tmp_path: Path):
+    page = _open(browser, base_url("plans/decisions/"), 1280, "print")
     try:
         pdf = page.pdf(format="A4")
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
@@ -95,8 +112,8 @@ def test_a_printed_dashboard_is_a_pdf_with_its_header(browser: Browser, base_url
         page.context.close()
 
 
-def test_the_print_header_is_not_on_screen(browser: Browser, base_url: str):
-    page = _open(browser, urljoin(base_url, "plans/decisions/"), 1280)
+def test_the_print_header_is_not_on_screen(browser: Browser, base_url: Callable[[str], str]):
+    page = _open(browser, base_url("plans/decisions/"), 1280)
     try:
         assert page.locator(".pp-print-head").is_hidden()
         assert page.locator(".pp-downloads a").first.is_visible()

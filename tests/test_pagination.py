@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
@@ -127,3 +128,25 @@ def test_a_short_list_has_one_page_and_no_pager(tmp_path: Path):
     site = build_site(write_site(tmp_path, {"001-alpha": {}}))
     assert not (site / "plans" / "risks-2").exists()
     assert "pp-pager" not in (site / "plans" / "risks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_gate_matrix_page_holds_at_most_ten_times_page_size_gates(tmp_path: Path):
+    """A matrix row lists its feature's gates: plans of 60 gates each (the benchmark's large shape)
+    made a 500-feature page of 7 MB. With page_size 3, a page holds at most 30 gates: one plan."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate import generate
+
+    generate(4, tmp_path / "specs", shape="large")
+    write_site(tmp_path, {}, textwrap.dedent("""\
+        theme: {name: material, font: false}
+        plugins:
+          - plan-portal:
+              page_size: 3
+        """))
+    site = build_site(tmp_path)
+    pages = [site / "plans" / "gates" / "index.html"] + [site / "plans" / f"gates-{n}" / "index.html"
+                                                         for n in (2, 3, 4)]
+    assert all(page.is_file() for page in pages) and not (site / "plans" / "gates-5").exists()
+    for page in pages:
+        matrix = page.read_text(encoding="utf-8").split('class="pp-table pp-matrix"', 1)[1].split("</table>", 1)[0]
+        assert len(set(re.findall(r'href="[^"]*(\d{4}-feature-\w+)/plan/', matrix))) == 1

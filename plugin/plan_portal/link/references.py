@@ -51,6 +51,16 @@ class Reference:
     words: str | None
 
 
+def _kind(found: re.Match[str] | None) -> str | None:
+    if found is None:
+        return None
+    if found.group("reverse"):
+        return "superseded-by"
+    if found.group("required"):
+        return "required-by"
+    return "supersedes" if found.group("supersedes") else "depends-on"
+
+
 def words_before(text: str, position: int) -> str | None:
     """The link kind named by the nearest type words before ``position`` in the same clause."""
     start = 0
@@ -59,13 +69,34 @@ def words_before(text: str, position: int) -> str | None:
     found = None
     for match in _TYPE_WORDS.finditer(text, start, position):
         found = match
-    if found is None:
-        return None
-    if found.group("reverse"):
-        return "superseded-by"
-    if found.group("required"):
-        return "required-by"
-    return "supersedes" if found.group("supersedes") else "depends-on"
+    return _kind(found)
+
+
+class _ClauseReader:
+    """``words_before`` for the references of one text, taken in increasing position: each stretch
+    of the text is scanned once, so a cell citing n ids costs its length, not n times its length
+    (a 300-decision clique's "depends on ADR-001, …, ADR-299" spent seconds rescanning).
+
+    Between calls the text may change only from the last position on (``Resolver.find`` blanks
+    each reference after reading the words before it); no type word or clause end spans the start
+    of a reference, so scanning stretch by stretch finds what scanning from the start finds.
+    """
+
+    __slots__ = ("_clause_start", "_found", "_scanned")
+
+    def __init__(self) -> None:
+        self._clause_start = 0
+        self._found: re.Match[str] | None = None
+        self._scanned = 0
+
+    def words_before(self, text: str, position: int) -> str | None:
+        # A clause end is two characters: one that starts just before the scanned stretch counts.
+        for match in _CLAUSE_END.finditer(text, max(self._scanned - 1, 0), position):
+            self._clause_start, self._found = match.end(), None
+        for match in _TYPE_WORDS.finditer(text, max(self._clause_start, self._scanned), position):
+            self._found = match
+        self._scanned = max(self._scanned, position)
+        return _kind(self._found)
 
 
 @dataclass(slots=True)
@@ -85,13 +116,15 @@ class Resolver:
         found: list[tuple[int, Reference]] = []
         masked = text
         if "](" in text:
+            reader = _ClauseReader()
             for match in _LINK.finditer(text):
                 reference = self._markdown_link(match.group(2), feature_dir)
                 if reference is not None:
-                    words = words_before(text, match.start())
+                    words = reader.words_before(text, match.start())
                     found.append((match.start(), Reference(reference, match.group(0), words)))
                 masked = masked[: match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
         if "/" in masked:
+            reader = _ClauseReader()
             for match in _QUALIFIED.finditer(masked):
                 other, local = match.group("feature"), match.group("id")
                 if other in self.features:
@@ -101,14 +134,16 @@ class Resolver:
                     resolved = None
                 else:
                     continue
-                found.append((match.start(), Reference(resolved, match.group(0), words_before(masked, match.start()))))
+                found.append((match.start(), Reference(resolved, match.group(0),
+                                                       reader.words_before(masked, match.start()))))
                 masked = masked[: match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
+        reader = _ClauseReader()
         for match in _LOCAL.finditer(masked):
             target = f"{feature}/{match.group('id')}"
-            if target in self.records:
-                found.append((match.start(), Reference(target, match.group(0), words_before(masked, match.start()))))
-            elif STRICT_PREFIX.match(match.group("id")):
-                found.append((match.start(), Reference(None, match.group(0), words_before(masked, match.start()))))
+            if target in self.records or STRICT_PREFIX.match(match.group("id")):
+                resolved = target if target in self.records else None
+                found.append((match.start(), Reference(resolved, match.group(0),
+                                                       reader.words_before(masked, match.start()))))
         found.sort(key=lambda item: item[0])
         return [reference for _, reference in found]
 

@@ -6,7 +6,7 @@ every template gets these names, beside the values its own page passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -23,7 +23,7 @@ from plan_portal.model.text import anchor, slug
 from plan_portal.render import views
 from plan_portal.render.changes import Mark, change_marks
 from plan_portal.render.graph_views import GraphView, GraphViews
-from plan_portal.render.impact import DIRECT_SHOWN, RecordRef, has_page, record_refs, supersession
+from plan_portal.render.impact import DIRECT_SHOWN, RESTS_ON_SHOWN, RecordRef, has_page, record_refs, supersession
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.page import Pictures
 from plan_portal.render.urls import Layout, file_url, relative_url
@@ -128,6 +128,8 @@ class TemplateContext:
     twins: Callable[[str], list[Decision]]
     #: How many of a decision's direct dependents are listed beside it (the rest on its impact page).
     direct_shown: int
+    #: How many of the decisions it rests on are listed beside it (the rest on its impact page).
+    rests_on_shown: int
 
     def values(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -294,18 +296,20 @@ class Renderer:
             record=self.refs.get, impact=self.checked.impact, impact_url=self.impact_url,
             superseded_by=lambda d: self.superseded_by.get(d, []), supersedes=lambda d: self.supersedes.get(d, []),
             twin_of=lambda d: self.checked.twins.get(d, ""), twins=lambda d: self.twins.get(d, []),
-            direct_shown=DIRECT_SHOWN)
+            direct_shown=DIRECT_SHOWN, rests_on_shown=RESTS_ON_SHOWN)
 
     def render(self, template: str, src_uri: str, **values: object) -> str:
         """``template`` rendered for the page at ``src_uri`` with the shared context and ``values``."""
         page_url = self.layout.url(src_uri)
         return self.env.get_template(template).render(**self.context(page_url).values(), **values)
 
-    def pages(self, src: str, total: int) -> list[tuple[str, views.Pager]]:
-        """A long list's pages: the dashboard's own page, then ``<name>-2.md`` and so on."""
+    def pages(self, src: str, total: int, weights: Sequence[int] = (),
+              budget: int = 0) -> list[tuple[str, views.Pager]]:
+        """A long list's pages: the dashboard's own page, then ``<name>-2.md`` and so on; ``page_size``
+        rows a page, and with ``weights`` (one per row) at most ``budget`` of them (views.paginate)."""
         stem = src.removesuffix(".md")
         return views.paginate(lambda count: [src] + [f"{stem}-{n}.md" for n in range(2, count + 1)],
-                              self.layout.url, total, self.options.page_size)
+                              self.layout.url, total, self.options.page_size, weights, budget)
 
     def first_page_of(self, pages: list[tuple[str, views.Pager]], keys: list[str]) -> dict[str, str]:
         """Key → URL of the page holding its first row (``keys`` has one key per row)."""

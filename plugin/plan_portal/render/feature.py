@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from plan_portal.checked import Affected
 from plan_portal.link import LINK_TYPES
 from plan_portal.model.records import Feature
 from plan_portal.model.text import anchor, is_generated_id
@@ -55,13 +56,14 @@ def render(r: Renderer, feature: Feature, src: str) -> str:
 
 def impact_pages(r: Renderer, feature: Feature) -> list[tuple[str, str, str]]:
     """(source path, title, Markdown) of the impact pages of the feature's decisions that have one:
-    everything that rests on the decision, nearest first, ``page_size`` rows a page."""
+    what rests on the decision directly, ``page_size`` rows a page, each with its own count (see
+    render.impact); what it rests on directly, on the first page."""
     rendered = []
     for d in feature.decisions:
         if r.checked.twins.get(d.id) or not r.impact_url(d.id):
             continue
-        rows = r.checked.affected(d.id)
         impact = r.checked.impact(d.id)
+        rows = [Affected(dependent, 1, d.id) for dependent in impact.dependents]
         kinds = Counter(a.dependent.kind for a in rows)
         name = d.title if is_generated_id(d.local_id) else f"{d.local_id} {d.title}"
         for page_src, pager in r.pages(r.layout.impact_src(d.id), len(rows)):

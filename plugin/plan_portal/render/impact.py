@@ -1,10 +1,16 @@
 """What rests on a decision, as readers name it: records with titles, statuses and features.
 
 Beside each decision its feature page lists what rests on it: everything, when that is at most
-``DIRECT_SHOWN`` records; else what rests on it directly (up to ``DIRECT_SHOWN``) and how much in
-all, with a link to the decision's impact page (``<prefix>/impact/<feature>/<id>/``, out of the
-nav), which lists everything that rests on it, nearest first, over as many pages as ``page_size``
-needs.
+``DIRECT_SHOWN`` records; else what rests on it directly (up to ``DIRECT_SHOWN``), each decision
+among them with how much rests on it in turn, and how much rests on the decision in all. A decision
+that more than ``DIRECT_SHOWN`` decisions and records rest on directly, or that rests on more than
+``RESTS_ON_SHOWN`` decisions directly, has an impact page (``<prefix>/impact/<feature>/<id>/``, out
+of the nav and of the search index) that lists them all, ``page_size`` a page, each with its own
+count and a link onward.
+
+Nothing lists a decision's transitive dependents: a chain of n decisions has n²/2 of them, so every
+page would grow with the chain and all of them together with its square. Listing only direct links
+keeps the whole output proportional to the links the plans write.
 """
 
 from __future__ import annotations
@@ -17,9 +23,14 @@ from plan_portal.link import edges_of_type
 from plan_portal.model.records import Feature
 from plan_portal.model.text import is_generated_id
 
-#: Most records listed beside a decision on its feature page; a decision on which more rest has an
-#: impact page that lists them all.
+#: Most records listed beside a decision on its feature page, of those it rests on and of those
+#: resting on it; a decision with more of either directly has an impact page that lists them all.
 DIRECT_SHOWN = 12
+#: Most decisions listed beside a decision as what it rests on; a decision resting on more directly
+#: than ``DIRECT_SHOWN`` has an impact page that lists them all, else its feature page says how many
+#: more there are. Fewer than ``DIRECT_SHOWN``: in a plan whose decisions each rest on dozens of
+#: others, the two lists beside every decision would otherwise make its page megabytes long.
+RESTS_ON_SHOWN = 6
 #: How long a risk's description may be in a list of what rests on a decision.
 TITLE_LIMIT = 140
 
@@ -78,14 +89,15 @@ def supersession(checked: CheckedPortfolio) -> tuple[dict[str, list[str]], dict[
 
 
 def has_page(impact: Impact) -> bool:
-    """Whether more rests on a decision than its feature page lists beside it."""
-    return impact.affected_count > DIRECT_SHOWN
+    """Whether a decision rests on, or under, more decisions and records directly than its feature
+    page lists beside it."""
+    return len(impact.dependents) > DIRECT_SHOWN or len(impact.rests_on) > RESTS_ON_SHOWN
 
 
 def shown_beside(checked: CheckedPortfolio, decision_id: str) -> list[Affected]:
     """What the feature page lists under a decision: everything that rests on it when it has no
     impact page, else what rests on it directly, at most ``DIRECT_SHOWN``."""
     impact = checked.impact(decision_id)
-    if not has_page(impact):
+    if impact.affected_count <= DIRECT_SHOWN:
         return checked.affected(decision_id) if impact.dependents else []
     return [Affected(d, 1, decision_id) for d in impact.dependents[:DIRECT_SHOWN]]

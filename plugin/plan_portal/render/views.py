@@ -352,16 +352,28 @@ class Pager:
 
 
 def paginate(srcs: Callable[[int], list[str]], urls: Callable[[str], str], total: int,
-             size: int) -> list[tuple[str, Pager]]:
+             size: int, weights: Sequence[int] = (), budget: int = 0) -> list[tuple[str, Pager]]:
     """Split ``total`` rows into pages of at most ``size``: (source path, pager) per page.
 
-    ``srcs(count)`` names the pages; a list of any length gets at least one page.
+    ``srcs(count)`` names the pages; a list of any length gets at least one page. With ``weights``
+    (one per row) a page also ends before its rows' weights pass ``budget`` (but holds one row at
+    least): a row that stands for many records (a feature's gates in the gate matrix) counts as many.
     """
-    count = max(1, -(-total // size))
-    names = srcs(count)
+    spans: list[tuple[int, int]] = []  # (first, last), 1-based
+    first, weight = 1, 0
+    for row in range(1, total + 1):
+        extra = weights[row - 1] if weights else 0
+        if row > first and (row - first >= size or (budget and weight + extra > budget)):
+            spans.append((first, row - 1))
+            first, weight = row, 0
+        weight += extra
+    if total:
+        spans.append((first, total))
+    names = srcs(max(1, len(spans)))
     page_urls = tuple(urls(name) for name in names)
-    return [(name, Pager(number, page_urls, min((number - 1) * size + 1, total), min(number * size, total), total))
-            for number, name in enumerate(names, 1)]
+    spans = spans or [(0, 0)]
+    return [(name, Pager(number, page_urls, span[0], span[1], total))
+            for number, (name, span) in enumerate(zip(names, spans, strict=True), 1)]
 
 
 @dataclass(slots=True)
