@@ -322,6 +322,26 @@ def test_the_overview_shows_its_key_columns_on_a_phone(browser: Browser, site: t
     assert_key_columns_fit_a_phone(browser, urljoin(base, dashboard(theme, "overview")))
 
 
+def test_the_overview_fits_a_laptop_screen(browser: Browser, site: tuple[str, str]) -> None:
+    """At 1,280 px every column of the overview is in view: its table does not scroll in its box.
+    Ten columns with ids kept on one line were 978 px in Material's 938 px column (Tasks cut off)."""
+    theme, base = site
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(urljoin(base, dashboard(theme, "overview")))
+        fit: dict[str, Any] = page.evaluate("""() => {
+          const table = document.querySelector('#pp-overview');
+          const tasks = [...table.tHead.rows[0].cells].find(th => th.innerText.trim().startsWith('Tasks'));
+          return {table: table.scrollWidth, box: table.parentElement.clientWidth,
+                  tasks: tasks.getBoundingClientRect().right, viewport: innerWidth};
+        }""")
+        assert fit["table"] <= fit["box"] + 1, fit
+        assert fit["tasks"] <= fit["viewport"], fit
+    finally:
+        ctx.close()
+
+
 @pytest.fixture(scope="module")
 def long_ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Features with ids as long as real projects' ("023-admin-observability-dashboard-and-alerts")."""
