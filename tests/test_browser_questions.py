@@ -36,6 +36,7 @@ from plan_portal.pipeline import run
 from plan_portal.render import views
 from plan_portal.render.changes import describe
 from plan_portal.render.dashboards.overview import INLINE_REASONS
+from plan_portal.render.impact import DIRECT_SHOWN, has_page, shown_beside
 from plan_portal.render.views import TECH_CATEGORIES
 from plan_portal.settings import Settings
 from test_browser import (
@@ -224,20 +225,33 @@ def test_c_what_rests_on_the_most_depended_on_decision(guard: Guard, demo: Demo)
     first = reader.page.locator("#most-depended-on + .pp-portal tbody tr").first
     assert text(first.locator("td").nth(1)) == most.split("/", 1)[0]
     reader.follow(first.locator("td").nth(3).locator("a"))
-    assert urlsplit(reader.page.url).path.endswith(f"/plans/impact/{most}/")
-    affected = demo.checked.affected(most)
     titles = {d.id: d.title for d in demo.checked.portfolio.decisions}
     titles |= {r.id: r.description for r in demo.checked.portfolio.risks}
     titles |= {g.id: g.name for g in demo.checked.portfolio.gates}
     titles |= {f.id: f.title for f in demo.checked.portfolio.features}
-    rows = reader.page.locator("table.pp-impact-table tbody tr:not(.pp-group-row)")
-    assert rows.count() == len(affected) == impacts[most].affected_count
-    for row, one in zip(rows.all(), affected, strict=True):
-        what = text(row.locator("td").first)
-        title = " ".join(strip_markup(titles[one.dependent.id]).split())
-        assert title[:40] in what, (one.dependent.id, what)  # a title, never a bare id
-        feature = one.dependent.id.split("/", 1)[0]
-        assert text(row.locator("td").nth(2)) == feature
+    url = urlsplit(reader.page.url)
+    if has_page(impacts[most]):  # more rests on it directly than its feature page lists: its impact page
+        assert url.path.endswith(f"/plans/impact/{most}/")
+        listed = [one.dependent.id for one in demo.checked.affected(most) if one.distance == 1]
+        rows = reader.page.locator("table.pp-impact-table tbody tr:not(.pp-group-row)")
+        items = [text(row.locator("td").first) for row in rows.all()]
+    else:  # the decision on its feature page, with what rests on it listed beneath it
+        feature = most.split("/", 1)[0]
+        assert re.search(rf"/plans/{re.escape(feature)}/plan(/|\.html)$", url.path), url.path
+        beneath = reader.page.locator(f'tr[id="{url.fragment}"] + tr.pp-impact-row li:not(.pp-muted)')
+        listed = [one.dependent.id for one in shown_beside(demo.checked, most)]
+        items = [text(item) for item in beneath.all()]
+        summary = impacts[most]
+        if summary.affected_count > DIRECT_SHOWN:  # what rests on it directly, and how much in all
+            assert len(listed) == min(len(summary.dependents), DIRECT_SHOWN)
+            line = text(reader.page.locator(f'tr[id="{url.fragment}"] + tr.pp-impact-row').first)
+            assert f"{summary.affected_count} in all" in line
+        else:
+            assert len(listed) == summary.affected_count
+    assert listed and len(items) == len(listed)
+    for what, dependent in zip(items, listed, strict=True):
+        title = " ".join(strip_markup(titles[dependent]).split())
+        assert title[:40] in what, (dependent, what)  # a title, never a bare id
     reader.done()
     guard.assert_clean()
 
