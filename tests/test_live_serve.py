@@ -270,3 +270,37 @@ def test_an_edit_renders_again_the_jobs_it_reaches_not_the_others(tmp_path: Path
     assert "dashboard:risks" in rendered
     assert f"feature:{features[0]}" not in rendered  # far from the edited feature in the decision graph
     assert len([job for job in rendered if job.startswith("feature:")]) < len(features) / 2
+
+
+def test_an_edit_exports_again_only_its_feature_and_rewrites_only_the_downloads_it_changed(
+        portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import plan_portal.render.reuse as reuse_module
+
+    root, features = portfolio
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        downloads = {path.name: (path.stat().st_mtime_ns, path.read_bytes())
+                     for path in (site / "plans" / "data").iterdir()}
+        exported: list[str] = []
+        real = reuse_module.feature_export
+        monkeypatch.setattr(reuse_module, "feature_export",
+                            lambda feature, *args: exported.append(feature.id) or real(feature, *args))
+        later()
+        edited = features[6]
+        edit(root / "specs" / edited / "plan.md", "| R1 | Risk 1:", "| R1 | Marker risk 1:")
+        session.rebuild()
+        after = {path.name: (path.stat().st_mtime_ns, path.read_bytes())
+                 for path in (site / "plans" / "data").iterdir()}
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    assert exported == [edited]
+    assert sorted(after) == sorted(downloads)
+    changed = {name for name in after if after[name][1] != downloads[name][1]}
+    rewritten = {name for name in after if after[name][0] != downloads[name][0]}
+    assert {"risks.csv", "risks.json"} <= changed
+    assert "technology.csv" not in changed
+    assert rewritten == changed
+    assert_same_site(site, tmp_path / "clean")

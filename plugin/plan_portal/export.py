@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from plan_portal.checked import CheckedPortfolio, Readiness
@@ -53,38 +54,62 @@ def _constitution(constitution: Constitution | None) -> dict[str, Any] | None:
     }
 
 
-def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
+#: Every table of records: top-level key → the Feature field that holds them.
+_RECORD_TABLES = {**{key: key for key in _TOP_LEVEL}, **TRACE_TABLES}
+#: The records the downloads' tables (``TABLES``) are drawn from, see ``tables_document``.
+TABLE_RECORDS = ("gates", "risks", "decisions", "research", "clarifications")
+
+
+def feature_export(feature: Feature, readiness: Readiness, keys: Iterable[str] = _RECORD_TABLES) -> dict[str, Any]:
+    """One feature's part of an export document: ``feature``, its own fields with its readiness, and
+    its records under each of ``keys``. It depends on nothing else, so ``mkdocs serve`` keeps it
+    for a feature that did not change (see render.reuse)."""
+    data = _feature(feature)
+    data["readiness"] = _readiness(readiness)
+    return {"feature": data, **{key: [dataclasses.asdict(r) for r in getattr(feature, _RECORD_TABLES[key])]
+                                for key in keys}}
+
+
+def _assemble(checked: CheckedPortfolio, keys: Iterable[str],
+              part: Callable[[Feature, Readiness], dict[str, Any]]) -> dict[str, Any]:
+    """The features and their records of ``keys``, each feature's part made by ``part``."""
+    keys = tuple(keys)
     features = sorted(checked.portfolio.features, key=lambda f: (f.id, f.path))
-    document: dict[str, Any] = {
+    parts = [part(f, checked.readiness_of(f.id)) for f in features]
+    document: dict[str, Any] = {"features": [p["feature"] for p in parts]}
+    for key in keys:
+        document[key] = sorted((record for p in parts for record in p[key]), key=_record_key)
+    return document
+
+
+def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
+    document = _assemble(checked, _RECORD_TABLES, feature_export)
+    document.update({
         "schema": SCHEMA,
-        "features": [_feature(f) for f in features],
         "edges": sorted(
             (dataclasses.asdict(e) for e in checked.edges),
             key=lambda e: (e["source"], e["target"], e["type"], e["citation"]["path"], e["citation"]["line"]),
         ),
         "diagnostics": [d.to_dict() for d in sorted(checked.diagnostics, key=Diagnostic.sort_key)],
         "constitution": _constitution(checked.portfolio.constitution),
-    }
-    for key, attribute in (*((k, k) for k in _TOP_LEVEL), *TRACE_TABLES.items()):
-        records = [dataclasses.asdict(r) for f in features for r in getattr(f, attribute)]
-        document[key] = sorted(records, key=_record_key)
-    _add_readiness_and_owners(document, checked)
+        "owners": [dataclasses.asdict(owner) for _, owner in sorted(checked.owners.items())],
+        "unowned": sorted(checked.unowned),
+    })
     return document
+
+
+def tables_document(checked: CheckedPortfolio,
+                    part: Callable[[Feature, Readiness], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What ``table`` needs of ``export_document`` to draw each of ``TABLES``, and only that: the
+    features and their records of ``TABLE_RECORDS``, the same as the whole document's. ``part``
+    makes a feature's part (``feature_export`` with ``TABLE_RECORDS``, or a kept one)."""
+    return _assemble(checked, TABLE_RECORDS, part or (lambda f, r: feature_export(f, r, TABLE_RECORDS)))
 
 
 def _readiness(readiness: Readiness) -> dict[str, Any]:
     data = dataclasses.asdict(readiness)
     data["label"] = readiness.label
     return data
-
-
-def _add_readiness_and_owners(document: dict[str, Any], checked: CheckedPortfolio) -> None:
-    """Each feature's ``readiness`` (state, label, reasons, the status it states); ``owners`` (by key,
-    with the ids of what they own) and ``unowned`` (ids of records flagged "no owner")."""
-    for feature in document["features"]:
-        feature["readiness"] = _readiness(checked.readiness_of(feature["id"]))
-    document["owners"] = [dataclasses.asdict(owner) for _, owner in sorted(checked.owners.items())]
-    document["unowned"] = sorted(checked.unowned)
 
 
 def export_json(checked: CheckedPortfolio) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import hashlib
 import marshal
 import re
 import sys
@@ -46,8 +47,12 @@ class HeldPages:
     def __init__(self, reuse: bool = False) -> None:
         self._held: dict[str, _Held] = {}
         self.reuse = Reuse() if reuse else None
-        #: Where the downloads wait, as files, until MkDocs copies them into the site.
+        #: Where the downloads wait, as files, until MkDocs copies them into the site. With ``reuse``
+        #: the folder stays for the session, and a download is rewritten only when it changed: an
+        #: unchanged one keeps its modification time, and ``mkdocs serve --dirty`` does not copy it.
         self._folder: tempfile.TemporaryDirectory[str] | None = None
+        #: src_uri → digest of each download as written to the folder.
+        self._data: dict[str, bytes] = {}
 
     def hold(self, pages: Iterable[PortalPage]) -> list[PortalPage]:
         """Take each page's blocks and graphs into the store, and write each download to a file of
@@ -61,8 +66,12 @@ class HeldPages:
                 if self._folder is None:
                     self._folder = tempfile.TemporaryDirectory(prefix="plan-portal-data-")
                 target = Path(self._folder.name, *page.src_uri.split("/"))
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(page.content.encode("utf-8"))
+                data = page.content.encode("utf-8")
+                digest = hashlib.blake2b(data, digest_size=20).digest()
+                if self._data.get(page.src_uri) != digest or not target.is_file():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                    self._data[page.src_uri] = digest
                 page = replace(page, content=None, source=target)
             elif page.blocks or page.graphs:
                 packed = zlib.compress(marshal.dumps((page.blocks, page.graphs)), 1)
@@ -110,9 +119,11 @@ class HeldPages:
         held = self._held.get(src_uri)
         return held.packed if held is not None else b""
 
-    def close(self) -> None:
-        """Remove the downloads' temporary folder (MkDocs has copied them)."""
-        if self._folder is not None:
+    def close(self, final: bool = False) -> None:
+        """Remove the downloads' temporary folder (MkDocs has copied them); with ``reuse`` only at the
+        session's end (``final``)."""
+        if self._folder is not None and (final or self.reuse is None):
+            self._data = {}
             self._folder.cleanup()
             self._folder = None
 

@@ -54,12 +54,14 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.live is not None:
             self.live.close()
         self.live = LiveSite() if command == "serve" and dirty else None
+        self.held.close(final=True)
         self.held = HeldPages(reuse=self.keep_reads)  # a page nothing changed is not rendered again
 
     def on_shutdown(self) -> None:
         """The serve session is over: its folder of pages goes, and nothing of it is kept."""
         if self.live is not None:
             self.live.close()
+        self.held.close(final=True)
         self.live, self.held = None, HeldPages()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

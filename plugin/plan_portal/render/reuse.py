@@ -24,9 +24,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
+from plan_portal.checked import Readiness
+from plan_portal.export import TABLE_RECORDS, feature_export
 from plan_portal.model.records import Feature
 from plan_portal.render.context import Renderer
 from plan_portal.render.page import PortalPage
@@ -45,6 +48,9 @@ class Reuse:
         self._digests: dict[int, tuple[Feature, bytes]] = {}
         #: job → (fingerprint, its pages as the caller kept them).
         self.kept: dict[str, tuple[bytes, list[PortalPage]]] = {}
+        #: (feature id, path) → (fingerprint, its part of the downloads' document), see ``export_part``.
+        self._exports: dict[tuple[str, str], tuple[bytes, dict[str, Any]]] = {}
+        self._exported: set[tuple[str, str]] = set()
 
     def digest(self, feature: Feature) -> bytes:
         found = self._digests.get(id(feature))
@@ -57,6 +63,22 @@ class Reuse:
         """Digests of features no longer in the portfolio are dropped."""
         wanted = {id(f) for f in features}
         self._digests = {key: value for key, value in self._digests.items() if key in wanted}
+
+    def export_part(self, feature: Feature, readiness: Readiness) -> dict[str, Any]:
+        """The feature's part of the downloads' document (``export.feature_export``): the last
+        render's when the feature's content and readiness, all it depends on, are the same."""
+        key, fingerprint = (feature.id, feature.path), _hash(self.digest(feature), readiness)
+        self._exported.add(key)
+        kept = self._exports.get(key)
+        if kept is None or kept[0] != fingerprint:
+            kept = (fingerprint, feature_export(feature, readiness, TABLE_RECORDS))
+            self._exports[key] = kept
+        return kept[1]
+
+    def exported(self) -> None:
+        """The downloads are made: parts of features no longer in the portfolio are dropped."""
+        self._exports = {key: value for key, value in self._exports.items() if key in self._exported}
+        self._exported = set()
 
     def pages(self, job: str, fingerprint: bytes) -> list[PortalPage] | None:
         kept = self.kept.get(job)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
-from plan_portal.export import TABLES, export_document, table_json
+from plan_portal.export import TABLES, table_json, tables_document
 from plan_portal.export_csv import export_csv
 from plan_portal.parallel import map_jobs
 from plan_portal.render.changes import page_title
@@ -41,12 +41,15 @@ DOWNLOADS: dict[str, tuple[str, ...]] = {
 }
 
 
-def data_files(checked: CheckedPortfolio, layout: Layout) -> Iterator[PortalPage]:
+def data_files(checked: CheckedPortfolio, layout: Layout, reuse: Reuse | None = None) -> Iterator[PortalPage]:
     """The downloads, one at a time: each of ``export.TABLES`` as CSV and compact JSON (which json
     writes in C, in a third of the memory that indented JSON takes). The whole export is not among
     them: ``plan-portal export`` writes it, and on a large portfolio it would double the downloads'
-    size and the build's memory."""
-    document = export_document(checked)
+    size and the build's memory. With ``reuse`` (``mkdocs serve``) each feature's part of the
+    document is the last render's when the feature did not change: only the tables are written again."""
+    document = tables_document(checked, reuse.export_part if reuse is not None else None)
+    if reuse is not None:
+        reuse.exported()
     for name in TABLES:
         yield PortalPage(layout.data_src(f"{name}.csv"), name, "data", export_csv(name, document))
         yield PortalPage(layout.data_src(f"{name}.json"), name, "data", table_json(name, document))
@@ -207,6 +210,6 @@ def portal_pages(
             yield from pages
         else:
             yield from (replace(page, job=name, fingerprint=fingerprint) for page in next(rendered))
-    yield from data_files(checked, layout)
+    yield from data_files(checked, layout, reuse)
     for feature in checked.portfolio.features:
         yield from file_pages(feature, layout, base)
