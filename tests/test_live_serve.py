@@ -304,3 +304,34 @@ def test_an_edit_exports_again_only_its_feature_and_rewrites_only_the_downloads_
     assert "technology.csv" not in changed
     assert rewritten == changed
     assert_same_site(site, tmp_path / "clean")
+
+
+def test_a_dashboard_renders_again_only_after_an_edit_to_what_it_shows(portfolio, tmp_path: Path):
+    root, features = portfolio
+    plan = root / "specs" / features[7] / "plan.md"
+    narrowed = {"dashboard:gates", "dashboard:progress", "dashboard:research", "dashboard:technology",
+                "dashboard:constitution"}
+    steps = [  # (the edit, the narrowed dashboards it must render again)
+        (lambda: edit(plan, "| ADR-001 | Decision 1", "| ADR-001 | Choice 1"), set()),
+        (lambda: edit(plan, "| Risk 1:", "| Risk 1 worse:"), set()),
+        (lambda: edit(plan, "| Contract-first APIs | PASS | Evidence for", "| Contract-first APIs | PASS | Proof of"),
+         {"dashboard:gates", "dashboard:constitution"}),
+        (lambda: edit(plan, "| Constraints | p95 under", "| Constraints | p99 under"), {"dashboard:technology"}),
+        # a failing gate is a diagnostic: every dashboard; a risk that mitigates it, another
+        (lambda: edit(plan, "| Contract-first APIs | PASS |", "| Contract-first APIs | FAIL |"), narrowed),
+        (lambda: edit(plan, "| Risk 2:", "| Risk 2 for Contract-first APIs:"), narrowed),
+    ]
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        for number, (step, expected) in enumerate(steps):
+            kept = _kept(session)
+            later()
+            step()
+            session.rebuild()
+            rendered = _rendered_jobs(session, kept)
+            assert rendered & narrowed == expected, number
+            clean_build(root, tmp_path / f"clean-{number}")
+            assert_same_site(tmp_path / "served", tmp_path / f"clean-{number}")
+    finally:
+        session.close()

@@ -9,7 +9,9 @@ A fingerprint covers what the job's pages show:
 
 * every page: the site-wide values (options, templates, layout, the features and their order, the
   owners, the constitution); with a ``compare_to`` comparison nothing is reused;
-* a dashboard: the whole checked portfolio (each feature, every diagnostic and link);
+* a dashboard: the whole checked portfolio (each feature, every diagnostic and link); for the
+  dashboards in ``UNSHOWN``, each feature without the content of the records the dashboard does
+  not show (their ids stay), with the owners and the gates' mitigations;
 * a feature's pages: the feature and every feature within ``graph_depth`` links of it (its local
   graph, its records' links, the decisions beside its own: each with its place in the feature
   order and its readiness), its readiness, diagnostics, references and owners, and for each of its
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,20 @@ from plan_portal.render.context import Renderer
 from plan_portal.render.page import PortalPage
 from plan_portal.settings import RenderOptions
 
+#: The records a dashboard shows nothing of, neither itself nor through what is drawn from them
+#: (its template's context reads them only to link them, by id). Its fingerprint covers of these
+#: only their ids, so that an edit to one of them leaves the dashboard as it was. A dashboard not
+#: listed is rendered again after any change to the portfolio. (A feature's mentions of others,
+#: which quote the text around them, count only as the edges and diagnostics they make.)
+UNSHOWN: dict[str, tuple[str, ...]] = {
+    # the gates' mitigations and the owners are in every such fingerprint
+    "gates": ("risks", "decisions", "research", "clarifications", "technical_context"),
+    "progress": ("gates", "risks", "decisions", "research", "technical_context"),
+    "research": ("gates", "risks", "decisions", "technical_context"),
+    "technology": ("gates", "risks", "decisions", "research", "clarifications"),
+    "constitution": ("risks", "decisions", "research", "clarifications", "technical_context"),
+}
+
 
 def _hash(*parts: object) -> bytes:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).digest()
@@ -44,20 +61,29 @@ class Reuse:
     """What one session (``mkdocs serve``) keeps between renders: each job's fingerprint and pages."""
 
     def __init__(self) -> None:
-        #: id(feature) → (the feature, kept alive so that its id is not reused, its digest).
-        self._digests: dict[int, tuple[Feature, bytes]] = {}
+        #: id(feature) → (the feature, kept alive so that its id is not reused, its digests: see ``digest``).
+        self._digests: dict[int, tuple[Feature, dict[tuple[str, ...], bytes]]] = {}
         #: job → (fingerprint, its pages as the caller kept them).
         self.kept: dict[str, tuple[bytes, list[PortalPage]]] = {}
         #: (feature id, path) → (fingerprint, its part of the downloads' document), see ``export_part``.
         self._exports: dict[tuple[str, str], tuple[bytes, dict[str, Any]]] = {}
         self._exported: set[tuple[str, str]] = set()
 
-    def digest(self, feature: Feature) -> bytes:
+    def digest(self, feature: Feature, unshown: tuple[str, ...] = ()) -> bytes:
+        """The feature's content; without the records of the fields in ``unshown`` but their ids."""
         found = self._digests.get(id(feature))
         if found is None or found[0] is not feature:
-            found = (feature, _hash(feature))
+            found = (feature, {})
             self._digests[id(feature)] = found
-        return found[1]
+        digest = found[1].get(unshown)
+        if digest is None and not unshown:
+            digest = found[1][unshown] = _hash(feature)
+        elif digest is None:
+            # Mentions of other features reach a page only as the links and diagnostics they become.
+            ids: dict[str, Any] = {name: [getattr(r, "id", "") for r in getattr(feature, name)] for name in unshown}
+            shown = replace(feature, **ids, mentions=[])
+            digest = found[1][unshown] = _hash(shown)
+        return digest
 
     def forget_others(self, features: Iterable[Feature]) -> None:
         """Digests of features no longer in the portfolio are dropped."""
@@ -100,7 +126,13 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
                  r.latest_constitution, checked.portfolio.constitution, sorted(r.owner_srcs.items()))
     whole = _hash(site, [digests[f.id] for f in features], checked.diagnostics, checked.edges, checked.unmitigated,
                   sorted(checked.twins.items()))
-    prints = [_hash("dashboard", name, whole) for name in dashboards]
+    owners = _hash(sorted(checked.owners.items()), sorted(checked.unowned), sorted(checked.mitigations.items()))
+    prints = []
+    for name in dashboards:
+        unshown = UNSHOWN.get(name)
+        prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
+            "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], checked.diagnostics,
+            checked.edges, checked.unmitigated, sorted(checked.twins.items())))
 
     graph = checked.graph
     feature_of: dict[str, str] = {node: str(feature) for node, feature in graph.nodes(data="feature")}
