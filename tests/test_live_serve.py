@@ -309,11 +309,11 @@ def test_an_edit_exports_again_only_its_feature_and_rewrites_only_the_downloads_
 def test_a_dashboard_renders_again_only_after_an_edit_to_what_it_shows(portfolio, tmp_path: Path):
     root, features = portfolio
     plan = root / "specs" / features[7] / "plan.md"
-    narrowed = {"dashboard:gates", "dashboard:progress", "dashboard:research", "dashboard:technology",
-                "dashboard:constitution"}
+    narrowed = {"dashboard:gates", "dashboard:risks", "dashboard:progress", "dashboard:research",
+                "dashboard:technology", "dashboard:constitution"}
     steps = [  # (the edit, the narrowed dashboards it must render again)
         (lambda: edit(plan, "| ADR-001 | Decision 1", "| ADR-001 | Choice 1"), set()),
-        (lambda: edit(plan, "| Risk 1:", "| Risk 1 worse:"), set()),
+        (lambda: edit(plan, "| Risk 1:", "| Risk 1 worse:"), {"dashboard:risks"}),
         (lambda: edit(plan, "| Contract-first APIs | PASS | Evidence for", "| Contract-first APIs | PASS | Proof of"),
          {"dashboard:gates", "dashboard:constitution"}),
         (lambda: edit(plan, "| Constraints | p95 under", "| Constraints | p99 under"), {"dashboard:technology"}),

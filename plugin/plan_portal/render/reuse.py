@@ -46,6 +46,7 @@ from plan_portal.settings import RenderOptions
 UNSHOWN: dict[str, tuple[str, ...]] = {
     # the gates' mitigations and the owners are in every such fingerprint
     "gates": ("risks", "decisions", "research", "clarifications", "technical_context"),
+    "risks": ("gates", "decisions", "research", "clarifications", "technical_context"),
     "progress": ("gates", "risks", "decisions", "research", "technical_context"),
     "research": ("gates", "risks", "decisions", "technical_context"),
     "technology": ("gates", "risks", "decisions", "research", "clarifications"),
