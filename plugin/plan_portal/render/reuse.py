@@ -117,10 +117,10 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     """One fingerprint per job: the dashboards in ``dashboards`` order, then a feature's pages for
     each of ``r.features``; empty (never reused) with a comparison."""
     features = r.features
+    reuse.forget_others(features)  # the downloads' parts use the digests, with a comparison too
     if r.comparison is not None:
         return [b""] * (len(dashboards) + len(features))
     checked = r.checked
-    reuse.forget_others(features)
     digests = {f.id: reuse.digest(f) for f in features}
     rank = {f.id: index for index, f in enumerate(features)}
     site = _hash(options, r.layout, _templates(templates), [f.id for f in features], sorted(checked.owners),
