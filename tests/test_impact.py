@@ -173,12 +173,13 @@ def test_feature_page_names_everything_that_rests_on_a_decision_when_it_is_littl
     feature = (site / "plans" / "001-base" / "plan" / "index.html").read_text(encoding="utf-8")
     text = _text(feature)
     assert "If it is reversed : 2 rest on it directly, 6 in all across 2 features." in text
-    # each by id, title, status and (another feature's) feature; never a bare list of ids; those
-    # further away with the decision they rest on it through
-    assert "decision ADR-002 Layer 2 on top accepted decision" in text
+    # each by id and title, never a bare list of ids; another feature's record with its status and
+    # feature (this feature's show theirs in their own rows); those further away with the decision
+    # they rest on it through
+    assert "decision ADR-002 Layer 2 on top decision" in text
     assert "ADR-001 Reuse the base store proposed 002-other" in text
-    assert "R1 Slow reports high through ADR-004 001-base" in text
-    assert "Rests on ADR-003 Layer 3 on top accepted If it is reversed" in text
+    assert "R1 Slow reports through ADR-004 001-base" in text
+    assert "Rests on ADR-003 Layer 3 on top If it is reversed" in text
     # six records are listed beside it: no impact page
     assert not (site / "plans" / "impact").exists()
 
@@ -204,7 +205,7 @@ def test_a_decision_on_which_much_rests_through_others_lists_its_direct_dependen
     text = _text(feature)
     assert "If it is reversed : 2 rest on it directly, 16 in all across 2 features." in text
     # each direct dependent decision with how much rests on it in turn, linked onward to its entry
-    assert "ADR-002 Layer 2 on top accepted · 14 rest on it" in text
+    assert "ADR-002 Layer 2 on top · 14 rest on it" in text
     assert 'href="#ADR-002">14 rest on it</a>' in feature
     # no more than 12 direct links anywhere: no impact page
     assert not (site / "plans" / "impact").exists()

@@ -27,6 +27,7 @@ from plan_portal.mkdocs_live import LiveSite
 from plan_portal.model.cache import ReadCache
 from plan_portal.read.history import build_stamp
 from plan_portal.render import Layout, PortalPage
+from plan_portal.render.whitespace import squeeze_whitespace
 from plan_portal.sanitize import safe_title, sanitize_html
 from plan_portal.settings import RenderOptions, Settings
 
@@ -173,6 +174,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         written = self.held.written(page.file.src_uri)
         if written is not None:
             page.content = written
+        if page.file.src_uri in self.portal_uris:  # most of a portal page's chrome is indentation
+            return squeeze_whitespace(output)
         return output
 
     @event_priority(-100)  # after search plugins wrote their index
