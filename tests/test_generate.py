@@ -96,6 +96,10 @@ def test_the_overview_links_every_dashboard_and_counts_decisions_as_the_decision
     card = re.search(r"<strong>(\d+)</strong><span>decisions, (\d+) open</span>", overview)
     assert card is not None and by_status
     assert int(card.group(1)) == sum(by_status)  # a decision research.md and the plan both record counts once
+    # and so does each feature's Decisions cell: the column adds up to the card
+    table = overview[overview.index('id="pp-overview"'):]
+    per_feature = [int(n) for n in re.findall(r'<td class="pp-wide-only" data-pp-value="(\d+)" title="[^"]*\d+ (?:accepted|proposed|in review|superseded|rejected|unknown)', table)]
+    assert len(per_feature) >= 10 and sum(per_feature) == int(card.group(1))
 
 
 def test_html_blocks_pass_through_python_markdown_unchanged(demo_out: Path):

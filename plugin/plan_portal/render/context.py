@@ -177,7 +177,8 @@ class Renderer:
         drawn = record_graph(checked.graph)  # traceability records are not drawn (yet)
         self.graphs = GraphViews(drawn, {
             node: order.get(str(feature), 0) for node, feature in drawn.nodes(data="feature")})
-        self.rows = {row.feature.id: row for row in views.feature_rows(self.features, checked.unmitigated)}
+        rows = views.feature_rows(self.features, checked.unmitigated, checked.twins)
+        self.rows = {row.feature.id: row for row in rows}
         #: Per feature: its links to and from other features, with where each is written.
         self.references = views.feature_references(checked.graph, checked.edges)
         self.constitution = checked.portfolio.constitution

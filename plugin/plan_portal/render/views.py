@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -46,15 +46,18 @@ class FeatureRow:
     unmitigated: int
 
 
-def feature_rows(features: list[Feature], unmitigated: frozenset[str]) -> list[FeatureRow]:
-    """One row per feature; ``unmitigated`` holds the ids of FAIL gates nothing mitigates."""
+def feature_rows(features: list[Feature], unmitigated: frozenset[str],
+                 twins: Collection[str] = frozenset()) -> list[FeatureRow]:
+    """One row per feature; ``unmitigated`` holds the ids of FAIL gates nothing mitigates, ``twins``
+    the research.md decisions a plan decision records too: counted once, as the plan's, as the
+    decisions page shows them."""
     rows = []
     for f in features:
         rows.append(FeatureRow(
             f,
             Counter(g.status for g in f.gates),
             Counter(r.level for r in f.risks),
-            Counter(d.status for d in f.decisions),
+            Counter(d.status for d in f.decisions if d.id not in twins),
             sum(1 for r in f.research if not r.done),
             len(f.clarifications),
             sum(1 for g in f.gates if g.id in unmitigated),
