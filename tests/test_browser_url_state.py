@@ -343,6 +343,32 @@ def test_the_overview_fits_a_laptop_screen(browser: Browser, site: tuple[str, st
 
 
 @pytest.fixture(scope="module")
+def long_created(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Plans whose date says more than a date, as real ones do ("2026-08-03, revised 2026-08-05")."""
+    root = tmp_path_factory.mktemp("url-long-created")
+    write_site(root, {f"0{n}-catalog-screen-{n}": {} for n in range(10, 16)})
+    for plan in (root / "specs").glob("*/plan.md"):
+        text = plan.read_text(encoding="utf-8")
+        said = "created_at: '2026-08-03, revised 2026-08-05 after the review'"
+        plan.write_text(text.replace("created_at: 2026-03-01", said), encoding="utf-8")
+    yield from _serve(build_site(root))
+
+
+def test_a_long_created_text_wraps_instead_of_widening_the_overview(browser: Browser, long_created: str) -> None:
+    """A Created cell kept on one line was 228 px in mictlanix/mbe-ui and pushed Tasks out of view."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(urljoin(long_created, "plans/"))
+        assert "revised 2026-08-05" in page.locator("#pp-overview tbody").inner_text()
+        fit = page.evaluate("() => { const t = document.querySelector('#pp-overview');"
+                            " return [t.scrollWidth, t.parentElement.clientWidth]; }")
+        assert fit[0] <= fit[1] + 1, fit
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
 def long_ids(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Features with ids as long as real projects' ("023-admin-observability-dashboard-and-alerts")."""
     root = tmp_path_factory.mktemp("url-long-ids")
