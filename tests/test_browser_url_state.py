@@ -338,6 +338,16 @@ def test_the_overview_fits_a_laptop_screen(browser: Browser, site: tuple[str, st
         }""")
         assert fit["table"] <= fit["box"] + 1, fit
         assert fit["tasks"] <= fit["viewport"], fit
+        # a date alone stays on one line (Chromium would break it after its hyphens)
+        lines = page.evaluate("""() => {
+          const table = document.querySelector('#pp-overview');
+          const at = [...table.tHead.rows[0].cells].findIndex(th => th.innerText.trim().startsWith('Created'));
+          const dates = [...table.tBodies[0].rows].map(r => r.cells[at])
+            .filter(c => /^\\d{4}-\\d\\d-\\d\\d$/.test(c.innerText.trim()));
+          return dates.map(c => {
+            const range = document.createRange(); range.selectNodeContents(c); return range.getClientRects().length; });
+        }""")
+        assert lines and set(lines) == {1}, lines
     finally:
         ctx.close()
 
