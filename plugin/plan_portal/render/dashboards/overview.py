@@ -33,10 +33,9 @@ def render(r: Renderer, src: str) -> list[tuple[str, str]]:
         "gates": sum(len(f.gates) for f in r.features),
         "unmitigated": len(r.checked.unmitigated),
         "high_risks": sum(1 for f in r.features for risk in f.risks if risk.level in ("high", "critical")),
-        # A research.md decision the plan records too counts once, as the decisions dashboard shows it.
-        "decisions": sum(1 for f in r.features for d in f.decisions if d.id not in r.checked.twins),
-        "open_decisions": sum(1 for f in r.features for d in f.decisions
-                              if d.status in ("proposed", "in-review") and d.id not in r.checked.twins),
+        # The rows count a research.md decision the plan records too once, as the decisions dashboard shows it.
+        "decisions": sum(row.decisions.total() for row in rows),
+        "open_decisions": sum(row.decisions["proposed"] + row.decisions["in-review"] for row in rows),
         "open_questions": sum(row.open_research + row.clarifications for row in rows),
     }
     readiness = {f.id: r.checked.readiness_of(f.id) for f in r.features}
