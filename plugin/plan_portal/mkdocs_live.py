@@ -67,8 +67,6 @@ class LiveSite:
         #: What the last build's layout was (None: none yet, or it failed), see ``layout_key``.
         self._layout: bytes | None = None
         self._search = _SearchEntries()
-        #: src_uris of the pages written in this build.
-        self.rebuilt: set[str] = set()
 
     def source(self, src_uri: str, content: str, *extra: str | bytes) -> str:
         """The file that holds ``content`` for MkDocs to read: rewritten, and so newer than the
@@ -84,8 +82,7 @@ class LiveSite:
         return str(target)
 
     def start(self, config: MkDocsConfig) -> None:
-        """A build begins (``on_files``): forget the last build's list of rebuilt pages."""
-        self.rebuilt = set()
+        """A build begins (``on_files``): the search plugin's entries are counted afresh."""
         self._search.start(config)
 
     def placed(self, nav: Navigation, files: Files, config: MkDocsConfig, titles: dict[str, str]) -> None:
@@ -117,7 +114,6 @@ class LiveSite:
 
     def indexed(self, page: Page) -> None:
         """The search plugins have indexed ``page`` (``on_page_context``, after theirs)."""
-        self.rebuilt.add(page.file.src_uri)
         self._search.indexed(page.url)
 
     def finished(self, files: Files, config: MkDocsConfig) -> None:
