@@ -100,7 +100,8 @@ MEASURE = """() => {
     const shown = svg.getBoundingClientRect();
     const box = svg.closest('.pp-graph-box');
     const scale = shown.width / svg.viewBox.baseVal.width;
-    const nodes = [...svg.querySelectorAll('a[data-pp-node]')].map((node) => {
+    const boxes = [...svg.querySelectorAll('a')];
+    const nodes = boxes.map((node) => {
       const rect = node.querySelector('rect');
       const texts = [...node.querySelectorAll('text')];
       return {
@@ -115,7 +116,9 @@ MEASURE = """() => {
         }),
       };
     });
-    const edges = [...svg.querySelectorAll('path[data-pp-from]')].map((e) => [e.dataset.ppFrom, e.dataset.ppTo]);
+    const idOf = (box) => box.querySelector('title').textContent.split(': ')[0];
+    const edges = [...svg.querySelectorAll('path[data-pp-ends]')].map(
+      (e) => e.dataset.ppEnds.split(' ').map((end) => idOf(boxes[Number(end)])));
     return {id: svg.dataset.ppGraph, width: Number(svg.getAttribute('width')), shown: shown.width, nodes, edges,
             boxRight: box.getBoundingClientRect().right, boxScrolls: box.scrollWidth > box.clientWidth};
   });
@@ -208,3 +211,33 @@ def test_legend_wraps_on_a_phone_at_the_page_text_size(browser: Browser, site: t
     assert {"feature", "depends on", "proposed / in review"} <= {item["text"] for item in items}
     assert all(item["right"] <= 390 and item["font"] >= 11 for item in items), items
     assert len({round(item["top"]) for item in items}) > 1, "the legend wraps instead of shrinking"
+
+
+def test_hovering_a_box_highlights_its_links_and_the_boxes_at_their_ends(browser: Browser,
+                                                                          site: tuple[str, str]) -> None:
+    """The script finds a link's ends by the boxes' numbers (data-pp-ends): hovering the hub on the
+    feature picture highlights exactly the features linked to it, read back from the links' tooltips."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(urljoin(site[0], "plans/graph/"))
+        svg = page.locator('svg[data-pp-graph="pp-features"]')
+        hub = svg.locator("a", has=page.locator(f'title:text-matches("^{HUB}:")'))
+        hub.hover()
+        near = page.evaluate("""() => {
+          const svg = document.querySelector('svg[data-pp-graph="pp-features"]');
+          const id = (el) => el.querySelector('title').textContent;
+          return {dim: svg.classList.contains('pp-dim'),
+                  boxes: [...svg.querySelectorAll('a.pp-near')].map((a) => id(a).split(': ')[0]),
+                  links: [...svg.querySelectorAll('path.pp-near')].map(id),
+                  all: [...svg.querySelectorAll('path[data-pp-ends]')].map(id)};
+        }""")
+        page.mouse.move(0, 0)
+        cleared = page.evaluate("document.querySelectorAll('svg .pp-near, svg.pp-dim').length")
+    finally:
+        context.close()
+    expected = [title for title in near["all"] if title.startswith(f"{HUB} ") or title.endswith(f" {HUB}")]
+    assert near["dim"] and expected and sorted(near["links"]) == sorted(expected)
+    ends = {HUB} | {end for title in expected for end in (title.split(" ")[0], title.split(" ")[-1])}
+    assert sorted(near["boxes"]) == sorted(ends)
+    assert cleared == 0, "leaving the box clears the highlight"

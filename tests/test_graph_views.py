@@ -14,6 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from picture import box_ids, links
 from plan_portal.render.graph_views import GraphViews
 from plan_portal.render.layout import NODE_HEIGHT, NODE_WIDTH, layered_layout
 from plan_portal.render.svg import (
@@ -185,8 +186,9 @@ def test_links_into_one_box_fan_out_across_its_top():
     nodes = {n: Node(n, "decision", n, "label", "", "#") for n in graph}
     layout = layered_layout(graph, {n: i for i, n in enumerate(sorted(graph))}, max_width=2000)
     svg = ET.fromstring(str(render_svg("v", nodes, [(f"n{i}", "hub", "relates-to") for i in range(5)], layout, "T")))
-    arrivals = sorted((layout.positions[path.get("data-pp-from", "")].x, float(path.get("d", "").rsplit(" ", 1)[1]
-                       .split(",")[0])) for path in svg.iter(f"{SVG_NS}path") if path.get("data-pp-to") == "hub")
+    paths = [path for path in svg.iter(f"{SVG_NS}path") if path.get("data-pp-ends")]
+    arrivals = sorted((layout.positions[source].x, float(path.get("d", "").rsplit(" ", 1)[1].split(",")[0]))
+                      for path, (source, target) in zip(paths, links(svg), strict=True) if target == "hub")
     ends = [x for _, x in arrivals]
     hub = layout.positions["hub"]
     assert len(set(ends)) == 5 and all(hub.x < x < hub.x + hub.width for x in ends)
@@ -230,7 +232,7 @@ def test_feature_page_picture_leaves_out_decisions_that_link_to_nothing(write_fi
     roots = ["002-user", "002-user/D1", "002-user/D2"]
     view = views.local("v", "T", roots, 2, 40, lambda n: "#")
     assert view is not None
-    drawn = {a.get("data-pp-node") for a in ET.fromstring(str(view.svg)).iter(f"{SVG_NS}a")}
+    drawn = set(box_ids(ET.fromstring(str(view.svg))))
     assert {"002-user", "002-user/D1"} <= drawn and any(n.startswith("001-base") for n in drawn)
     assert "002-user/D2" not in drawn
     assert views.local("v", "T", ["002-user", "002-user/D2"], 2, 40, lambda n: "#") is None
@@ -244,7 +246,7 @@ def test_features_that_all_cite_each_other_are_spread_over_layers_later_above():
     assert y["r"] < y["f4"] < y["f3"] < y["f2"] < y["f1"], "a cycle is not wrapped into one tangled layer"
     nodes = {n: Node(n, "feature", n, "", "", "#") for n in graph}
     svg = ET.fromstring(str(render_svg("v", nodes, [("f1", "f4", "relates-to")], layout, "T")))
-    path = next(p for p in svg.iter(f"{SVG_NS}path") if p.get("data-pp-from"))
+    path = next(p for p in svg.iter(f"{SVG_NS}path") if p.get("data-pp-ends"))
     start, end = path.get("d", "")[1:].split("C")[0], path.get("d", "").rsplit(" ", 1)[1]
     f1, f4 = layout.positions["f1"], layout.positions["f4"]
     assert float(start.split(",")[1]) == f1.y, "an upward link leaves from the top of its box"
@@ -270,9 +272,10 @@ def test_feature_page_draws_one_arrow_between_two_features_and_none_that_follows
     view = views.local("v", "T", ["003-top", "003-top/D1"], 2, 40, lambda n: "#")
     assert view is not None
     svg = ET.fromstring(str(view.svg))
-    arrows = [(p.get("data-pp-from"), p.get("data-pp-to")) for p in svg.iter(f"{SVG_NS}path") if p.get("data-pp-from")]
+    arrows = links(svg)
     between = sorted(a for a in arrows if "/" not in a[0] + a[1])
     assert between == [("002-middle", "001-base"), ("003-top", "002-middle")], "003 → 001 follows from the others"
     assert arrows.count(("003-top/D1", "002-middle")) == 1
-    widths = {a.get("data-pp-node"): float(a.find(f"{SVG_NS}rect").get("width")) for a in svg.iter(f"{SVG_NS}a")}
+    widths = {node: float(a.find(f"{SVG_NS}rect").get("width"))
+              for node, a in zip(box_ids(svg), svg.iter(f"{SVG_NS}a"), strict=True)}
     assert widths["003-top/D1"] <= LABEL_WIDTH

@@ -28,9 +28,9 @@ EDGE_STYLES = {  # colour, dash pattern
 }
 #: Status → (stroke dash, fill opacity): proposed or in-review boxes are dashed, superseded ones faded.
 STATUS_STYLES = {
-    "proposed": ("4 3", "0.10"), "in-review": ("4 3", "0.10"), "superseded": ("", "0.04"),
-    "deprecated": ("", "0.04"), "rejected": ("1 3", "0.04"), "fail": ("", "0.30"), "high": ("", "0.25"),
-    "critical": ("", "0.40"),
+    "proposed": ("4 3", ".1"), "in-review": ("4 3", ".1"), "superseded": ("", ".04"),
+    "deprecated": ("", ".04"), "rejected": ("1 3", ".04"), "fail": ("", ".3"), "high": ("", ".25"),
+    "critical": ("", ".4"),
 }
 
 
@@ -224,9 +224,10 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
     The picture is meant to be shown at its natural size (``width`` and ``height`` in px, text at
     FONT_SIZE px), scrolling in its box when wider than the page, never scaled down to fit.
     Shared presentation attributes sit on group elements and are inherited, which keeps a view
-    small: a page can hold several. Each box first paints the page's own background colour
-    (the CSS system colour ``Canvas``, dark in a dark scheme) so that links passing behind it do
-    not cross its text; text is ``currentColor``, the page's text colour.
+    small: a page can hold several; for the same reason a link names its two boxes by number (the
+    order they are drawn in) rather than by id. Each box first paints the page's own background
+    colour (the CSS system colour ``Canvas``, dark in a dark scheme) so that links passing behind
+    it do not cross its text; text is ``currentColor``, the page's text colour.
     """
     view = escape(view_id)
     used = sorted({kind for _, _, kind in edges})
@@ -246,6 +247,11 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
                        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
                        f'fill="{colour}"/></marker>')
         out.append("</defs>")
+    # Boxes are numbered in the order they are drawn (the picture's <a> elements); a link names
+    # its two boxes by number (data-pp-ends="from to"), which the page's script highlights by.
+    drawn_nodes = [node for kind in sorted({node.kind for node in nodes.values()})
+                   for node in nodes.values() if node.kind == kind]
+    number = {node.id: index for index, node in enumerate(drawn_nodes)}
     for kind in used:
         colour, dash = EDGE_STYLES.get(kind, EDGE_STYLES["relates-to"])
         label = escape(LINK_TYPES[kind].forward if kind in LINK_TYPES else kind)
@@ -256,33 +262,32 @@ def render_svg(view_id: str, nodes: dict[str, Node], edges: list[tuple[str, str,
                 continue
             a, b = layout.positions[source], layout.positions[target]
             x1, x2 = ports.get((source, target, "out"), 0.0), ports.get((source, target, "in"), 0.0)
-            out.append(f'<path d="{_edge_path(a, b, x1, x2)}" '
-                       f'data-pp-from="{escape(source)}" data-pp-to="{escape(target)}">'
+            out.append(f'<path d="{_edge_path(a, b, x1, x2)}" data-pp-ends="{number[source]} {number[target]}">'
                        f"<title>{escape(source)} {label} {escape(target)}</title></path>")
         out.append("</g>")
-    for kind in sorted({node.kind for node in nodes.values()}):
-        colour = KIND_COLOURS.get(kind, "#57606a")
-        out.append(f'<g fill="{colour}" stroke="{colour}">')
-        for node in nodes.values():
-            if node.kind != kind:
-                continue
-            place = layout.positions[node.id]
-            drawn = node_box(node)
-            dash, opacity = STATUS_STYLES.get(node.status, ("", "0.14"))
-            tooltip = f"{node.id}: {node.label}" + (f" ({node.status})" if node.status else "")
-            width = f"{place.width:.0f}"
-            text = [f'<text x="{PADDING}" y="{BASELINES[0]}" font-weight="700">{escape(drawn.heading)}</text>']
-            text += [f'<text x="{PADDING}" y="{BASELINES[1 + i]}">{escape(line)}</text>'
-                     for i, line in enumerate(drawn.lines)]
-            out.append(
-                f'<a href="{escape(node.href)}" data-pp-node="{escape(node.id)}" '
-                f'transform="translate({place.x:.0f},{place.y:.0f})"><title>{escape(tooltip)}</title>'
-                f'<rect width="{width}" height="{NODE_HEIGHT}" rx="6" fill="Canvas" stroke="none"/>'
-                f'<rect width="{width}" height="{NODE_HEIGHT}" rx="6" fill-opacity="{opacity}" '
-                f'stroke-width="{3 if node.root else 1.5}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
-                f'<g stroke="none" fill="currentColor">{"".join(text)}</g></a>'
-            )
-        out.append("</g>")
+    # One group for every box: its text takes the page's colour; each box's tinted rectangle
+    # names its kind's colour itself, which is shorter than a group per kind around text that
+    # would have to undo the group's fill and stroke.
+    out.append('<g fill="currentColor" stroke-width="1.5">')
+    for node in drawn_nodes:
+        colour = KIND_COLOURS.get(node.kind, "#57606a")
+        place = layout.positions[node.id]
+        drawn = node_box(node)
+        dash, opacity = STATUS_STYLES.get(node.status, ("", ".14"))
+        tooltip = f"{node.id}: {node.label}" + (f" ({node.status})" if node.status else "")
+        shape = f'<rect width="{place.width:.0f}" height="{NODE_HEIGHT}" rx="6"'
+        text = [f'<text x="{PADDING}" y="{BASELINES[0]}" font-weight="700">{escape(drawn.heading)}</text>']
+        text += [f'<text x="{PADDING}" y="{BASELINES[1 + i]}">{escape(line)}</text>'
+                 for i, line in enumerate(drawn.lines)]
+        out.append(
+            f'<a href="{escape(node.href)}" transform="translate({place.x:.0f},{place.y:.0f})">'
+            f"<title>{escape(tooltip)}</title>"
+            f'{shape} fill="Canvas"/>'
+            f'{shape} fill="{colour}" stroke="{colour}" fill-opacity="{opacity}"'
+            + (' stroke-width="3"' if node.root else "") + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+            f'{"".join(text)}</a>'
+        )
+    out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -294,18 +299,18 @@ def render_legend(kinds: list[str], edge_kinds: list[str]) -> Markup:
     items: list[tuple[str, str]] = []
     for kind in kinds:
         colour = KIND_COLOURS[kind]
-        items.append((f'<rect x="1" y="1" width="16" height="12" rx="3" fill="{colour}" fill-opacity="0.14" '
+        items.append((f'<rect x="1" y="1" width="16" height="12" rx="3" fill="{colour}" fill-opacity=".14" '
                       f'stroke="{colour}" stroke-width="1.5"/>', kind))
     for kind in edge_kinds:
         colour, dash = EDGE_STYLES[kind]
         items.append((f'<line x1="0" y1="7" x2="22" y2="7" stroke="{colour}" stroke-width="2"'
                       + (f' stroke-dasharray="{dash}" stroke-linecap="round"' if dash else "") + "/>",
                       LINK_TYPES[kind].forward))
-    items.append(('<rect x="1" y="1" width="16" height="12" rx="3" fill="#0969da" fill-opacity="0.10" '
+    items.append(('<rect x="1" y="1" width="16" height="12" rx="3" fill="#0969da" fill-opacity=".1" '
                   'stroke="#0969da" stroke-width="1.5" stroke-dasharray="4 3"/>', "proposed / in review"))
-    items.append(('<rect x="1" y="1" width="16" height="12" rx="3" fill="#0969da" fill-opacity="0.04" '
+    items.append(('<rect x="1" y="1" width="16" height="12" rx="3" fill="#0969da" fill-opacity=".04" '
                   'stroke="#0969da" stroke-width="1.5"/>', "superseded / rejected (faded)"))
     return Markup("<span class=\"pp-graph-legend\">" + " ".join(
         f'<span class="pp-legend-item"><svg xmlns="http://www.w3.org/2000/svg" class="pp-legend-svg" '
-        f'width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">{shape}</svg> {escape(text)}</span>'
+        f'width="22" height="14" aria-hidden="true">{shape}</svg> {escape(text)}</span>'
         for shape, text in items) + "</span>")

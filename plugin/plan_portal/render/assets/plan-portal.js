@@ -285,21 +285,22 @@
     show(known ? wanted : "all");
   }
 
+  /* A picture's boxes are its links (<a>) in drawing order; a line's data-pp-ends holds the numbers
+     of its two boxes ("3 7"). Hovering a box highlights it, its lines and the boxes at their ends. */
   function graphHover(root) {
     root.querySelectorAll("svg[data-pp-graph]").forEach(function (svg) {
-      svg.querySelectorAll("a[data-pp-node]").forEach(function (node) {
-        var id = node.getAttribute("data-pp-node");
+      var boxes = Array.prototype.slice.call(svg.querySelectorAll("a"));
+      var lines = Array.prototype.map.call(svg.querySelectorAll("path[data-pp-ends]"), function (line) {
+        return {line: line, ends: line.getAttribute("data-pp-ends").split(" ").map(Number)};
+      });
+      boxes.forEach(function (node, number) {
         node.addEventListener("mouseenter", function () {
           svg.classList.add("pp-dim");
           node.classList.add("pp-near");
-          svg.querySelectorAll("path[data-pp-from]").forEach(function (edge) {
-            var ends = [edge.getAttribute("data-pp-from"), edge.getAttribute("data-pp-to")];
-            if (ends.indexOf(id) === -1) return;
-            edge.classList.add("pp-near");
-            ends.forEach(function (end) {
-              var other = svg.querySelector('a[data-pp-node="' + CSS.escape(end) + '"]');
-              if (other) other.classList.add("pp-near");
-            });
+          lines.forEach(function (found) {
+            if (found.ends.indexOf(number) === -1) return;
+            found.line.classList.add("pp-near");
+            found.ends.forEach(function (end) { if (boxes[end]) boxes[end].classList.add("pp-near"); });
           });
         });
         node.addEventListener("mouseleave", function () {
