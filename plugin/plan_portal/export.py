@@ -2,20 +2,54 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plan_portal.checked import CheckedPortfolio, Readiness
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.records import Amendment, Constitution, Feature
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 SCHEMA = "plan-portal/1"
 _TOP_LEVEL = ("gates", "risks", "decisions", "research", "clarifications")
 #: Traceability records: top-level key → the Feature field that holds them.
 TRACE_TABLES = {"requirements": "requirements", "tasks": "task_items", "checklist_items": "checklist_items"}
+
+
+#: Values the model's records hold that are immutable: ``plain`` shares them instead of copying.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: Each record class's field names, looked up once.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def plain(record: DataclassInstance) -> dict[str, Any]:
+    """``dataclasses.asdict(record)``, in less than half its time: the same dicts, lists, tuples
+    and values, but strings and numbers are shared rather than passed through ``copy.deepcopy``
+    one by one (the downloads convert every gate, risk and decision)."""
+    names = _FIELD_NAMES.get(type(record))
+    if names is None:
+        names = _FIELD_NAMES[type(record)] = tuple(field.name for field in dataclasses.fields(record))
+    return {name: _plain_value(getattr(record, name)) for name in names}
+
+
+def _plain_value(value: object) -> object:
+    if type(value) in _SCALARS:
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain(value)
+    if isinstance(value, list):
+        return [_plain_value(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_plain_value(item) for item in value)
+    if isinstance(value, dict):
+        return {_plain_value(key): _plain_value(item) for key, item in value.items()}
+    return copy.deepcopy(value)
 
 
 def _record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
@@ -29,15 +63,12 @@ _LISTED_APART = (*_TOP_LEVEL, *TRACE_TABLES.values(), "diagnostics", "published"
 def _feature(feature: Feature) -> dict[str, Any]:
     """The feature's own fields; its records are listed apart (converting them here only to drop
     them was half the export's time)."""
-    emptied: dict[str, Any] = {key: [] for key in _LISTED_APART}
-    data = dataclasses.asdict(dataclasses.replace(feature, **emptied))
-    for key in _LISTED_APART:
-        data.pop(key)
-    return data
+    return {field.name: _plain_value(getattr(feature, field.name)) for field in dataclasses.fields(feature)
+            if field.name not in _LISTED_APART}
 
 
 def _amendment(amendment: Amendment) -> dict[str, Any]:
-    return dataclasses.asdict(amendment)
+    return plain(amendment)
 
 
 def _constitution(constitution: Constitution | None) -> dict[str, Any] | None:
@@ -48,7 +79,7 @@ def _constitution(constitution: Constitution | None) -> dict[str, Any] | None:
         "path": constitution.path, "title": constitution.title, "version": constitution.version,
         "ratified": constitution.ratified, "amended": constitution.amended, "unfilled": constitution.unfilled,
         "principles": [{"id": p.id, "name": p.name, "non_negotiable": p.non_negotiable,
-                        "source": dataclasses.asdict(p.source)} for p in constitution.principles],
+                        "source": plain(p.source)} for p in constitution.principles],
         "amendment": _amendment(constitution.amendments[0]) if constitution.amendments else None,
         "amendments": [_amendment(a) for a in constitution.amendments],
     }
@@ -66,7 +97,7 @@ def feature_export(feature: Feature, readiness: Readiness, keys: Iterable[str] =
     for a feature that did not change (see render.reuse)."""
     data = _feature(feature)
     data["readiness"] = _readiness(readiness)
-    return {"feature": data, **{key: [dataclasses.asdict(r) for r in getattr(feature, _RECORD_TABLES[key])]
+    return {"feature": data, **{key: [plain(r) for r in getattr(feature, _RECORD_TABLES[key])]
                                 for key in keys}}
 
 
@@ -87,12 +118,12 @@ def export_document(checked: CheckedPortfolio) -> dict[str, Any]:
     document.update({
         "schema": SCHEMA,
         "edges": sorted(
-            (dataclasses.asdict(e) for e in checked.edges),
+            (plain(e) for e in checked.edges),
             key=lambda e: (e["source"], e["target"], e["type"], e["citation"]["path"], e["citation"]["line"]),
         ),
         "diagnostics": [d.to_dict() for d in sorted(checked.diagnostics, key=Diagnostic.sort_key)],
         "constitution": _constitution(checked.portfolio.constitution),
-        "owners": [dataclasses.asdict(owner) for _, owner in sorted(checked.owners.items())],
+        "owners": [plain(owner) for _, owner in sorted(checked.owners.items())],
         "unowned": sorted(checked.unowned),
     })
     return document
@@ -107,7 +138,7 @@ def tables_document(checked: CheckedPortfolio,
 
 
 def _readiness(readiness: Readiness) -> dict[str, Any]:
-    data = dataclasses.asdict(readiness)
+    data = plain(readiness)
     data["label"] = readiness.label
     return data
 
