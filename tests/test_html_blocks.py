@@ -31,3 +31,16 @@ def test_an_excluded_block_with_more_classes_has_no_text_to_index():
     _, blocks = extract_html_blocks(PAGE, "plans/decisions.md")
     lead, register = blocks.values()
     assert searchable_text(register) == "" and "lead" in searchable_text(lead)
+
+
+def test_rows_and_paragraphs_marked_excluded_leave_no_text_to_index():
+    block = ('<div class="pp-portal pp-scroll-x">\n<table><tbody>\n'
+             '<tr id="ADR-001"><td><strong>ADR-001</strong> Use Postgres</td></tr>\n'
+             '<tr class="pp-impact-row" data-search-exclude><td><p>If it is reversed: 2 rest on it</p>'
+             '<ul><li>ADR-002 Cache reads</li></ul></td></tr>\n'
+             '<tr id="ADR-002"><td><strong>ADR-002</strong> Cache reads</td></tr>\n</tbody></table>\n'
+             '<p data-search-exclude><span>depends on</span> <span>superseded</span></p>\n'
+             '<p>Kept after it</p>\n</div>')
+    text = searchable_text(block)
+    assert "Use Postgres" in text and text.count("Cache reads") == 1 and "Kept after it" in text
+    assert "reversed" not in text and "depends on" not in text and "superseded" not in text

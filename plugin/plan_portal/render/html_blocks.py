@@ -78,6 +78,10 @@ def restore_graphs(html: str, graphs: Mapping[str, str]) -> str:
 _UNINDEXED_TAG = re.compile(r"<(?!/?(?:p|li|ul|ol|code|pre)\b)[^>]*>")
 _SPACES = re.compile(r"[ \t\n]{2,}")
 _EXCLUDED = re.compile(r'<div class="pp-portal(?: [^"]*)?"[^>]* data-search-exclude\b')
+#: A row or paragraph inside a block marked ``data-search-exclude`` (a decision's impact, which
+#: lists records whose own pages hold them; a picture's legend), with its content: neither holds
+#: an element of its own kind.
+_EXCLUDED_PART = re.compile(r"<(tr|p)\b[^>]* data-search-exclude\b[^>]*>.*?</\1>", re.S)
 
 
 def searchable_text(block: str) -> str:
@@ -87,8 +91,10 @@ def searchable_text(block: str) -> str:
     Search plugins parse every page with an HTML parser; the portal's tables are most of its
     tags. Any ``>`` in plan text is escaped in a block, so a tag always ends at the first ``>``.
     A block that opens with ``data-search-exclude`` (a dashboard's list, which repeats what the
-    feature pages say) has no text to index: a search finds a record on its feature's page.
+    feature pages say) has no text to index: a search finds a record on its feature's page. So
+    has a row or paragraph inside a block that is marked so (a decision's impact rows, which list
+    other records, and a picture's legend), as Material's search leaves out any element marked so.
     """
     if _EXCLUDED.match(block):
         return ""
-    return _SPACES.sub(" ", _UNINDEXED_TAG.sub(" ", block))
+    return _SPACES.sub(" ", _UNINDEXED_TAG.sub(" ", _EXCLUDED_PART.sub(" ", block)))
