@@ -126,9 +126,13 @@ class HeldPages:
             self._folder = None
 
     def written(self, src_uri: str) -> str | None:
-        """What the page holds again once written: its searchable text (None for a page not held)."""
+        """What the page holds again once written: its searchable text (None for a page not held).
+        The converted page is no longer needed, and goes."""
         held = self._held.get(src_uri)
-        return held.searchable if held is not None and held.converted else None
+        if held is None or not held.converted:
+            return None
+        held.converted = ""
+        return held.searchable
 
 
 @dataclass(slots=True)
