@@ -14,11 +14,9 @@ import contextlib
 import ctypes
 import gc
 import hashlib
-import marshal
 import re
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +27,7 @@ from plan_portal.model.cache import ReadCache
 from plan_portal.portal import build
 from plan_portal.render import Layout, PortalPage
 from plan_portal.render.html_blocks import restore_graphs, restore_html_blocks, searchable_text
+from plan_portal.render.page import unpack_blocks
 from plan_portal.render.reuse import Reuse
 from plan_portal.settings import Settings
 
@@ -73,10 +72,10 @@ class HeldPages:
                     target.write_bytes(data)
                     self._data[page.src_uri] = digest
                 page = replace(page, content=None, source=target)
-            elif page.blocks or page.graphs:
-                packed = zlib.compress(marshal.dumps((page.blocks, page.graphs)), 1)
+            elif page.blocks or page.graphs or page.packed_blocks:
+                packed = page.packed_blocks or page.packed().packed_blocks
                 self._held[page.src_uri] = _Held(packed)
-                page = replace(page, blocks={}, graphs={})
+                page = replace(page, blocks={}, graphs={}, packed_blocks=b"")
             elif not self._reused(page):
                 self._held.pop(page.src_uri, None)
             light.append(page)
@@ -93,8 +92,7 @@ class HeldPages:
         return self.reuse is not None and self.reuse.pages(page.job, page.fingerprint) is not None
 
     def _unpack(self, held: _Held) -> tuple[dict[str, str], dict[str, str]]:
-        blocks, graphs = marshal.loads(zlib.decompress(held.packed))
-        return blocks, graphs
+        return unpack_blocks(held.packed)
 
     def searchable(self, src_uri: str, converted: str) -> str:
         """The converted page to index: each block's text where its placeholder is."""
@@ -128,9 +126,13 @@ class HeldPages:
             self._folder = None
 
     def written(self, src_uri: str) -> str | None:
-        """What the page holds again once written: its searchable text (None for a page not held)."""
+        """What the page holds again once written: its searchable text (None for a page not held).
+        The converted page is no longer needed, and goes."""
         held = self._held.get(src_uri)
-        return held.searchable if held is not None and held.converted else None
+        if held is None or not held.converted:
+            return None
+        held.converted = ""
+        return held.searchable
 
 
 @dataclass(slots=True)
@@ -150,7 +152,7 @@ def held_portal(settings: Settings, layout: Layout, cache: ReadCache, baselines:
                 held: HeldPages | None = None) -> HeldPortal:
     """The portal's pages held in ``held`` (a new store when None)."""
     held = held if held is not None else HeldPages()
-    portal = build(settings, layout, cache=cache, baselines=baselines, keep=held.hold, reuse=held.reuse)
+    portal = build(settings, layout, cache=cache, baselines=baselines, keep=held.hold, reuse=held.reuse, packed=True)
     return HeldPortal(portal.checked.diagnostics, portal.warnings, portal.pages, held,
                        len(portal.checked.portfolio.features), portal.reads)
 

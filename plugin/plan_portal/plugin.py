@@ -6,12 +6,11 @@ import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -30,6 +29,9 @@ from plan_portal.render import Layout, PortalPage
 from plan_portal.render.whitespace import squeeze_whitespace
 from plan_portal.sanitize import safe_title, sanitize_html
 from plan_portal.settings import RenderOptions, Settings
+
+if TYPE_CHECKING:  # a one-off build need not import the server and its file watcher (3 MiB)
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "render" / "assets"

@@ -44,12 +44,14 @@ def build(
     baselines: BaselineCache | None = None,
     keep: Callable[[Iterable[PortalPage]], list[PortalPage]] = list,
     reuse: Reuse | None = None,
+    packed: bool = False,
 ) -> Portal:
     """Run the pipeline and, given a ``layout``, render the pages (with ``compare_to``'s changes).
 
     Pages reach ``keep`` one at a time, as they are rendered: the plugin holds each compressed,
     ``generate`` writes each to disk, so no caller needs every finished page in memory at once.
-    ``reuse`` (``mkdocs serve``) hands back the pages of the last render that nothing changed.
+    ``reuse`` (``mkdocs serve``) hands back the pages of the last render that nothing changed;
+    ``packed`` has each page's blocks packed where it was rendered (``PortalPage.packed``).
     """
     warnings = [f"spec root {missing} does not exist" for missing in settings.roots if not missing.is_dir()]
     reads_before = cache.reads if cache is not None else 0
@@ -62,7 +64,7 @@ def build(
         portal.comparison, problem = _comparison(settings, settings.compare_to, checked, baselines or BaselineCache())
         warnings += [problem] if problem else []
     portal.pages = keep(portal_pages(checked, layout, settings.base, settings.options, settings.templates,
-                                     portal.comparison, reuse))
+                                     portal.comparison, reuse, packed))
     return portal
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import marshal
+import zlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -37,6 +39,23 @@ class PortalPage:
     #: fingerprint of what the job's pages show (see reuse): empty for the features' own files.
     job: str = ""
     fingerprint: bytes = b""
+    #: ``blocks`` and ``graphs`` packed (see ``packed``), when the caller asked for them so.
+    packed_blocks: bytes = b""
+
+    def packed(self) -> PortalPage:
+        """The page with its blocks and pictures marshalled and compressed (a tenth of their size):
+        how an adapter that holds them until it writes the page wants them, packed in the worker
+        process that rendered the page so that only the compressed bytes come back."""
+        if not self.blocks and not self.graphs:
+            return self
+        packed = zlib.compress(marshal.dumps((self.blocks, self.graphs)), 1)
+        return replace(self, blocks={}, graphs={}, packed_blocks=packed)
+
+
+def unpack_blocks(packed: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """The (blocks, graphs) of ``PortalPage.packed``."""
+    blocks, graphs = marshal.loads(zlib.decompress(packed))
+    return blocks, graphs
 
 
 class Pictures:

@@ -174,9 +174,12 @@ class _Subset:
 
     job: RenderJob
     indexes: list[int]
+    #: Pack each page's blocks and pictures in the worker (``PortalPage.packed``).
+    pack: bool = False
 
     def __call__(self, number: int) -> list[PortalPage]:
-        return self.job(self.indexes[number])
+        pages = self.job(self.indexes[number])
+        return [page.packed() for page in pages] if self.pack else pages
 
 
 def portal_pages(
@@ -187,6 +190,7 @@ def portal_pages(
     templates: Path | None = None,
     comparison: Comparison | None = None,
     reuse: Reuse | None = None,
+    packed: bool = False,
 ) -> Iterator[PortalPage]:
     """The dashboards, a page per feature, and the features' own files, in nav order.
 
@@ -194,7 +198,8 @@ def portal_pages(
     one before the next exists. With a ``comparison`` (the plugin's ``compare_to``), a "Changes
     since" page follows the dashboards, and the dashboards mark what is new or changed. With
     ``reuse`` (``mkdocs serve``), a job whose fingerprint is the last render's is not rendered again:
-    its pages are those ``reuse`` kept (see reuse).
+    its pages are those ``reuse`` kept (see reuse). With ``packed``, rendered pages come with their
+    blocks and pictures packed (``PortalPage.packed``) by the process that rendered them.
     """
     job = RenderJob(checked, layout, base, options or RenderOptions(), templates, comparison)
     job.renderer  # made here once, so that forked workers inherit it  # noqa: B018
@@ -204,12 +209,13 @@ def portal_pages(
             for name, fingerprint in zip(names, prints, strict=True)]
     todo = [index for index, pages in enumerate(kept) if pages is None]
     log.debug("rendering %d of %d jobs: %s", len(todo), job.count, ", ".join(names[i] for i in todo[:20]))
-    rendered = map_jobs(_Subset(job, todo), len(todo))
+    rendered = map_jobs(_Subset(job, todo, packed), len(todo))
     for name, fingerprint, pages in zip(names, prints, kept, strict=True):
         if pages is not None:
             yield from pages
         else:
             yield from (replace(page, job=name, fingerprint=fingerprint) for page in next(rendered))
+    del job, rendered  # the renderer's shared views, before the downloads are made
     yield from data_files(checked, layout, reuse)
     for feature in checked.portfolio.features:
         yield from file_pages(feature, layout, base)
