@@ -134,8 +134,10 @@ def matrix_columns(features: Sequence[Feature], constitution: Constitution | Non
                 keys.add(key)
         features_per_key.update(keys)
     room = NAMED_COLUMNS_BESIDE_PRINCIPLES if principles else NAMED_COLUMNS_WITHOUT_CONSTITUTION
-    named = [key for key, count in features_per_key.most_common() if count >= 2 or not principles][:room]
-    for key in sorted(named, key=lambda k: (-features_per_key[k], k)):
+    # Ties go by key: Counter.most_common keeps insertion order, here a set's (the hash seed's).
+    ranked = sorted(features_per_key.items(), key=lambda item: (-item[1], item[0]))
+    named = [key for key, count in ranked if count >= 2 or not principles][:room]
+    for key in named:
         spelling = spellings[key].most_common(1)[0][0]
         columns.append(MatrixColumn(key, spelling, spelling))
     if any(key not in named for key in features_per_key):
