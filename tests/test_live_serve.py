@@ -335,3 +335,35 @@ def test_a_dashboard_renders_again_only_after_an_edit_to_what_it_shows(portfolio
             assert_same_site(tmp_path / "served", tmp_path / f"clean-{number}")
     finally:
         session.close()
+
+
+def test_a_download_is_made_again_when_a_record_it_draws_from_changed(portfolio, tmp_path: Path):
+    """Each download is kept while what it is drawn from is the same: the owners' table reads the
+    risks' owners, the features' table counts failing gates, though neither lists those records;
+    technology reads one field of the features."""
+    root, features = portfolio
+    plan = root / "specs" / features[3] / "plan.md"
+    steps = [  # (the edit, downloads whose text must change)
+        (lambda: edit(plan, "| Low | Low | SRE |", "| Low | Low | Data Steward |"),
+         {"risks.csv", "risks.json", "owners.csv", "owners.json"}),
+        (lambda: edit(plan, "| Contract-first APIs | PASS |", "| Contract-first APIs | FAIL |"),
+         {"gates.csv", "gates.json", "features.csv", "owners.csv", "owners.json"}),
+        (lambda: edit(plan, "| Constraints | p95 under", "| Constraints | p99 under"),
+         {"technology.csv", "technology.json", "features.json"}),
+    ]
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        for number, (step, expected) in enumerate(steps):
+            before = {path.name: path.read_bytes() for path in (site / "plans" / "data").iterdir()}
+            later()
+            step()
+            session.rebuild()
+            changed = {path.name for path in (site / "plans" / "data").iterdir()
+                       if path.read_bytes() != before[path.name]}
+            assert expected <= changed, number
+            clean_build(root, tmp_path / f"clean-{number}")
+            assert_same_site(site, tmp_path / f"clean-{number}")
+    finally:
+        session.close()
