@@ -201,6 +201,15 @@ def test_an_edit_to_one_plan_rebuilds_its_pages_and_leaves_most_others(portfolio
     assert any("Marker risk 1" in entry["text"] for entry in index["docs"])
 
 
+def _edit_line(path: Path, line_start: str, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` on the first line that starts with ``line_start``."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines) if line.startswith(line_start))
+    assert old in lines[number]
+    lines[number] = lines[number].replace(old, new, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def _depended_on(specs: Path, features: list[str]) -> str:
     """A feature whose ADR-002 a later feature's decision depends on (the generator writes such links)."""
     plans = "".join((specs / feature / "plan.md").read_text(encoding="utf-8") for feature in features)
@@ -310,13 +319,17 @@ def test_a_dashboard_renders_again_only_after_an_edit_to_what_it_shows(portfolio
     root, features = portfolio
     plan = root / "specs" / features[7] / "plan.md"
     narrowed = {"dashboard:gates", "dashboard:risks", "dashboard:progress", "dashboard:research",
-                "dashboard:technology", "dashboard:constitution"}
+                "dashboard:technology", "dashboard:constitution", "dashboard:owners"}
     steps = [  # (the edit, the narrowed dashboards it must render again)
         (lambda: edit(plan, "| ADR-001 | Decision 1", "| ADR-001 | Choice 1"), set()),
-        (lambda: edit(plan, "| Risk 1:", "| Risk 1 worse:"), {"dashboard:risks"}),
+        (lambda: edit(plan, "| Risk 1:", "| Risk 1 worse:"), {"dashboard:risks", "dashboard:owners"}),
         (lambda: edit(plan, "| Contract-first APIs | PASS | Evidence for", "| Contract-first APIs | PASS | Proof of"),
-         {"dashboard:gates", "dashboard:constitution"}),
+         {"dashboard:gates", "dashboard:constitution", "dashboard:owners"}),
         (lambda: edit(plan, "| Constraints | p95 under", "| Constraints | p99 under"), {"dashboard:technology"}),
+        # a follow-up naming an owner (every dashboard shows owners) lists its decision on the owner's
+        # page: then its title shows there
+        (lambda: _edit_line(plan, "| ADR-001 |", "| Follow up on", "| Follow up with SRE on"), narrowed),
+        (lambda: edit(plan, "| ADR-001 | Choice 1", "| ADR-001 | Pick 1"), {"dashboard:owners"}),
         # a failing gate is a diagnostic: every dashboard; a risk that mitigates it, another
         (lambda: edit(plan, "| Contract-first APIs | PASS |", "| Contract-first APIs | FAIL |"), narrowed),
         (lambda: edit(plan, "| Risk 2:", "| Risk 2 for Contract-first APIs:"), narrowed),

@@ -74,20 +74,24 @@ class Reuse:
         #: download → (what it was made from, its text), see ``download``.
         self._downloads: dict[str, tuple[tuple[object, ...], str]] = {}
 
-    def digest(self, feature: Feature, unshown: tuple[str, ...] = ()) -> bytes:
-        """The feature's content; without the records of the fields in ``unshown`` but their ids."""
+    def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
+        """The feature's content; without the records of the fields in ``unshown`` but their ids,
+        except the records whose ids are ``listed`` (which a dashboard lists one by one)."""
         found = self._digests.get(id(feature))
         if found is None or found[0] is not feature:
             found = (feature, {})
             self._digests[id(feature)] = found
-        digest = found[1].get(unshown)
+        kept = tuple(r.id for name in unshown for r in getattr(feature, name) if getattr(r, "id", None) in listed)
+        key = (*unshown, "listed:", *kept)
+        digest = found[1].get(key)
         if digest is None and not unshown:
-            digest = found[1][unshown] = _hash(feature)
+            digest = found[1][key] = _hash(feature)
         elif digest is None:
             # Mentions of other features reach a page only as the links and diagnostics they become.
-            ids: dict[str, Any] = {name: [getattr(r, "id", "") for r in getattr(feature, name)] for name in unshown}
+            ids: dict[str, Any] = {name: [r if getattr(r, "id", None) in listed else getattr(r, "id", "")
+                                          for r in getattr(feature, name)] for name in unshown}
             shown = replace(feature, **ids, mentions=[])
-            digest = found[1][unshown] = _hash(shown)
+            digest = found[1][key] = _hash(shown)
         return digest
 
     def forget_others(self, features: Iterable[Feature]) -> None:
@@ -158,8 +162,11 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     prints = []
     for name in dashboards:
         unshown = UNSHOWN.get(name)
-        prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
-            "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
+        if name == "owners":
+            prints.append(_owners(r, reuse, site, owners, links))
+        else:
+            prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
+                "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
 
     graph = checked.graph
     feature_of: dict[str, str] = {node: str(feature) for node, feature in graph.nodes(data="feature")}
@@ -183,6 +190,21 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
                             *(g.id for g in feature.gates)]],
             sorted(checked.unmitigated & {g.id for g in feature.gates})))
     return prints
+
+
+#: What the owners' dashboard and pages show nothing of: of decisions, only those an owner's page
+#: lists (owned, an open follow-up of someone's, or on the page of records nobody owns).
+OWNERS_UNSHOWN = ("decisions", "research", "clarifications", "technical_context")
+
+
+def _owners(r: Renderer, reuse: Reuse, site: bytes, owners: bytes, links: bytes) -> bytes:
+    """The owners' job: its index counts each owner's records, and each owner's page lists their gates,
+    risks, decisions and follow-ups, and their features by readiness state."""
+    checked = r.checked
+    listed = frozenset(record for owner in checked.owners.values() for record in (*owner.decisions, *owner.follow_ups))
+    listed |= checked.unowned
+    return _hash("dashboard", "owners", site, owners, links,
+                 [(reuse.digest(f, OWNERS_UNSHOWN, listed), checked.readiness_of(f.id).state) for f in r.features])
 
 
 def _row(row: FeatureRow | None) -> object:
