@@ -380,3 +380,27 @@ def test_a_download_is_made_again_when_a_record_it_draws_from_changed(portfolio,
             assert_same_site(site, tmp_path / f"clean-{number}")
     finally:
         session.close()
+
+
+def test_the_garbage_collector_waits_for_the_end_of_a_rebuild_and_comes_back_on(
+        portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import gc
+
+    import plan_portal.mkdocs_live as live
+
+    monkeypatch.setattr(live, "COLLECT_AFTER", 0.5)
+    root, features = portfolio
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()  # the first build converts every page: the collector stays on
+        assert gc.isenabled()
+        later()
+        edit(root / "specs" / features[2] / "plan.md", "| R1 | Risk 1:", "| R1 | Marker risk 1:")
+        session.rebuild()
+        assert not gc.isenabled()  # held off until the browser had a moment to fetch the page
+        time.sleep(2)
+        assert gc.isenabled()
+    finally:
+        session.close()
+        gc.enable()
+    assert gc.isenabled()
