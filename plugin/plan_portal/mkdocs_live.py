@@ -57,7 +57,7 @@ SEARCH_INDEX = ("search", "search_index.json")
 #: leaves reference cycles (each page's Markdown converter), and these would pile up until its end.
 COLLECT_BEYOND_PAGES = 200
 #: Seconds after a rebuild before its garbage is collected: the browser reloads the page meanwhile.
-COLLECT_AFTER = 1.0
+COLLECT_AFTER = 0.5
 
 
 def _walk(items: Iterable[StructureItem], depth: int = 0) -> Iterable[tuple[int, StructureItem]]:
