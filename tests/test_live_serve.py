@@ -201,6 +201,15 @@ def test_an_edit_to_one_plan_rebuilds_its_pages_and_leaves_most_others(portfolio
     assert any("Marker risk 1" in entry["text"] for entry in index["docs"])
 
 
+def _edit_line(path: Path, line_start: str, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` on the first line that starts with ``line_start``."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines) if line.startswith(line_start))
+    assert old in lines[number]
+    lines[number] = lines[number].replace(old, new, 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def _depended_on(specs: Path, features: list[str]) -> str:
     """A feature whose ADR-002 a later feature's decision depends on (the generator writes such links)."""
     plans = "".join((specs / feature / "plan.md").read_text(encoding="utf-8") for feature in features)
@@ -310,13 +319,17 @@ def test_a_dashboard_renders_again_only_after_an_edit_to_what_it_shows(portfolio
     root, features = portfolio
     plan = root / "specs" / features[7] / "plan.md"
     narrowed = {"dashboard:gates", "dashboard:risks", "dashboard:progress", "dashboard:research",
-                "dashboard:technology", "dashboard:constitution"}
+                "dashboard:technology", "dashboard:constitution", "dashboard:owners"}
     steps = [  # (the edit, the narrowed dashboards it must render again)
         (lambda: edit(plan, "| ADR-001 | Decision 1", "| ADR-001 | Choice 1"), set()),
-        (lambda: edit(plan, "| Risk 1:", "| Risk 1 worse:"), {"dashboard:risks"}),
+        (lambda: edit(plan, "| Risk 1:", "| Risk 1 worse:"), {"dashboard:risks", "dashboard:owners"}),
         (lambda: edit(plan, "| Contract-first APIs | PASS | Evidence for", "| Contract-first APIs | PASS | Proof of"),
-         {"dashboard:gates", "dashboard:constitution"}),
+         {"dashboard:gates", "dashboard:constitution", "dashboard:owners"}),
         (lambda: edit(plan, "| Constraints | p95 under", "| Constraints | p99 under"), {"dashboard:technology"}),
+        # a follow-up naming an owner (every dashboard shows owners) lists its decision on the owner's
+        # page: then its title shows there
+        (lambda: _edit_line(plan, "| ADR-001 |", "| Follow up on", "| Follow up with SRE on"), narrowed),
+        (lambda: edit(plan, "| ADR-001 | Choice 1", "| ADR-001 | Pick 1"), {"dashboard:owners"}),
         # a failing gate is a diagnostic: every dashboard; a risk that mitigates it, another
         (lambda: edit(plan, "| Contract-first APIs | PASS |", "| Contract-first APIs | FAIL |"), narrowed),
         (lambda: edit(plan, "| Risk 2:", "| Risk 2 for Contract-first APIs:"), narrowed),
@@ -335,3 +348,59 @@ def test_a_dashboard_renders_again_only_after_an_edit_to_what_it_shows(portfolio
             assert_same_site(tmp_path / "served", tmp_path / f"clean-{number}")
     finally:
         session.close()
+
+
+def test_a_download_is_made_again_when_a_record_it_draws_from_changed(portfolio, tmp_path: Path):
+    """Each download is kept while what it is drawn from is the same: the owners' table reads the
+    risks' owners, the features' table counts failing gates, though neither lists those records;
+    technology reads one field of the features."""
+    root, features = portfolio
+    plan = root / "specs" / features[3] / "plan.md"
+    steps = [  # (the edit, downloads whose text must change)
+        (lambda: edit(plan, "| Low | Low | SRE |", "| Low | Low | Data Steward |"),
+         {"risks.csv", "risks.json", "owners.csv", "owners.json"}),
+        (lambda: edit(plan, "| Contract-first APIs | PASS |", "| Contract-first APIs | FAIL |"),
+         {"gates.csv", "gates.json", "features.csv", "owners.csv", "owners.json"}),
+        (lambda: edit(plan, "| Constraints | p95 under", "| Constraints | p99 under"),
+         {"technology.csv", "technology.json", "features.json"}),
+    ]
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        for number, (step, expected) in enumerate(steps):
+            before = {path.name: path.read_bytes() for path in (site / "plans" / "data").iterdir()}
+            later()
+            step()
+            session.rebuild()
+            changed = {path.name for path in (site / "plans" / "data").iterdir()
+                       if path.read_bytes() != before[path.name]}
+            assert expected <= changed, number
+            clean_build(root, tmp_path / f"clean-{number}")
+            assert_same_site(site, tmp_path / f"clean-{number}")
+    finally:
+        session.close()
+
+
+def test_the_garbage_collector_waits_for_the_end_of_a_rebuild_and_comes_back_on(
+        portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import gc
+
+    import plan_portal.mkdocs_live as live
+
+    monkeypatch.setattr(live, "COLLECT_AFTER", 0.5)
+    root, features = portfolio
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()  # the first build converts every page: the collector stays on
+        assert gc.isenabled()
+        later()
+        edit(root / "specs" / features[2] / "plan.md", "| R1 | Risk 1:", "| R1 | Marker risk 1:")
+        session.rebuild()
+        assert not gc.isenabled()  # held off until the browser had a moment to fetch the page
+        time.sleep(2)
+        assert gc.isenabled()
+    finally:
+        session.close()
+        gc.enable()
+    assert gc.isenabled()

@@ -96,6 +96,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         layout = Layout(self.prefix, config.use_directory_urls)
         self.held.close()  # the previous build's downloads (mkdocs serve), copied into the site
+        if self.live is not None:
+            self.live.start(config)
         try:
             if self.keep_reads:  # mkdocs serve: the cache and the rendered pages live here, between rebuilds
                 portal = held_portal(self.settings(), layout, self.cache, self.baselines, self.held)
@@ -111,8 +113,6 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             log.warning(warning)
         for d in portal.diagnostics:
             _LOG_LEVELS[d.severity](f"{printable(d.path)}:{d.line}: {d.code}: {printable(d.message)}")
-        if self.live is not None:
-            self.live.start(config)
         self.held, self.pages = portal.held, portal.pages
         self.artifact_uris = {page.src_uri for page in self.pages if page.kind == "artifact"}
         self.portal_uris = {page.src_uri for page in self.pages}

@@ -24,7 +24,7 @@ same object for a feature whose files did not change.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from plan_portal.export import TABLE_RECORDS, feature_export
 from plan_portal.model.records import Feature
 from plan_portal.render.context import Renderer
 from plan_portal.render.page import PortalPage
+from plan_portal.render.views import FeatureRow
 from plan_portal.settings import RenderOptions
 
 #: The records a dashboard shows nothing of, neither itself nor through what is drawn from them
@@ -68,22 +69,29 @@ class Reuse:
         self.kept: dict[str, tuple[bytes, list[PortalPage]]] = {}
         #: (feature id, path) → (fingerprint, its part of the downloads' document), see ``export_part``.
         self._exports: dict[tuple[str, str], tuple[bytes, dict[str, Any]]] = {}
-        self._exported: set[tuple[str, str]] = set()
+        #: The parts this render's document was assembled from, in its order.
+        self._exported: list[tuple[tuple[str, str], dict[str, Any]]] = []
+        #: download → (what it was made from, its text), see ``download``.
+        self._downloads: dict[str, tuple[tuple[object, ...], str]] = {}
 
-    def digest(self, feature: Feature, unshown: tuple[str, ...] = ()) -> bytes:
-        """The feature's content; without the records of the fields in ``unshown`` but their ids."""
+    def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
+        """The feature's content; without the records of the fields in ``unshown`` but their ids,
+        except the records whose ids are ``listed`` (which a dashboard lists one by one)."""
         found = self._digests.get(id(feature))
         if found is None or found[0] is not feature:
             found = (feature, {})
             self._digests[id(feature)] = found
-        digest = found[1].get(unshown)
+        kept = tuple(r.id for name in unshown for r in getattr(feature, name) if getattr(r, "id", None) in listed)
+        key = (*unshown, "listed:", *kept)
+        digest = found[1].get(key)
         if digest is None and not unshown:
-            digest = found[1][unshown] = _hash(feature)
+            digest = found[1][key] = _hash(feature)
         elif digest is None:
             # Mentions of other features reach a page only as the links and diagnostics they become.
-            ids: dict[str, Any] = {name: [getattr(r, "id", "") for r in getattr(feature, name)] for name in unshown}
+            ids: dict[str, Any] = {name: [r if getattr(r, "id", None) in listed else getattr(r, "id", "")
+                                          for r in getattr(feature, name)] for name in unshown}
             shown = replace(feature, **ids, mentions=[])
-            digest = found[1][unshown] = _hash(shown)
+            digest = found[1][key] = _hash(shown)
         return digest
 
     def forget_others(self, features: Iterable[Feature]) -> None:
@@ -95,21 +103,43 @@ class Reuse:
         """The feature's part of the downloads' document (``export.feature_export``): the last
         render's when the feature's content and readiness, all it depends on, are the same."""
         key, fingerprint = (feature.id, feature.path), _hash(self.digest(feature), readiness)
-        self._exported.add(key)
         kept = self._exports.get(key)
         if kept is None or kept[0] != fingerprint:
             kept = (fingerprint, feature_export(feature, readiness, TABLE_RECORDS))
             self._exports[key] = kept
+        self._exported.append((key, kept[1]))
+        return kept[1]
+
+    def download(self, name: str, reads: tuple[str, ...], make: Callable[[], str]) -> str:
+        """The text of download ``name``: the last render's when the parts' values under ``reads``
+        (``feature``, a record list, or ``feature.<field>``; see ``export_part``) equal those it was
+        made from, in the same order; else ``make()``. A kept part is the same object, so the
+        comparison costs little but for the parts an edit made again."""
+        made_from = tuple(_read(part, field) for field in reads for _, part in self._exported)
+        kept = self._downloads.get(name)
+        if kept is None or kept[0] != made_from:
+            kept = (made_from, make())
+            self._downloads[name] = kept
         return kept[1]
 
     def exported(self) -> None:
         """The downloads are made: parts of features no longer in the portfolio are dropped."""
-        self._exports = {key: value for key, value in self._exports.items() if key in self._exported}
-        self._exported = set()
+        current = {key for key, _ in self._exported}
+        self._exports = {key: value for key, value in self._exports.items() if key in current}
+        self._exported = []
 
     def pages(self, job: str, fingerprint: bytes) -> list[PortalPage] | None:
         kept = self.kept.get(job)
         return kept[1] if fingerprint and kept is not None and kept[0] == fingerprint else None
+
+
+_MISSING = object()
+
+
+def _read(part: dict[str, Any], field: str) -> object:
+    """``part[field]``, or for ``name.key`` ``part[name].get(key)`` (a missing key as a sentinel)."""
+    name, _, key = field.partition(".")
+    return part[name].get(key, _MISSING) if key else part[name]
 
 
 def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates: Path | None,
@@ -125,15 +155,18 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     rank = {f.id: index for index, f in enumerate(features)}
     site = _hash(options, r.layout, _templates(templates), [f.id for f in features], sorted(checked.owners),
                  r.latest_constitution, checked.portfolio.constitution, sorted(r.owner_srcs.items()))
-    whole = _hash(site, [digests[f.id] for f in features], checked.diagnostics, checked.edges, checked.unmitigated,
-                  sorted(checked.twins.items()))
+    # The links and diagnostics, hashed once for every dashboard (15,000 edges at N = 1,000).
+    links = _hash(checked.diagnostics, checked.edges, checked.unmitigated, sorted(checked.twins.items()))
+    whole = _hash(site, [digests[f.id] for f in features], links)
     owners = _hash(sorted(checked.owners.items()), sorted(checked.unowned), sorted(checked.mitigations.items()))
     prints = []
     for name in dashboards:
         unshown = UNSHOWN.get(name)
-        prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
-            "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], checked.diagnostics,
-            checked.edges, checked.unmitigated, sorted(checked.twins.items())))
+        if name == "owners":
+            prints.append(_owners(r, reuse, site, owners, links))
+        else:
+            prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
+                "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
 
     graph = checked.graph
     feature_of: dict[str, str] = {node: str(feature) for node, feature in graph.nodes(data="feature")}
@@ -148,7 +181,7 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
         near = sorted(nx.single_source_shortest_path_length(between, feature.id, cutoff=r.options.graph_depth))
         prints.append(_hash(
             "feature", site, [(f, shown[f]) for f in near],
-            r.diagnostics_by_feature.get(feature.path, []), r.rows.get(feature.id), r.references.get(feature.id),
+            r.diagnostics_by_feature.get(feature.path, []), _row(r.rows.get(feature.id)), r.references.get(feature.id),
             [(d.id, checked.impact(d.id), downstream.get(checked.twins.get(d.id, d.id)), r.impact_url(d.id),
               r.superseded_by.get(d.id), r.supersedes.get(d.id), [t.id for t in r.twins.get(d.id, [])])
              for d in feature.decisions],
@@ -157,6 +190,28 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
                             *(g.id for g in feature.gates)]],
             sorted(checked.unmitigated & {g.id for g in feature.gates})))
     return prints
+
+
+#: What the owners' dashboard and pages show nothing of: of decisions, only those an owner's page
+#: lists (owned, an open follow-up of someone's, or on the page of records nobody owns).
+OWNERS_UNSHOWN = ("decisions", "research", "clarifications", "technical_context")
+
+
+def _owners(r: Renderer, reuse: Reuse, site: bytes, owners: bytes, links: bytes) -> bytes:
+    """The owners' job: its index counts each owner's records, and each owner's page lists their gates,
+    risks, decisions and follow-ups, and their features by readiness state."""
+    checked = r.checked
+    listed = frozenset(record for owner in checked.owners.values() for record in (*owner.decisions, *owner.follow_ups))
+    listed |= checked.unowned
+    return _hash("dashboard", "owners", site, owners, links,
+                 [(reuse.digest(f, OWNERS_UNSHOWN, listed), checked.readiness_of(f.id).state) for f in r.features])
+
+
+def _row(row: FeatureRow | None) -> object:
+    """A feature's row of counts without the feature, whose digest the fingerprint holds already
+    (its repr would be the whole feature again: 24 MB for 1,000 features)."""
+    return None if row is None else (row.feature.id, row.gates, row.risks, row.decisions, row.open_research,
+                                     row.clarifications, row.unmitigated)
 
 
 def _templates(folder: Path | None) -> list[tuple[str, int, int]]:
