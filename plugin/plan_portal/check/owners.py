@@ -31,17 +31,18 @@ KINDS = ("gates", "risks", "decisions", "follow_ups")
 
 @dataclass(slots=True)
 class _Collected:
+    """One owner's spellings, and records and features in first-seen order (dicts as ordered sets:
+    an owner of thousands of records would make list lookups quadratic)."""
+
     spellings: list[str] = field(default_factory=list)
-    records: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
-    features: list[str] = field(default_factory=list)
+    records: dict[str, dict[str, None]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
+    features: dict[str, None] = field(default_factory=dict)
 
     def add(self, kind: str, record: str, feature: str, spelling: str = "") -> None:
         if spelling:
             self.spellings.append(spelling)
-        if record not in self.records[kind]:
-            self.records[kind].append(record)
-        if feature not in self.features:
-            self.features.append(feature)
+        self.records[kind][record] = None
+        self.features[feature] = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 Edges run from the record that cites to the record cited (``A`` depends-on ``B`` when A's text
 says "depends on B"); "X is superseded by Y" is stored as Y supersedes X, so that every
-supersedes edge reads the same way.
+supersedes edge reads the same way. An edge's key is its type (one edge per source, target and
+type, holding every citation of that link).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ class Linked:
 
 
 def typed_edges(graph: PortfolioGraph) -> list[tuple[str, str, str]]:
-    """Every edge as (source, target, type)."""
-    return [(a, b, str(attributes["type"])) for a, b, attributes in graph.edges(data=True)]
+    """Every edge as (source, target, type): an edge's key is its type."""
+    return [(a, b, kind) for a, b, kind in graph.edges(keys=True)]  # list() would count them first
 
 
 def nodes_of_kind(graph: PortfolioGraph, kind: str) -> list[str]:
