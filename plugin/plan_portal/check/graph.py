@@ -102,9 +102,12 @@ def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str,
     leaf_features = {d: leaves(d, {x: feature_bit[feature_of[x]] for x in dependents[d]}) for d in decisions}
     own_features = {d: (1 << feature_bit[feature_of[d]]) | leaf_features[d] for d in decisions}
     groups = nx.condensation(above)
-    order = list(nx.topological_sort(groups))
+    # Depth-first post-order: each group right after the groups it reaches, so that their bit sets
+    # are dropped soon. A topological sort goes generation by generation and kept about half of
+    # them at once, each as wide as the portfolio: memory grew with the square of its size.
     counts: dict[str, tuple[int, int, int]] = {}  # (downstream, affected, features): no bit set is kept
-    for decision, (union, union_features), cyclic in _unions_over_reach(groups, order[::-1], [own, own_features]):
+    down = list(nx.dfs_postorder_nodes(groups))
+    for decision, (union, union_features), cyclic in _unions_over_reach(groups, down, [own, own_features]):
         affected = (union | leaves(decision, bit)) & ~(1 << bit[decision])
         features = union_features | leaf_features[decision]
         if cyclic:  # it reaches itself: its own feature counts only through another record
@@ -112,8 +115,9 @@ def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str,
             if not any(feature_of[x] == own_feature for x in bit if x != decision and affected >> bit[x] & 1):
                 features &= ~(1 << feature_bit[own_feature])
         counts[decision] = ((affected & decision_mask).bit_count(), affected.bit_count(), features.bit_count())
+    below = groups.reverse(copy=False)
     upstream = {d: (union & ~(1 << bit[d])).bit_count() for d, (union,), _ in _unions_over_reach(
-        groups.reverse(copy=False), order, [{d: 1 << bit[d] for d in decisions}])}
+        below, list(nx.dfs_postorder_nodes(below)), [{d: 1 << bit[d] for d in decisions}])}
     result: dict[str, Impact] = {}
     for decision, found in dependents.items():
         direct = tuple(sorted(found.values(), key=lambda x: key(x.id)))
