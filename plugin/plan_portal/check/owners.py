@@ -68,9 +68,16 @@ def collect_owners(features: Sequence[Feature]) -> Owners:
     collected: dict[str, _Collected] = defaultdict(_Collected)
     record_owners: dict[str, tuple[str, ...]] = {}
     unowned: set[str] = set()
+    names_in: dict[str, list[str]] = {}  # owner cells repeat a few texts ("Platform Lead"): read each once
+
+    def names_of(text: str) -> list[str]:
+        names = names_in.get(text)
+        if names is None:
+            names = names_in[text] = owner_names(text)
+        return names
 
     def own(kind: str, record: str, feature: str, text: str) -> bool:
-        names = owner_names(text)
+        names = names_of(text)
         for name in names:
             collected[owner_key(name)].add(kind, record, feature, name)
         if names:
@@ -78,7 +85,7 @@ def collect_owners(features: Sequence[Feature]) -> Owners:
         return bool(names)
 
     for f in features:
-        gates_named = any(owner_names(g.owner) for g in f.gates)
+        gates_named = any(names_of(g.owner) for g in f.gates)
         for g in f.gates:
             if not own("gates", g.id, f.id, g.owner) and gates_named:
                 unowned.add(g.id)
