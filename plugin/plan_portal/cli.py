@@ -21,7 +21,7 @@ from plan_portal.compare.revision import RevisionError, export_at_commit, load_e
 from plan_portal.diagnostics import CODES, Diagnostic, Severity, printable
 from plan_portal.export import CSV_TABLES, export_document, export_json
 from plan_portal.export_csv import export_csv
-from plan_portal.portal import build
+from plan_portal.pipeline import run
 from plan_portal.read.history import build_stamp
 from plan_portal.settings import MAX_BYTES, RenderOptions, Settings
 
@@ -84,7 +84,7 @@ def _existing_roots(roots: tuple[Path, ...]) -> None:
 def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = (),
          constitution: Path | None = None) -> CheckedPortfolio:
     _existing_roots(roots)
-    return build(_settings(roots, severity, allow_roots, constitution)).checked
+    return run(_settings(roots, severity, allow_roots, constitution))
 
 
 def _escape_data(text: str) -> str:

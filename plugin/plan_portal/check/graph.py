@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import networkx as nx
 
@@ -17,10 +17,11 @@ RESTS_ON = frozenset({("depends-on", "decision"), ("depends-on", "feature"), ("m
 
 
 def _unions_over_reach(groups: nx.DiGraph[int], order: list[int],
-                       values: list[Mapping[str, int]]) -> Iterator[tuple[str, list[int], bool]]:
+                       values: list[Callable[[str], int]]) -> Iterator[tuple[str, list[int], bool]]:
     """(node, the union of each of ``values`` over every node it reaches, whether it is in a cycle)
     for every node of a graph's condensation ``groups``, taken in ``order`` (each group after the
-    groups it reaches). Values are bit sets (ints).
+    groups it reaches). Values are bit sets (ints), asked for as each group is taken: a set may be
+    as wide as the portfolio, so only the ones in use are held.
 
     A group's unions are kept only until the groups that reach it are done: one pass over the edges,
     each an OR of bit sets, instead of one walk per node (which costs the square of a chain's length).
@@ -40,7 +41,7 @@ def _unions_over_reach(groups: nx.DiGraph[int], order: list[int],
         inner = [0] * len(values)
         for n, value in enumerate(values):
             for node in members:
-                inner[n] |= value[node]
+                inner[n] |= value(node)
         reached = [b | i for b, i in zip(below, inner, strict=True)]
         for node in members:
             yield node, reached if cyclic else below, cyclic
@@ -98,13 +99,18 @@ def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str,
     above: nx.DiGraph[str] = nx.DiGraph()  # decision → the decisions that depend on it
     above.add_nodes_from(decisions)
     above.add_edges_from((d, x) for d, found in dependents.items() for x, y in found.items() if y.kind == "decision")
-    own = {d: (1 << bit[d]) | leaves(d, bit) for d in decisions}
+    def own(decision: str) -> int:
+        return (1 << bit[decision]) | leaves(decision, bit)
+
     leaf_features = {d: leaves(d, {x: feature_bit[feature_of[x]] for x in dependents[d]}) for d in decisions}
     own_features = {d: (1 << feature_bit[feature_of[d]]) | leaf_features[d] for d in decisions}
     groups = nx.condensation(above)
-    order = list(nx.topological_sort(groups))
+    # Depth-first post-order: each group right after the groups it reaches, so that their bit sets
+    # are dropped soon. A topological sort goes generation by generation and kept about half of
+    # them at once, each as wide as the portfolio: memory grew with the square of its size.
     counts: dict[str, tuple[int, int, int]] = {}  # (downstream, affected, features): no bit set is kept
-    for decision, (union, union_features), cyclic in _unions_over_reach(groups, order[::-1], [own, own_features]):
+    down = list(nx.dfs_postorder_nodes(groups))
+    for decision, (union, union_features), cyclic in _unions_over_reach(groups, down, [own, own_features.__getitem__]):
         affected = (union | leaves(decision, bit)) & ~(1 << bit[decision])
         features = union_features | leaf_features[decision]
         if cyclic:  # it reaches itself: its own feature counts only through another record
@@ -112,8 +118,9 @@ def impacts(graph: PortfolioGraph, feature_order: list[str], twins: Mapping[str,
             if not any(feature_of[x] == own_feature for x in bit if x != decision and affected >> bit[x] & 1):
                 features &= ~(1 << feature_bit[own_feature])
         counts[decision] = ((affected & decision_mask).bit_count(), affected.bit_count(), features.bit_count())
+    below = groups.reverse(copy=False)
     upstream = {d: (union & ~(1 << bit[d])).bit_count() for d, (union,), _ in _unions_over_reach(
-        groups.reverse(copy=False), order, [{d: 1 << bit[d] for d in decisions}])}
+        below, list(nx.dfs_postorder_nodes(below)), [lambda d: 1 << bit[d]])}
     result: dict[str, Impact] = {}
     for decision, found in dependents.items():
         direct = tuple(sorted(found.values(), key=lambda x: key(x.id)))

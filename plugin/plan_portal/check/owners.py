@@ -31,17 +31,18 @@ KINDS = ("gates", "risks", "decisions", "follow_ups")
 
 @dataclass(slots=True)
 class _Collected:
+    """One owner's spellings, and records and features in first-seen order (dicts as ordered sets:
+    an owner of thousands of records would make list lookups quadratic)."""
+
     spellings: list[str] = field(default_factory=list)
-    records: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
-    features: list[str] = field(default_factory=list)
+    records: dict[str, dict[str, None]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
+    features: dict[str, None] = field(default_factory=dict)
 
     def add(self, kind: str, record: str, feature: str, spelling: str = "") -> None:
         if spelling:
             self.spellings.append(spelling)
-        if record not in self.records[kind]:
-            self.records[kind].append(record)
-        if feature not in self.features:
-            self.features.append(feature)
+        self.records[kind][record] = None
+        self.features[feature] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +68,16 @@ def collect_owners(features: Sequence[Feature]) -> Owners:
     collected: dict[str, _Collected] = defaultdict(_Collected)
     record_owners: dict[str, tuple[str, ...]] = {}
     unowned: set[str] = set()
+    names_in: dict[str, list[str]] = {}  # owner cells repeat a few texts ("Platform Lead"): read each once
+
+    def names_of(text: str) -> list[str]:
+        names = names_in.get(text)
+        if names is None:
+            names = names_in[text] = owner_names(text)
+        return names
 
     def own(kind: str, record: str, feature: str, text: str) -> bool:
-        names = owner_names(text)
+        names = names_of(text)
         for name in names:
             collected[owner_key(name)].add(kind, record, feature, name)
         if names:
@@ -77,7 +85,7 @@ def collect_owners(features: Sequence[Feature]) -> Owners:
         return bool(names)
 
     for f in features:
-        gates_named = any(owner_names(g.owner) for g in f.gates)
+        gates_named = any(names_of(g.owner) for g in f.gates)
         for g in f.gates:
             if not own("gates", g.id, f.id, g.owner) and gates_named:
                 unowned.add(g.id)

@@ -24,7 +24,8 @@ def check(portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity
     depends = depends_on_graph(linked.graph)
     order = dependency_order(linked.graph, sorted({f.id for f in portfolio.features}))
     found = (portfolio.all_diagnostics + linked.diagnostics + check_gates(portfolio.features, unmitigated)
-             + check_graph(portfolio, linked.graph, depends) + check_trace(portfolio.features, linked.graph))
+             + check_graph(portfolio, linked.graph, depends)
+             + check_trace(portfolio.features, linked.graph, linked.plan_citations))
     diagnostics = sorted(apply_severity(found, overrides), key=Diagnostic.sort_key)
     by_id = {f.id: f for f in reversed(portfolio.features)}  # a duplicated id: the first feature
     owners = collect_owners([by_id[feature] for feature in order])

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from plan_portal.diagnostics import Diagnostic, diagnostic
 from plan_portal.link import PortfolioGraph
-from plan_portal.link.trace import plan_citations
+from plan_portal.link.trace import PlanCitation
 from plan_portal.model.citations import resolve, split_id
 from plan_portal.model.records import Feature, Source, Task
 from plan_portal.model.trace import citable, stories_mentioned
@@ -30,24 +30,25 @@ def _family(local_id: str) -> str:
     return parts[0] if parts is not None else "US"
 
 
-def _citers(feature: Feature, defined: set[str]) -> Iterator[tuple[str, Source, list[str]]]:
+def _citers(feature: Feature, plan_cited: list[PlanCitation]) -> Iterator[tuple[str, Source, list[str]]]:
     """(what cites, where, the ids it cites) for tasks, checklist items, and plan records."""
     for task in feature.task_items:
         ids = [task.story, *task.requirements] if task.story_tagged else task.requirements
         yield task.local_id, task.source, ids
     for item in feature.checklist_items:
         yield item.local_id, item.source, item.requirements
-    for record, _, ids in plan_citations(feature, defined):
+    for record, _, ids in plan_cited:
         yield record.local_id, record.source, ids
 
 
-def _dangling(feature: Feature) -> list[Diagnostic]:
+def _dangling(feature: Feature, plan_cited: list[PlanCitation]) -> list[Diagnostic]:
+    """Ids cited that the spec does not define, of the families it defines (none when it defines no ids)."""
     if feature.spec is None:
         return []
     defined, _ = citable(feature.requirements)
     families = {_family(i) for i in defined}
     found = []
-    for citer, source, ids in _citers(feature, defined):
+    for citer, source, ids in _citers(feature, plan_cited):
         for local in dict.fromkeys(ids):
             if resolve(local, defined) is None and _family(local) in families:
                 found.append(diagnostic("dangling-requirement-ref", source.path, source.line,
@@ -128,10 +129,13 @@ def _storyless(feature: Feature) -> list[Diagnostic]:
     return found
 
 
-def check_trace(features: list[Feature], graph: PortfolioGraph) -> list[Diagnostic]:
+def check_trace(features: list[Feature], graph: PortfolioGraph,
+                plan_citations: list[list[PlanCitation]]) -> list[Diagnostic]:
+    """``plan_citations``: per feature, its plan records' citations of its spec's ids (``Linked``'s)."""
     found: list[Diagnostic] = []
-    for feature in features:
+    for feature, plan_cited in zip(features, plan_citations, strict=True):
         if not feature.task_items:
             continue
-        found += _dangling(feature) + _uncovered(feature, graph) + _stories(feature, graph) + _storyless(feature)
+        found += (_dangling(feature, plan_cited) + _uncovered(feature, graph) + _stories(feature, graph)
+                  + _storyless(feature))
     return found

@@ -2,7 +2,8 @@
 
 Edges run from the record that cites to the record cited (``A`` depends-on ``B`` when A's text
 says "depends on B"); "X is superseded by Y" is stored as Y supersedes X, so that every
-supersedes edge reads the same way.
+supersedes edge reads the same way. An edge's key is its type (one edge per source, target and
+type, holding every citation of that link).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import networkx as nx
 from plan_portal.diagnostics import Diagnostic, diagnostic
 from plan_portal.link.principles import map_gates
 from plan_portal.link.references import FeatureIndex, Reference, Resolver, words_before
-from plan_portal.link.trace import link_trace
+from plan_portal.link.trace import PlanCitation, link_trace
 from plan_portal.model.records import Decision, Edge, Feature, Gate, Mention, Portfolio, Risk, Source
 from plan_portal.model.text import anchor, strip_markup
 
@@ -33,11 +34,13 @@ class Linked:
     graph: PortfolioGraph
     edges: list[Edge]
     diagnostics: list[Diagnostic]
+    #: Per feature, in the portfolio's order: its plan records' citations of its spec's ids.
+    plan_citations: list[list[PlanCitation]]
 
 
 def typed_edges(graph: PortfolioGraph) -> list[tuple[str, str, str]]:
-    """Every edge as (source, target, type)."""
-    return [(a, b, str(attributes["type"])) for a, b, attributes in graph.edges(data=True)]
+    """Every edge as (source, target, type): an edge's key is its type."""
+    return [(a, b, kind) for a, b, kind in graph.edges(keys=True)]  # list() would count them first
 
 
 def nodes_of_kind(graph: PortfolioGraph, kind: str) -> list[str]:
@@ -256,8 +259,8 @@ def link(portfolio: Portfolio) -> Linked:
             else:
                 add(citing.id, target, _edge_type(citing, column, reference, target_kind), mention.source,
                     per_line=True)
-    edges.extend(link_trace(portfolio, graph))
-    return Linked(graph, edges, diagnostics)
+    trace_edges, plan_citations = link_trace(portfolio, graph)
+    return Linked(graph, edges + trace_edges, diagnostics, plan_citations)
 
 
 def dependency_order(graph: PortfolioGraph, feature_ids: list[str]) -> list[str]:

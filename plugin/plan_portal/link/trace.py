@@ -41,9 +41,11 @@ def _record_texts(record: Decision | Risk | Gate) -> Iterator[str]:
 
 
 PlanRecord = Decision | Risk | Gate
+#: A plan record that cites requirement or story ids of its feature: (record, link type, ids cited).
+PlanCitation = tuple[PlanRecord, str, list[str]]
 
 
-def plan_citations(feature: Feature, defined: set[str] | None) -> Iterator[tuple[PlanRecord, str, list[str]]]:
+def plan_citations(feature: Feature, defined: set[str] | None) -> Iterator[PlanCitation]:
     """(record, link type, ids cited) for each decision, gate and risk of plan.md and research.md
     that cites requirement or story ids (FR, NFR, SC and stories only: plans number their own
     records with other prefixes)."""
@@ -54,9 +56,12 @@ def plan_citations(feature: Feature, defined: set[str] | None) -> Iterator[tuple
             yield record, ("addresses" if isinstance(record, Decision) else "cites"), ids
 
 
-def link_trace(portfolio: Portfolio, graph: nx.MultiDiGraph[str]) -> list[Edge]:
-    """Add the traceability nodes and links of every feature to ``graph``; the links, in order."""
+def link_trace(portfolio: Portfolio, graph: nx.MultiDiGraph[str]) -> tuple[list[Edge], list[list[PlanCitation]]]:
+    """Add the traceability nodes and links of every feature to ``graph``; the links, in order, and
+    per feature (in the portfolio's order) its plan records' citations of its spec's ids: none where
+    the spec defines no ids. The checks read them from here rather than scan the records again."""
     edges: list[Edge] = []
+    cited: list[list[PlanCitation]] = []
 
     def add(source: str, target: str, kind: str, citation: Source) -> None:
         if graph.has_edge(source, target, key=kind):
@@ -87,10 +92,11 @@ def link_trace(portfolio: Portfolio, graph: nx.MultiDiGraph[str]) -> list[Edge]:
                 target = resolve(local, node_of)
                 if target is not None:
                     add(item.id, node_of[target], "reviews", item.source)
-        if node_of:
-            for record, kind, ids in plan_citations(feature, defined):
-                for local in ids:
-                    target = resolve(local, node_of)
-                    if target is not None:
-                        add(record.id, node_of[target], kind, record.source)
-    return edges
+        citations = list(plan_citations(feature, defined)) if node_of else []
+        cited.append(citations)
+        for record, kind, ids in citations:
+            for local in ids:
+                target = resolve(local, node_of)
+                if target is not None:
+                    add(record.id, node_of[target], kind, record.source)
+    return edges, cited

@@ -149,6 +149,10 @@ def citations(text: str, defined: Collection[str] | None = None,
         if match is None:
             return
         position = match.end()
+        prefix = match.group("prefix")
+        if prefix is not None and not _STORY_PREFIX.match(prefix) and not STRICT_PREFIX.match(prefix) \
+                and prefix not in prefixes:
+            continue  # a plan's own record (ADR-001, R-2): not a requirement id
         other = _OTHER_FEATURE.search(text, max(0, match.start() - 24), match.start())
         feature = other.group("number") if other else ""
         if match.group("story"):
@@ -164,12 +168,9 @@ def citations(text: str, defined: Collection[str] | None = None,
                 continue
             yield Cited(match.group(0), (first,), (first,), feature)
             continue
-        prefix = match.group("prefix")
         if _STORY_PREFIX.match(prefix):
             story = _normal(match)
             yield Cited(match.group(0), (story,), (story,), feature)
-            continue
-        if not STRICT_PREFIX.match(prefix) and prefix not in prefixes:
             continue
         first = _normal(match)
         ranged = _RANGE.match(text, position)
