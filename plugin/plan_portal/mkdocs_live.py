@@ -19,10 +19,11 @@ A dirty build alone would also serve a site that a clean build does not make; th
   the index is written again with each page's entries: this build's for a rebuilt page, the last
   build's for a skipped one, in the order of a clean build.
 
-Python's cyclic garbage collector is held off while a rebuild that converts few pages runs: the
-session keeps every feature it read, and each full collection walked all of them (three a rebuild,
-a fifth of its time at 1,000 features). What the build left behind is collected once it is over
-and no other has started for ``COLLECT_AFTER`` seconds, in which the browser fetches the page.
+Python's cyclic garbage collector leaves alone, while a rebuild runs, what was alive when it
+began (``gc.freeze``): the session keeps every feature it read, and each full collection walked all
+of them (three a rebuild, a fifth of its time at 1,000 features). What the rebuild makes is
+collected as usual. What the last build left behind is collected once this one is over and no
+other has started for ``COLLECT_AFTER`` seconds, in which the browser fetches the page.
 
 What it cannot know: a title that comes from the heading of a page outside the portal, changed by
 an edit, shows in the navigation of that page and the pages rebuilt with it, and elsewhere after
@@ -53,9 +54,6 @@ from mkdocs.utils import clean_directory
 log = logging.getLogger(__name__)
 
 SEARCH_INDEX = ("search", "search_index.json")
-#: A rebuild that converts more pages than this runs with the garbage collector: converting a page
-#: leaves reference cycles (each page's Markdown converter), and these would pile up until its end.
-COLLECT_BEYOND_PAGES = 200
 #: Seconds after a rebuild before its garbage is collected: the browser reloads the page meanwhile.
 COLLECT_AFTER = 0.5
 
@@ -96,12 +94,11 @@ class LiveSite:
         return str(target)
 
     def start(self, config: MkDocsConfig) -> None:
-        """A build begins (``on_files``): the search plugin's entries are counted afresh. After a
-        build that succeeded, the garbage collector waits until this one is over (see ``placed``)."""
+        """A build begins (``on_files``): the search plugin's entries are counted afresh, and what
+        is alive now is left out of garbage collections until the build is over."""
         self._search.start(config)
         self._building = True
-        if self._layout is not None:
-            gc.disable()
+        gc.freeze()
 
     def placed(self, nav: Navigation, files: Files, config: MkDocsConfig, titles: dict[str, str]) -> None:
         """The navigation is final (``on_nav``), no page is read yet: empty the site when its layout
@@ -113,17 +110,11 @@ class LiveSite:
                 log.debug("plan-portal: the site's layout changed; every page is rebuilt")
             clean_directory(config.site_dir)
             self._layout = layout
-        converted = 0
         for file in files.documentation_pages():
             page = file.page
             kept = self._titles.get(file.src_uri)
-            if not file.is_modified():
-                if page is not None and kept is not None:
-                    page.title, page.meta = kept[0], dict(kept[1])
-            else:
-                converted += 1
-        if converted > COLLECT_BEYOND_PAGES:
-            gc.enable()
+            if page is not None and kept is not None and not file.is_modified():
+                page.title, page.meta = kept[0], dict(kept[1])
 
     def read(self, files: Files) -> None:
         """Every page is read or skipped (``on_env``): keep each read page's title and metadata."""
@@ -154,24 +145,23 @@ class LiveSite:
     def close(self) -> None:
         if self._collection is not None:
             self._collection.cancel()
-        gc.enable()
+        gc.unfreeze()
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def _collect_later(self) -> None:
-        """The build is over: in ``COLLECT_AFTER`` seconds, unless another build has begun, the
-        garbage collector is back on and collects what the build left (its first collection walks
-        every object the build made: not while the browser waits for the page)."""
+        """The build is over: in ``COLLECT_AFTER`` seconds, unless another build has begun, what
+        was left out of collections comes back in and is collected (a collection that walks every
+        object the session holds: not while the browser waits for the page)."""
         self._building = False
-        if not gc.isenabled():
-            if self._collection is not None:
-                self._collection.cancel()
-            self._collection = threading.Timer(COLLECT_AFTER, self._collect)
-            self._collection.daemon = True
-            self._collection.start()
+        if self._collection is not None:
+            self._collection.cancel()
+        self._collection = threading.Timer(COLLECT_AFTER, self._collect)
+        self._collection.daemon = True
+        self._collection.start()
 
     def _collect(self) -> None:
         if not self._building:
-            gc.enable()
+            gc.unfreeze()
             gc.collect()
 
 
