@@ -91,5 +91,10 @@ class Layout:
         return page_url(src_uri, self.directory_urls)
 
     def feature_url(self, feature_id: str, local_id: str = "") -> str:
-        url = self.url(self.feature_src(feature_id))
-        return f"{url}#{anchor(local_id)}" if local_id else url
+        return _feature_url(self, feature_id, local_id)
+
+
+@lru_cache(maxsize=1 << 16)  # every page links to its records, its neighbours' and their features many times
+def _feature_url(layout: Layout, feature_id: str, local_id: str) -> str:
+    url = layout.url(layout.feature_src(feature_id))
+    return f"{url}#{anchor(local_id)}" if local_id else url
