@@ -60,9 +60,11 @@ def relative_url(target: str, base: str) -> str:
     return relative + suffix
 
 
-def _segments(url: str) -> list[str]:
-    """``a/./b/c.html`` → ``[a, b, c.html]``; a URL ending in ``/`` ends with an empty name."""
-    return [part for part in url.split("/")[:-1] if part not in ("", ".")] + [url.split("/")[-1]]
+@lru_cache(maxsize=1 << 12)  # a page's own URL is the base of every link on it
+def _segments(url: str) -> tuple[str, ...]:
+    """``a/./b/c.html`` → ``(a, b, c.html)``; a URL ending in ``/`` ends with an empty name."""
+    *folders, name = url.split("/")
+    return (*(part for part in folders if part not in ("", ".")), name)
 
 
 @dataclass(frozen=True, slots=True)
