@@ -134,7 +134,10 @@ def matrix_columns(features: Sequence[Feature], constitution: Constitution | Non
                 keys.add(key)
         features_per_key.update(keys)
     room = NAMED_COLUMNS_BESIDE_PRINCIPLES if principles else NAMED_COLUMNS_WITHOUT_CONSTITUTION
-    named = [key for key, count in features_per_key.most_common() if count >= 2 or not principles][:room]
+    # Most features first, ties by key: most_common() would break ties by which key was counted first,
+    # and each feature's keys are a set, whose order changed with the interpreter's hash seed.
+    ranked = sorted(features_per_key, key=lambda k: (-features_per_key[k], k))
+    named = [key for key in ranked if features_per_key[key] >= 2 or not principles][:room]
     for key in sorted(named, key=lambda k: (-features_per_key[k], k)):
         spelling = spellings[key].most_common(1)[0][0]
         columns.append(MatrixColumn(key, spelling, spelling))
