@@ -7,7 +7,7 @@ import html
 import re
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from plan_portal.model.text import is_generated_id, strip_markup
@@ -50,15 +50,11 @@ def environment(custom_templates: Path | None = None) -> Environment:
 
     One environment per folder, kept by the process: it keeps its templates compiled between the
     rebuilds of ``mkdocs serve`` (compiling them took most of a rebuild that renders few pages) and
-    compiles a template again when its file changes (Jinja's ``auto_reload``).
-
-    Every page template is compiled here, before the render stage forks its workers, so that
-    they inherit the compiled templates rather than each compiling them again."""
+    compiles a template again when its file changes (Jinja's ``auto_reload``)."""
     loaders: list[FileSystemLoader | PackageLoader] = []
     if custom_templates is not None:
         loaders.append(FileSystemLoader(str(custom_templates)))
-    own = PackageLoader("plan_portal.render", "templates")
-    loaders.append(own)
+    loaders.append(PackageLoader("plan_portal.render", "templates"))
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=True,
@@ -74,9 +70,4 @@ def environment(custom_templates: Path | None = None) -> Environment:
     env.tests["iso_date"] = lambda text: re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text)) is not None
     env.tests["wordless"] = lambda text: not any(character.isalpha() for character in str(text))
     env.filters["truncate_feature"] = lambda record_id: str(record_id).split("/", 1)[0]
-    for name in own.list_templates():  # a custom folder's file of the same name is the one compiled
-        try:
-            env.get_template(name)
-        except TemplateError:  # raised again when a page uses it, as it was before compiling early
-            continue
     return env
