@@ -25,6 +25,7 @@ _BLOCK_START = re.compile(r"^\s*(?:```|~~~|\|)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 
 
+@functools.lru_cache(maxsize=4096)  # a task's text is shortened on every row of requirements it cites
 def excerpt(text: str, limit: int = 220) -> str:
     """The opening words of a Markdown field as plain text, for a dashboard cell; the whole field
     is on the record's feature page. Code blocks and tables end the excerpt."""

@@ -26,8 +26,9 @@ def _links_of(r: Renderer, node: str) -> list[tuple[str, str]]:
     def shown(t: str, other: str) -> bool:
         return decision and t in _SHOWN_BESIDE_DECISIONS and kinds[other]["kind"] != "feature"
 
-    found = [(LINK_TYPES[t].forward, b) for _, b, t in graph.out_edges(node, keys=True) if not shown(t, b)]
-    found += [(LINK_TYPES[t].reverse, a) for a, _, t in graph.in_edges(node, keys=True) if not shown(t, a)]
+    # The adjacency (other end → link types) read directly: edge views made per record cost more than the links.
+    found = [(LINK_TYPES[t].forward, b) for b, types in graph.succ[node].items() for t in types if not shown(t, b)]
+    found += [(LINK_TYPES[t].reverse, a) for a, types in graph.pred[node].items() for t in types if not shown(t, a)]
     return sorted(set(found))
 
 

@@ -7,7 +7,7 @@ so, and links to the full view.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import networkx as nx
@@ -59,6 +59,15 @@ class GraphViews:
         self._undirected: nx.Graph[str] = nx.Graph()
         self._undirected.add_nodes_from(graph.nodes)
         self._undirected.add_edges_from((a, b) for a, b, t in typed_edges(graph) if t != FEATURE_EDGE)
+        #: Node → its kind, read for every node a view shows (a NodeDataView looks each up anew).
+        self._kind: dict[str, str] = {node: str(kind) for node, kind in graph.nodes(data="kind")}
+
+    def _out_edges(self, node: str) -> Iterator[tuple[str, str]]:
+        """(other end, link type) of the node's outgoing links, in ``out_edges`` order, read from
+        the adjacency directly: an edge view made per node cost more than the links it listed."""
+        for other, types in self.graph.succ[node].items():
+            for kind in types:
+                yield other, kind
 
     def _key(self, node: str) -> tuple[int, str]:
         return (self.order.get(node, 0), node)
@@ -96,7 +105,7 @@ class GraphViews:
             edges = [(a, b, kind) for a, b, kind in links if a in chosen and b in chosen]
         else:
             for a in nodes:  # only the edges among the chosen nodes: a view costs its own size, not the graph's
-                for _, b, kind in self.graph.out_edges(a, keys=True):
+                for b, kind in self._out_edges(a):
                     if b in chosen and (edge_types is None or kind in edge_types):
                         edges.append((a, b, kind))
         sub.add_edges_from((a, b) for a, b, _ in edges)
@@ -127,11 +136,11 @@ class GraphViews:
         shown = list(dict.fromkeys([*roots[:1], *linked]))
         nodes, total = self._nearest([r for r in shown if r in self._undirected], depth, cap)
         chosen = set(nodes)
-        kinds = self.graph.nodes(data="kind")
+        kinds = self._kind
         between_features: list[tuple[str, str, str]] = []
         records: dict[tuple[str, str], str] = {}
         for a in nodes:
-            for _, b, kind in self.graph.out_edges(a, keys=True):
+            for b, kind in self._out_edges(a):
                 if b not in chosen:
                     continue
                 if kinds[a] == kinds[b] == "feature":

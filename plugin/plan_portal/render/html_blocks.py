@@ -40,7 +40,8 @@ def extract_html_blocks(markdown: str, page_key: str) -> tuple[str, dict[str, st
         while index < len(lines):
             current = lines[index]
             captured.append(current)
-            depth += len(_OPEN.findall(current)) - len(_CLOSE.findall(current))
+            if "div" in current:  # most lines of a block are table rows, which neither open nor close one
+                depth += len(_OPEN.findall(current)) - len(_CLOSE.findall(current))
             index += 1
             if depth <= 0:
                 break

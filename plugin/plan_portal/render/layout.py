@@ -43,20 +43,30 @@ class Layout:
     height: float
 
 
-def _layers(graph: nx.DiGraph[str], order_key: Mapping[str, int]) -> list[list[str]]:
-    """The topological generations; in a cycle, the links from a record earlier in ``order_key`` to
-    a later one do not count, so that a group of features that all cite each other is spread over
-    layers (later features above earlier ones) rather than wrapped into one tangled layer."""
+def _generations(graph: nx.DiGraph[str], order_key: Mapping[str, int]) -> dict[str, int]:
+    """Node → its topological generation; in a cycle, the links from a record earlier in
+    ``order_key`` to a later one do not count, so that a group of features that all cite each other
+    is spread over layers (later features above earlier ones) rather than wrapped into one tangled
+    layer. A node's generation depends only on its ancestors, which lie in its own weakly connected
+    component: computed once for the whole graph, it is the same as for each component on its own."""
     try:
-        generations = [list(g) for g in nx.topological_generations(graph)]
+        generations = list(nx.topological_generations(graph))
     except nx.NetworkXUnfeasible:
         component = {n: i for i, members in enumerate(nx.strongly_connected_components(graph)) for n in members}
         acyclic: nx.DiGraph[str] = nx.DiGraph()
         acyclic.add_nodes_from(graph)
         acyclic.add_edges_from((a, b) for a, b in graph.edges
                                if component[a] != component[b] or order_key[a] > order_key[b])
-        generations = [list(g) for g in nx.topological_generations(acyclic)]
-    return [sorted(nodes, key=order_key.__getitem__) for nodes in generations]
+        generations = list(nx.topological_generations(acyclic))
+    return {n: index for index, nodes in enumerate(generations) for n in nodes}
+
+
+def _layers(component: set[str], generation: Mapping[str, int], order_key: Mapping[str, int]) -> list[list[str]]:
+    """A component's layers: its nodes by generation, each layer in ``order_key`` order."""
+    layers: dict[int, list[str]] = {}
+    for n in component:
+        layers.setdefault(generation[n], []).append(n)
+    return [sorted(layers[index], key=order_key.__getitem__) for index in sorted(layers)]
 
 
 def _sweep(layers: list[list[str]], graph: nx.DiGraph[str], rounds: int = 4) -> None:
@@ -100,9 +110,11 @@ def _wrap(layer: list[str], widths: Mapping[str, float], room: float) -> list[li
     return rows
 
 
-def _component_rows(graph: nx.DiGraph[str], order_key: Mapping[str, int], widths: Mapping[str, float],
-                    room: float) -> list[list[str]]:
-    layers = _layers(graph, order_key)
+def _component_rows(component: set[str], graph: nx.DiGraph[str], generation: Mapping[str, int],
+                    order_key: Mapping[str, int], widths: Mapping[str, float], room: float) -> list[list[str]]:
+    """The rows of one weakly connected component: every neighbour of its nodes is one of them, so
+    the sweeps read the whole graph (no subgraph view, which filters each neighbour list it reads)."""
+    layers = _layers(component, generation, order_key)
     _sweep(layers, graph)
     return [row for layer in layers for row in _wrap(layer, widths, room)]
 
@@ -121,10 +133,11 @@ def layered_layout(graph: nx.DiGraph[str], order_key: Mapping[str, int],
     room = max(max_width - 2 * MARGIN, max(width_of.values()))
     components = sorted(nx.weakly_connected_components(graph),
                         key=lambda c: (-len(c), min(order_key[n] for n in c)))
+    generation = _generations(graph, order_key)
     positions: dict[str, Placed] = {}
     rows_above, shelf_rows, used, width = 0, 0, 0.0, 0.0
     for component in components:
-        rows = _component_rows(graph.subgraph(component), order_key, width_of, room)
+        rows = _component_rows(component, graph, generation, order_key, width_of, room)
         block_width = max(_row_width(row, width_of) for row in rows)
         if used and used + GAP_X + block_width > room:  # start a new shelf
             rows_above += shelf_rows

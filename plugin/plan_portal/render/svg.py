@@ -78,8 +78,6 @@ _REGULAR_EM = {0.3: "'Iijl", 0.35: " ,./:;\\|·", 0.4: "()-[]ft", 0.45: "!r", 0.
 _BOLD_EM = {0.35: " 'ijl", 0.4: ",./:;I\\|·", 0.45: "-f", 0.5: "!()[]`rt", 0.55: '"*', 0.6: "J_csz",
             0.65: "?Lx", 0.7: "0123456789$EFTaekovy", 0.75: "CPSYZbdghnpqu{}", 0.8: "ABKRVX",
             0.85: "#+<=>DGHNU^~", 0.9: "&OQ", 0.95: "w", 1.0: "@M…—", 1.05: "%m", 1.15: "W"}
-_REGULAR = {ch: em for em, chars in _REGULAR_EM.items() for ch in chars}
-_BOLD = {ch: em for em, chars in _BOLD_EM.items() for ch in chars}
 
 
 def _other_em(ch: str) -> float:
@@ -88,10 +86,22 @@ def _other_em(ch: str) -> float:
     return 1.05 if unicodedata.east_asian_width(ch) in "WF" else 0.8
 
 
+class _Advances(dict[str, float]):
+    """Character → advance width in em: the table's, else ``_other_em``'s, remembered once asked
+    for, so that measuring a text is one dictionary look-up per character."""
+
+    def __missing__(self, ch: str) -> float:
+        em = self[ch] = _other_em(ch)
+        return em
+
+
+_REGULAR = _Advances({ch: em for em, chars in _REGULAR_EM.items() for ch in chars})
+_BOLD = _Advances({ch: em for em, chars in _BOLD_EM.items() for ch in chars})
+
+
 def text_width(text: str, bold: bool = False) -> float:
     """About how wide ``text`` is drawn at FONT_SIZE px, in px (rather too wide than too narrow)."""
-    table = _BOLD if bold else _REGULAR
-    return FONT_SIZE * sum(table.get(ch) or _other_em(ch) for ch in text)
+    return FONT_SIZE * sum(map((_BOLD if bold else _REGULAR).__getitem__, text))
 
 
 def fit(text: str, width: float, bold: bool = False) -> str:
@@ -103,7 +113,7 @@ def fit(text: str, width: float, bold: bool = False) -> str:
     table = _BOLD if bold else _REGULAR
     used, end = 0.0, len(text)
     for index, ch in enumerate(text):
-        used += FONT_SIZE * (table.get(ch) or _other_em(ch))
+        used += FONT_SIZE * table[ch]
         if used > room:  # the first character that does not fit
             end = index
             break

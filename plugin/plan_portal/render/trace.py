@@ -14,7 +14,7 @@ def has_trace(feature: Feature) -> bool:
 
 def render(r: Renderer, feature: Feature, src: str) -> str:
     rows = views.trace_rows(feature, r.checked.graph)
-    progress = views.progress_rows([feature], r.checked.graph)[0]
+    progress = views.progress_row(feature, rows)
     cited = {t.id for row in rows for t in row.tasks}
     untraced = [t for t in feature.task_items if t.id not in cited and not t.requirements]
     return r.render("trace.html", src, f=feature, rows=rows, progress=progress,

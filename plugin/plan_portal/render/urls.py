@@ -60,9 +60,11 @@ def relative_url(target: str, base: str) -> str:
     return relative + suffix
 
 
-def _segments(url: str) -> list[str]:
-    """``a/./b/c.html`` → ``[a, b, c.html]``; a URL ending in ``/`` ends with an empty name."""
-    return [part for part in url.split("/")[:-1] if part not in ("", ".")] + [url.split("/")[-1]]
+@lru_cache(maxsize=1 << 12)  # a page's own URL is the base of every link on it
+def _segments(url: str) -> tuple[str, ...]:
+    """``a/./b/c.html`` → ``(a, b, c.html)``; a URL ending in ``/`` ends with an empty name."""
+    *folders, name = url.split("/")
+    return (*(part for part in folders if part not in ("", ".")), name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,5 +93,10 @@ class Layout:
         return page_url(src_uri, self.directory_urls)
 
     def feature_url(self, feature_id: str, local_id: str = "") -> str:
-        url = self.url(self.feature_src(feature_id))
-        return f"{url}#{anchor(local_id)}" if local_id else url
+        return _feature_url(self, feature_id, local_id)
+
+
+@lru_cache(maxsize=1 << 16)  # every page links to its records, its neighbours' and their features many times
+def _feature_url(layout: Layout, feature_id: str, local_id: str) -> str:
+    url = layout.url(layout.feature_src(feature_id))
+    return f"{url}#{anchor(local_id)}" if local_id else url

@@ -451,24 +451,31 @@ def trace_rows(feature: Feature, graph: PortfolioGraph) -> list[TraceRow]:
     for row in rows:
         if row.requirement.id not in graph:
             continue
-        for source, _, kind in graph.in_edges(row.requirement.id, keys=True):
+        # The adjacency (citing record → link types) read directly, in in_edges order, without an edge view.
+        for source, kinds in graph.pred[row.requirement.id].items():
             record = records.get(source)
-            if isinstance(record, Task) and kind == "implements":
-                row.tasks.append(record)
-            elif isinstance(record, Decision):
-                row.decisions.append(record)
-            elif isinstance(record, Gate):
-                row.gates.append(record)
-            elif isinstance(record, Risk):
-                row.risks.append(record)
-            elif isinstance(record, ChecklistItem):
-                row.checks.append(record)
+            for kind in kinds:
+                _add_cited(row, record, kind)
         for found in (row.tasks, row.decisions, row.gates, row.risks, row.checks):
             found.sort(key=lambda r: (r.source.path, r.source.line))
     traced = any(t.requirements for t in feature.task_items)
     for row in rows:
         row.gap = traced and row.requirement.kind in BUILT_KINDS and not row.tasks
     return rows
+
+
+def _add_cited(row: TraceRow, record: Task | Decision | Gate | Risk | ChecklistItem | None, kind: str) -> None:
+    """``record``, which cites the row's requirement by a link of type ``kind``, in its column."""
+    if isinstance(record, Task) and kind == "implements":
+        row.tasks.append(record)
+    elif isinstance(record, Decision):
+        row.decisions.append(record)
+    elif isinstance(record, Gate):
+        row.gates.append(record)
+    elif isinstance(record, Risk):
+        row.risks.append(record)
+    elif isinstance(record, ChecklistItem):
+        row.checks.append(record)
 
 
 @dataclass(slots=True)
@@ -516,17 +523,18 @@ def lifecycle_stage(feature: Feature) -> str:
 
 
 def progress_rows(features: Sequence[Feature], graph: PortfolioGraph) -> list[ProgressRow]:
-    rows = []
-    for f in features:
-        trace = trace_rows(f, graph)
-        built = [row for row in trace if row.requirement.kind in BUILT_KINDS]
-        stories = []
-        for story in (r for r in f.requirements if r.kind == "user-story"):
-            tasks = [t for t in f.task_items if t.story == story.local_id]
-            stories.append(StoryProgress(story, sum(1 for t in tasks if t.done), len(tasks)))
-        rows.append(ProgressRow(
-            f, lifecycle_stage(f), sum(1 for t in f.task_items if t.done), len(f.task_items),
-            sum(1 for row in built if row.tasks), len(built), len(f.clarifications), stories,
-            sum(1 for c in f.checklist_items if c.checked), len(f.checklist_items),
-            any(t.requirements for t in f.task_items)))
-    return rows
+    return [progress_row(f, trace_rows(f, graph)) for f in features]
+
+
+def progress_row(f: Feature, trace: list[TraceRow]) -> ProgressRow:
+    """The feature's progress, from its ``trace_rows`` (which its traceability page lists too)."""
+    built = [row for row in trace if row.requirement.kind in BUILT_KINDS]
+    stories = []
+    for story in (r for r in f.requirements if r.kind == "user-story"):
+        tasks = [t for t in f.task_items if t.story == story.local_id]
+        stories.append(StoryProgress(story, sum(1 for t in tasks if t.done), len(tasks)))
+    return ProgressRow(
+        f, lifecycle_stage(f), sum(1 for t in f.task_items if t.done), len(f.task_items),
+        sum(1 for row in built if row.tasks), len(built), len(f.clarifications), stories,
+        sum(1 for c in f.checklist_items if c.checked), len(f.checklist_items),
+        any(t.requirements for t in f.task_items))
