@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "plugin" / "plan_portal"
 #: Each module's stage, by its dotted name under plan_portal (a package stands for its modules).
 #: Leaves any stage may use come first; a module may import only modules of its own or an earlier rank.
 RANKS: dict[str, int] = {
-    "diagnostics": 0, "settings": 0, "parallel": 0, "containment": 0,
+    "diagnostics": 0, "settings": 0, "parallel": 0, "containment": 0, "collector": 0,
     "discover": 1,
     "read": 2,
     "model": 3, "changed": 3,

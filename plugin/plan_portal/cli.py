@@ -15,6 +15,7 @@ import click
 
 from plan_portal.changed import changed_features, diagnostics_in
 from plan_portal.checked import CheckedPortfolio
+from plan_portal.collector import collections_paused
 from plan_portal.compare import Revision, compare
 from plan_portal.compare.report import json_report, markdown_report
 from plan_portal.compare.revision import RevisionError, export_at_commit, load_export, resolve_revision
@@ -84,7 +85,8 @@ def _existing_roots(roots: tuple[Path, ...]) -> None:
 def _run(roots: tuple[Path, ...], severity: tuple[str, ...] = (), allow_roots: tuple[Path, ...] = (),
          constitution: Path | None = None) -> CheckedPortfolio:
     _existing_roots(roots)
-    return run(_settings(roots, severity, allow_roots, constitution))
+    with collections_paused():  # a one-off process (see collector)
+        return run(_settings(roots, severity, allow_roots, constitution))
 
 
 def _escape_data(text: str) -> str:

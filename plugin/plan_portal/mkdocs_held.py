@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from plan_portal.collector import collections_paused
 from plan_portal.compare.revision import BaselineCache
 from plan_portal.diagnostics import Diagnostic
 from plan_portal.model.cache import ReadCache
@@ -155,6 +156,15 @@ def held_portal(settings: Settings, layout: Layout, cache: ReadCache, baselines:
     portal = build(settings, layout, cache=cache, baselines=baselines, keep=held.hold, reuse=held.reuse, packed=True)
     return HeldPortal(portal.checked.diagnostics, portal.warnings, portal.pages, held,
                        len(portal.checked.portfolio.features), portal.reads)
+
+
+def one_off_portal(settings: Settings, layout: Layout) -> HeldPortal:
+    """The portal's pages for a one-off build, which keeps nothing it read: collections paused while
+    the pipeline runs (see collector), then its memory handed back before MkDocs converts pages."""
+    with collections_paused():
+        portal = held_portal(settings, layout, ReadCache(), BaselineCache())
+    release_memory()
+    return portal
 
 
 def template_line(trace: str) -> str:

@@ -21,7 +21,7 @@ from plan_portal import mkdocs_nav
 from plan_portal.compare.revision import BaselineCache
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity, printable
-from plan_portal.mkdocs_held import HeldPages, held_portal, release_memory, template_line
+from plan_portal.mkdocs_held import HeldPages, held_portal, one_off_portal, template_line
 from plan_portal.mkdocs_live import LiveSite
 from plan_portal.model.cache import ReadCache
 from plan_portal.read.history import build_stamp
@@ -102,8 +102,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
             if self.keep_reads:  # mkdocs serve: the cache and the rendered pages live here, between rebuilds
                 portal = held_portal(self.settings(), layout, self.cache, self.baselines, self.held)
             else:
-                portal = held_portal(self.settings(), layout, ReadCache(), BaselineCache())
-                release_memory()
+                portal = one_off_portal(self.settings(), layout)
         except Exception as error:  # the pipeline's (a custom template's, say), raised here or by a worker process
             trace = "".join(traceback.format_exception(error))  # with the worker's traceback, if any
             log.debug(trace)
