@@ -12,12 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fixture_text import line_of
 from picture import page_links
 from plan_portal.checked import CheckedPortfolio as Result
 from plan_portal.export import export_document
-from plan_portal.model.mentions import scan_mentions
+from plan_portal.model.mentions import _NUMBER as NUMBER
+from plan_portal.model.mentions import _WORD as WORD
+from plan_portal.model.mentions import scan_mentions, word_before
 from plan_portal.pipeline import run
 from plan_portal.read import parse_document
 from plan_portal.render import Layout, portal_pages
@@ -298,3 +302,26 @@ def test_the_scan_is_linear_in_the_portfolio(tmp_path: Path):
 
     small, large = timed(100, tmp_path / "small"), timed(400, tmp_path / "large")
     assert large < small * 10
+
+
+#: Text around numbers made of the type words, their pieces, and what may stand between them and a number.
+_NEAR_WORDS = st.lists(st.sampled_from([*"sSpecfatureiPrCF.-:(#/x1", " ", "\t", "\n", "\u00a0", "\u2003", " " * 20,
+                                        "see", "Spec", "feature", "specifications", "cf.", "per ", "ADR-"]),
+                       max_size=30).map("".join)
+_TYPE_WORD = st.sampled_from(["see", "Spec", "specs", "FEATURES", "specifications", "cf.", "cf", "per", "ADR", "x"])
+_SEPARATOR = st.sampled_from(["-", " ", ":", " #", "#", "(", "( ", "\t: #", " " * 40, "\u00a0", ".", "/", ""])
+
+
+@given(_NEAR_WORDS, _TYPE_WORD, _SEPARATOR, st.from_regex(r"\d{1,4}", fullmatch=True), _NEAR_WORDS)
+@settings(max_examples=500, deadline=None)
+def test_the_word_before_a_number_is_found_as_a_search_over_everything_before_it_finds_it(
+        noise: str, word: str, separator: str, digits: str, after: str):
+    """``word_before`` skips the search where the type word cannot end (after a letter, a dot, a
+    digit) and searches 15 characters after ``-``: the same match as searching the 160 before."""
+    before = noise + word + separator
+    text = before + digits + after
+    for number in NUMBER.finditer(text):
+        start = number.start()
+        expected = WORD.search(text, max(0, start - 160), start)
+        found = word_before(text, start)
+        assert (found and found.span()) == (expected and expected.span()), (text, start)

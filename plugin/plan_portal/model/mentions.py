@@ -32,6 +32,8 @@ _SLUG = re.compile(r"-[\w-]*[A-Za-z][\w-]*")
 _INSIDE = re.compile(r"/(?:(?:plan|research)\.md#(?P<anchor>[\w-]+)|(?P<local>[A-Za-z]+-?\d+[A-Za-z]?)(?![\w.-]))")
 #: Words that say the number after them is a feature's: ``Feature 010``, ``spec-010``, ``see #010``.
 _WORD = re.compile(r"\b(?:features?|specs?|specifications?|see|per|cf\.?)(?:\s*[:(]?\s*#?|-)$", re.I)
+#: The longest match of ``_WORD`` that ends in ``-``: ``specifications-``.
+_LONGEST_DASHED_WORD = len("specifications-")
 #: Words before a number that make it the number of something else: ``ADR 002``, ``migration 008``.
 _OTHER_NUMBER = re.compile(
     r"\b(?:adrs?|issues?|prs?|pull requests?|migrations?|tasks?|stor(?:y|ies)|sprints?|phases?|steps?|stages?"
@@ -112,7 +114,7 @@ def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[M
             continue
         if text[end:end + 1] == "." and text[end + 1:end + 2].isdigit():
             continue  # a decimal or a version: 1.10
-        word = _WORD.search(text, max(0, start - _BEFORE), start)
+        word = word_before(text, start)
         if word is not None:  # "Spec" ending one line and "028" starting the next: cited at the number
             chain_start, chain_end = word.start(), end
             yield Mention("number", digits, "", text[chain_start:end], _before(text, chain_start), source)
@@ -127,6 +129,22 @@ def _mentions_in(text: str, path: str, first_line: int, root: str) -> Iterator[M
                 and not _OTHER_NUMBER.search(text, max(0, start - 40), start):
             chain_start, chain_end = start, end  # "the 001 layout", "extends 001/002"
             yield Mention("number", digits, "", digits, _before(text, start), source)
+
+
+def word_before(text: str, start: int) -> re.Match[str] | None:
+    """``_WORD`` ending where the number at ``start`` begins, searched only where it can end there.
+
+    A number never follows a letter or a dot (``_NUMBER``), so such a match ends in a space, ``:``,
+    ``(``, ``#`` or ``-``, and before ``-`` it is the word alone: ``ADR-001`` is settled by a search
+    over 15 characters, ``v2`` or ``=3`` by none, instead of one over the 160 characters before each
+    number (45,000 ids in a plan of 300 decisions that cite each other).
+    """
+    previous = text[start - 1:start]
+    if previous == "-":
+        return _WORD.search(text, max(0, start - _LONGEST_DASHED_WORD), start)
+    if previous.isspace() or previous in (":", "(", "#"):
+        return _WORD.search(text, max(0, start - _BEFORE), start)
+    return None
 
 
 def _before(text: str, start: int) -> str:
