@@ -168,10 +168,13 @@ def test_a_filtered_sorted_view_opens_again_from_its_url(context: BrowserContext
 # ------------------------------------------------------------------------------------------ heat map
 
 
+#: The register's rows on screen, as a JavaScript expression.
+ROWS_ON_SCREEN = "Array.from(document.querySelectorAll('#pp-risks tbody tr')).filter(r => r.offsetParent !== null)"
+
+
 def risk_rows(page: Page) -> list[str]:
     """The id ("feature/R1") of each risk on screen in the register, in order."""
-    return page.eval_on_selector_all(
-        "#pp-risks tbody tr", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.ppRecord)")
+    return page.evaluate(f"{ROWS_ON_SCREEN}.map(r => r.dataset.ppRecord)")
 
 
 @pytest.fixture(scope="module")
@@ -448,5 +451,7 @@ def test_instant_navigation_keeps_the_view_back_and_forward(context: BrowserCont
     page.go_forward()
     page.wait_for_url(re.compile(re.escape(f"/plans/risks/?cell={cell}") + "$"))
     page.wait_for_selector("[data-pp-cell-note]:not([hidden])")
+    # Material swaps the page in on Forward; under load the note can show a moment before the rows settle.
+    page.wait_for_function(f"() => {ROWS_ON_SCREEN}.length === {len(risks_by_cell[cell])}", timeout=10_000)
     assert sorted(risk_rows(page)) == sorted(risks_by_cell[cell])
     assert page.evaluate("window.__sameDocument") is True
