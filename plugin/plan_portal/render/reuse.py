@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,8 @@ class Reuse:
         if found is None or found[0] is not feature:
             found = (feature, {})
             self._digests[id(feature)] = found
-        kept = tuple(r.id for name in unshown for r in getattr(feature, name) if getattr(r, "id", None) in listed)
+        kept = tuple(r.id for name in unshown for r in getattr(feature, name)
+                     if getattr(r, "id", None) in listed) if listed else ()
         key = (*unshown, "listed:", *kept)
         digest = found[1].get(key)
         if digest is None and not unshown:
@@ -210,8 +211,9 @@ def _owners(r: Renderer, reuse: Reuse, site: bytes, owners: bytes, links: bytes)
 def _row(row: FeatureRow | None) -> object:
     """A feature's row of counts without the feature, whose digest the fingerprint holds already
     (its repr would be the whole feature again: 24 MB for 1,000 features)."""
-    return None if row is None else (row.feature.id, row.gates, row.risks, row.decisions, row.open_research,
-                                     row.clarifications, row.unmitigated)
+    if row is None:
+        return None
+    return (row.feature.id, *(getattr(row, field.name) for field in fields(row) if field.name != "feature"))
 
 
 def _templates(folder: Path | None) -> list[tuple[str, int, int]]:
