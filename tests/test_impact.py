@@ -167,11 +167,16 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def _feature_page(site: Path, feature: str) -> tuple[str, str]:
+    """A built feature page's HTML, and its text with the tags taken out."""
+    html = (site / "plans" / feature / "plan" / "index.html").read_text(encoding="utf-8")
+    return html, _text(html)
+
+
 def test_feature_page_names_everything_that_rests_on_a_decision_when_it_is_little(tmp_path: Path):
     write_specs(tmp_path, chain_plans(4))
     site = build_site(tmp_path)
-    feature = (site / "plans" / "001-base" / "plan" / "index.html").read_text(encoding="utf-8")
-    text = _text(feature)
+    _, text = _feature_page(site, "001-base")
     assert "If it is reversed : 2 rest on it directly, 6 in all across 2 features." in text
     # each by id and title, never a bare list of ids; another feature's record with its status and
     # feature (this feature's show theirs in their own rows); those further away with the decision
@@ -201,8 +206,7 @@ def test_a_decision_on_which_much_rests_through_others_lists_its_direct_dependen
         tmp_path: Path):
     write_specs(tmp_path, chain_plans(14))
     site = build_site(tmp_path)
-    feature = (site / "plans" / "001-base" / "plan" / "index.html").read_text(encoding="utf-8")
-    text = _text(feature)
+    feature, text = _feature_page(site, "001-base")
     assert "If it is reversed : 2 rest on it directly, 16 in all across 2 features." in text
     # each direct dependent decision with how much rests on it in turn, linked onward to its entry
     assert "ADR-002 Layer 2 on top · 14 rest on it" in text
@@ -214,8 +218,7 @@ def test_a_decision_on_which_much_rests_through_others_lists_its_direct_dependen
 def test_a_decision_with_more_direct_dependents_than_listed_has_an_impact_page(tmp_path: Path):
     write_specs(tmp_path, hub_plans(16))
     site = build_site(tmp_path)
-    feature = (site / "plans" / "003-hub" / "plan" / "index.html").read_text(encoding="utf-8")
-    text = _text(feature)
+    feature, text = _feature_page(site, "003-hub")
     assert "If it is reversed : 16 rest on it directly, 17 in all across 1 feature." in text
     assert "and 4 more directly, on its impact page" in text
     assert 'href="../../impact/003-hub/ADR-001/"' in feature
