@@ -10,7 +10,7 @@ from plan_portal.link.graph import (
     nodes_of_kind,
     typed_edges,
 )
-from plan_portal.link.trace import TRACE_KINDS, record_graph
+from plan_portal.link.trace import TRACE_KINDS
 from plan_portal.link.types import LINK_TYPES, LinkType
 
 __all__ = [
@@ -24,6 +24,5 @@ __all__ = [
     "edges_of_type",
     "link",
     "nodes_of_kind",
-    "record_graph",
     "typed_edges",
 ]

@@ -4,7 +4,7 @@ requirement id means something only in its own feature's spec).
 
 Requirements with an id (``FR-001``, ``US1``), tasks and checklist items are graph nodes of kinds
 ``requirement``, ``task`` and ``checklist-item``; the graph pictures and a record's list of links
-leave them out (see :func:`record_graph`).
+leave them out (``TRACE_KINDS``).
 """
 
 from __future__ import annotations
@@ -20,14 +20,6 @@ from plan_portal.model.trace import citable
 #: Node kinds of traceability records.
 TRACE_KINDS = frozenset({"requirement", "task", "checklist-item"})
 _DECISION_FIELDS = ("title", "choice", "context", "rationale", "alternatives", "follow_up")
-
-
-def record_graph(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
-    """The graph without traceability nodes: features, decisions, risks and gates, as drawn."""
-    kept = [node for node, data in graph.nodes(data=True) if data["kind"] not in TRACE_KINDS]
-    if len(kept) == graph.number_of_nodes():
-        return graph
-    return graph.subgraph(kept).copy()
 
 
 def _record_texts(record: Decision | Risk | Gate) -> Iterator[str]:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from plan_portal.checked import READINESS_STATES, CheckedPortfolio, Impact, Owner, Readiness, Reason
 from plan_portal.compare import Comparison
 from plan_portal.diagnostics import Diagnostic
-from plan_portal.link import LINK_TYPES, LinkType, record_graph
+from plan_portal.link import LINK_TYPES, LinkType
 from plan_portal.model.records import Constitution, Decision, Feature, Source, TableEntry
 from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES
 from plan_portal.model.text import anchor, slug
@@ -174,9 +174,8 @@ class Renderer:
         self.by_id = {f.id: f for f in checked.portfolio.features}
         self.features = [self.by_id[i] for i in checked.feature_order if i in self.by_id]
         order = {f.id: i for i, f in enumerate(self.features)}
-        drawn = record_graph(checked.graph)  # traceability records are not drawn (yet)
-        self.graphs = GraphViews(drawn, {
-            node: order.get(str(feature), 0) for node, feature in drawn.nodes(data="feature")})
+        self.graphs = GraphViews(checked.graph, {
+            node: order.get(str(feature), 0) for node, feature in checked.graph.nodes(data="feature")})
         rows = views.feature_rows(self.features, checked.unmitigated, checked.twins)
         self.rows = {row.feature.id: row for row in rows}
         #: Per feature: its links to and from other features, with where each is written.

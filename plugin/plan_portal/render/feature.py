@@ -19,16 +19,14 @@ _SHOWN_BESIDE_DECISIONS = frozenset({"depends-on", "supersedes", "mitigated-by",
 def _links_of(r: Renderer, node: str) -> list[tuple[str, str]]:
     """(label, other node) for every link of a record, outgoing with forward labels, incoming with reverse;
     for a decision, only those its status and impact do not list."""
-    graph = r.graphs.graph  # without traceability records: the feature page does not list them
-    kinds = graph.nodes
-    decision = kinds[node]["kind"] == "decision"
+    views = r.graphs  # without traceability records: the feature page does not list them
+    decision = views.kind(node) == "decision"
 
     def shown(t: str, other: str) -> bool:
-        return decision and t in _SHOWN_BESIDE_DECISIONS and kinds[other]["kind"] != "feature"
+        return decision and t in _SHOWN_BESIDE_DECISIONS and views.kind(other) != "feature"
 
-    # The adjacency (other end → link types) read directly: edge views made per record cost more than the links.
-    found = [(LINK_TYPES[t].forward, b) for b, types in graph.succ[node].items() for t in types if not shown(t, b)]
-    found += [(LINK_TYPES[t].reverse, a) for a, types in graph.pred[node].items() for t in types if not shown(t, a)]
+    found = [(LINK_TYPES[t].forward, b) for b, t in views.out_links(node) if not shown(t, b)]
+    found += [(LINK_TYPES[t].reverse, a) for a, t in views.in_links(node) if not shown(t, a)]
     return sorted(set(found))
 
 

@@ -2,6 +2,10 @@
 
 Views are bounded: a view with more nodes than its cap keeps the nodes nearest its roots, says
 so, and links to the full view.
+
+Traceability records (requirements, tasks, checklist items) are not drawn (yet): the views read the
+portfolio graph and pass over them, rather than copy the graph without them (a copy of the 15,000
+records of 1,000 features took 0.2-0.4 s on every ``mkdocs serve`` rebuild, for the few pages drawn).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 import networkx as nx
 from markupsafe import Markup
 
-from plan_portal.link import PortfolioGraph, nodes_of_kind, typed_edges
+from plan_portal.link import TRACE_KINDS, PortfolioGraph, nodes_of_kind, typed_edges
 from plan_portal.render.layout import layered_layout
 from plan_portal.render.svg import Node, node_box, node_heading, render_legend, render_svg
 
@@ -56,31 +60,49 @@ class GraphViews:
     def __init__(self, graph: PortfolioGraph, order: dict[str, int]) -> None:
         self.graph = graph
         self.order = order
-        self._undirected: nx.Graph[str] = nx.Graph()
-        self._undirected.add_nodes_from(graph.nodes)
-        self._undirected.add_edges_from((a, b) for a, b, t in typed_edges(graph) if t != FEATURE_EDGE)
-        #: Node → its kind, read for every node a view shows (a NodeDataView looks each up anew).
-        self._kind: dict[str, str] = {node: str(kind) for node, kind in graph.nodes(data="kind")}
+        self._data = graph.nodes
 
-    def _out_edges(self, node: str) -> Iterator[tuple[str, str]]:
-        """(other end, link type) of the node's outgoing links, in ``out_edges`` order, read from
-        the adjacency directly: an edge view made per node cost more than the links it listed."""
+    def _drawn(self, node: str) -> bool:
+        """Whether the node is drawn: a feature, decision, risk or gate of the graph."""
+        return node in self._data and self._data[node]["kind"] not in TRACE_KINDS
+
+    def kind(self, node: str) -> str:
+        return str(self._data[node]["kind"])
+
+    def out_links(self, node: str) -> Iterator[tuple[str, str]]:
+        """(other end, link type) of the node's outgoing links to drawn nodes, in ``out_edges`` order,
+        read from the adjacency directly: an edge view made per node cost more than the links it listed."""
         for other, types in self.graph.succ[node].items():
-            for kind in types:
-                yield other, kind
+            if self._data[other]["kind"] not in TRACE_KINDS:
+                for kind in types:
+                    yield other, kind
+
+    def in_links(self, node: str) -> Iterator[tuple[str, str]]:
+        """(other end, link type) of the node's incoming links from drawn nodes, in ``in_edges`` order."""
+        for other, types in self.graph.pred[node].items():
+            if self._data[other]["kind"] not in TRACE_KINDS:
+                for kind in types:
+                    yield other, kind
+
+    def _neighbors(self, node: str) -> set[str]:
+        """The drawn nodes a drawn node links to or from, by a link other than a feature's own
+        dependency (those count only between features: see ``local``)."""
+        return {other for adjacency in (self.graph.succ[node], self.graph.pred[node])
+                for other, types in adjacency.items()
+                if self._data[other]["kind"] not in TRACE_KINDS and any(kind != FEATURE_EDGE for kind in types)}
 
     def _key(self, node: str) -> tuple[int, str]:
         return (self.order.get(node, 0), node)
 
     def _nearest(self, roots: list[str], depth: int, cap: int) -> tuple[list[str], int]:
         """Nodes within ``depth`` links of the roots (any direction), breadth first, at most ``cap``."""
-        seen = {r: 0 for r in roots if r in self._undirected}
+        seen = {r: 0 for r in roots if self._drawn(r)}
         queue = deque(seen)
         while queue:
             node = queue.popleft()
             if seen[node] >= depth:
                 continue
-            for other in sorted(self._undirected.neighbors(node), key=self._key):
+            for other in sorted(self._neighbors(node), key=self._key):
                 if other not in seen:
                     seen[other] = seen[node] + 1
                     queue.append(other)
@@ -88,7 +110,7 @@ class GraphViews:
         return ordered[:cap], len(ordered)
 
     def _node(self, node: str, href: Callable[[str], str], root: bool) -> Node:
-        data = self.graph.nodes[node]
+        data = self._data[node]
         kind = data["kind"]
         heading = node_heading(kind, str(data.get("local", "")), data["feature"])
         return Node(node, kind, heading, str(data.get("label", "")), str(data.get("status", "")), href(node), root)
@@ -105,11 +127,11 @@ class GraphViews:
             edges = [(a, b, kind) for a, b, kind in links if a in chosen and b in chosen]
         else:
             for a in nodes:  # only the edges among the chosen nodes: a view costs its own size, not the graph's
-                for b, kind in self._out_edges(a):
+                for b, kind in self.out_links(a):
                     if b in chosen and (edge_types is None or kind in edge_types):
                         edges.append((a, b, kind))
         sub.add_edges_from((a, b) for a, b, _ in edges)
-        kinds = sorted({str(self.graph.nodes[n]["kind"]) for n in nodes},
+        kinds = sorted({self.kind(n) for n in nodes},
                        key=["feature", "decision", "risk", "gate"].index)
         edge_kinds = sorted({kind for _, _, kind in edges})
 
@@ -130,17 +152,17 @@ class GraphViews:
         Between two features one arrow is drawn, as in the feature picture, and none that follows
         from others: features that mention each other drew 127 of the 150 arrows on a throng page.
         """
-        linked = [r for r in roots if r in self._undirected and self._undirected.degree(r)]
+        linked = [r for r in roots if self._drawn(r) and self._neighbors(r)]
         if not linked:
             return None  # nothing links to or from these roots
         shown = list(dict.fromkeys([*roots[:1], *linked]))
-        nodes, total = self._nearest([r for r in shown if r in self._undirected], depth, cap)
+        nodes, total = self._nearest([r for r in shown if self._drawn(r)], depth, cap)
         chosen = set(nodes)
-        kinds = self._kind
+        kinds = {node: self.kind(node) for node in nodes}
         between_features: list[tuple[str, str, str]] = []
         records: dict[tuple[str, str], str] = {}
         for a in nodes:
-            for b, kind in self._out_edges(a):
+            for b, kind in self.out_links(a):
                 if b not in chosen:
                     continue
                 if kinds[a] == kinds[b] == "feature":
@@ -181,9 +203,9 @@ class GraphViews:
     def feature_links(self) -> list[tuple[str, str, str]]:
         """One link per pair of features whose records cite each other: (citing, cited, type), the
         strongest type found between them in either direction, drawn the way that type was written."""
-        nodes = self.graph.nodes
+        nodes = self._data
         return self._strongest((str(nodes[a]["feature"]), str(nodes[b]["feature"]), kind)
-                               for a, b, kind in typed_edges(self.graph))
+                               for a, b, kind in typed_edges(self.graph) if self._drawn(a) and self._drawn(b))
 
     def features(self, href: Callable[[str], str], cap: int) -> GraphView | None:
         """Features and the links between them, without the links that follow from others.
