@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from jinja2 import Environment
@@ -22,7 +23,7 @@ from plan_portal.model.status import DECISION_STATUSES, GATE_STATUSES
 from plan_portal.model.text import anchor, slug
 from plan_portal.render import views
 from plan_portal.render.changes import Mark, change_marks
-from plan_portal.render.graph_views import GraphView, GraphViews
+from plan_portal.render.graph_views import GraphView, GraphViews, NodeOrder
 from plan_portal.render.impact import DIRECT_SHOWN, RESTS_ON_SHOWN, RecordRef, has_page, record_refs, supersession
 from plan_portal.render.inline import artifact_mapper, render_block, render_inline
 from plan_portal.render.page import Pictures
@@ -173,9 +174,9 @@ class Renderer:
         self.pictures = Pictures()
         self.by_id = {f.id: f for f in checked.portfolio.features}
         self.features = [self.by_id[i] for i in checked.feature_order if i in self.by_id]
-        order = {f.id: i for i, f in enumerate(self.features)}
-        self.graphs = GraphViews(checked.graph, {
-            node: order.get(str(feature), 0) for node, feature in checked.graph.nodes(data="feature")})
+        #: Feature id → its place in ``features``.
+        self.rank = {f.id: i for i, f in enumerate(self.features)}
+        self.graphs = GraphViews(checked.graph, NodeOrder(checked.graph, self.rank))
         rows = views.feature_rows(self.features, checked.unmitigated, checked.twins)
         self.rows = {row.feature.id: row for row in rows}
         #: Per feature: its links to and from other features, with where each is written.
@@ -187,21 +188,12 @@ class Renderer:
         #: Owner key → the source path of their page (``owners/<slug>.md``), slugs unique.
         self.owner_srcs = owner_sources(list(checked.owners), layout)
         self.urls = {name: layout.url(layout.src(f"{name}.md")) for name in dashboard_names}
-        #: Repository path (as in diagnostics) → portal URL, for links written inside plans.
-        self.file_urls: dict[str, str] = {}
-        for feature in checked.portfolio.features:
-            self.file_urls[f"{feature.path}/plan.md"] = layout.url(layout.feature_src(feature.id))
-            for published in feature.published:
-                src = layout.feature_src(feature.id, published.name)
-                if published.markdown:
-                    self.file_urls[published.path] = layout.url(src)
-                elif not published.problem:
-                    self.file_urls[published.path] = file_url(src)
-        self.refs = record_refs(self.features)
+        #: Feature id → its features' and records' ``RecordRef`` by id, made when first asked for (``record``).
+        self._refs: dict[str, dict[str, RecordRef]] = {}
         self.superseded_by, self.supersedes = supersession(checked)
-        decisions = {d.id: d for f in self.features for d in f.decisions}
         self.twins: dict[str, list[Decision]] = {}
         for twin, primary in checked.twins.items():
+            decisions = {d.id: d for d in self.by_id[twin.partition("/")[0]].decisions}
             self.twins.setdefault(primary, []).append(decisions[twin])
         folders = {f.path for f in checked.portfolio.features}
         self.diagnostics_by_feature: dict[str, list[Diagnostic]] = {}
@@ -209,6 +201,32 @@ class Renderer:
             folder = next((p for p in _parents(d.path) if p in folders), None)
             if folder is not None:
                 self.diagnostics_by_feature.setdefault(folder, []).append(d)
+
+    @cached_property
+    def file_urls(self) -> dict[str, str]:
+        """Repository path (as in diagnostics) → portal URL, for links written inside plans."""
+        layout = self.layout
+        found: dict[str, str] = {}
+        for feature in self.checked.portfolio.features:
+            found[f"{feature.path}/plan.md"] = layout.url(layout.feature_src(feature.id))
+            for published in feature.published:
+                src = layout.feature_src(feature.id, published.name)
+                if published.markdown:
+                    found[published.path] = layout.url(src)
+                elif not published.problem:
+                    found[published.path] = file_url(src)
+        return found
+
+    def record(self, node_id: str) -> RecordRef | None:
+        """A feature or record of ``features`` by id (``record_refs``); a feature's are made when one is
+        first asked for, since a serve rebuild renders few pages. A record's id starts with its feature's."""
+        feature_id = node_id.partition("/")[0]
+        refs = self._refs.get(feature_id)
+        if refs is None:
+            if feature_id not in self.rank:
+                return None
+            refs = self._refs[feature_id] = record_refs([self.features[self.rank[feature_id]]])
+        return refs.get(node_id)
 
     def feature_url(self, feature: Feature, local_id: str = "") -> str:
         return self.layout.feature_url(feature.id, local_id)
@@ -293,7 +311,7 @@ class Renderer:
             readiness=self.checked.readiness, readiness_states=READINESS_STATES, reason_url=reason_url,
             owners=self.checked.owners, owners_of=self.owners_of, owner_url=self.owner_url,
             unowned=self.checked.unowned, owner_options=self.owner_options,
-            record=self.refs.get, impact=self.checked.impact, impact_url=self.impact_url,
+            record=self.record, impact=self.checked.impact, impact_url=self.impact_url,
             superseded_by=lambda d: self.superseded_by.get(d, []), supersedes=lambda d: self.supersedes.get(d, []),
             twin_of=lambda d: self.checked.twins.get(d, ""), twins=lambda d: self.twins.get(d, []),
             direct_shown=DIRECT_SHOWN, rests_on_shown=RESTS_ON_SHOWN)

@@ -169,12 +169,11 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
             prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
                 "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
 
-    graph = checked.graph
-    feature_of: dict[str, str] = {node: str(feature) for node, feature in graph.nodes(data="feature")}
+    # Features linked to each other (their records too): every link between two is among their references.
     between: nx.Graph[str] = nx.Graph()
     between.add_nodes_from(digests)
-    between.add_edges_from((feature_of[a], feature_of[b]) for a, b in graph.edges()
-                           if feature_of[a] in digests and feature_of[b] in digests and feature_of[a] != feature_of[b])
+    between.add_edges_from((feature, reference.other) for feature, references in r.references.items()
+                           if feature in digests for reference in references if reference.other in digests)
     downstream = _downstream(r, digests, rank)
     #: What a feature's neighbours show of it: its content, place in the feature order, readiness.
     shown = {f.id: _hash(digests[f.id], rank[f.id], checked.readiness_of(f.id)) for f in features}
