@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import time
@@ -27,6 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
+
+from plan_portal.model.cache import ReadCache  # noqa: E402
+from plan_portal.pipeline import run  # noqa: E402
+from plan_portal.render.reuse import Reuse  # noqa: E402
+from plan_portal.render.site import RenderJob  # noqa: E402
+from plan_portal.render.urls import Layout  # noqa: E402
+from plan_portal.settings import Settings  # noqa: E402
 
 SERVE_URL = "http://127.0.0.1:8000/"
 MKDOCS_YML = f"""\
@@ -406,3 +415,59 @@ def test_a_rebuild_leaves_what_the_session_holds_out_of_collections_until_it_is_
         session.close()
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+def _sub(path: Path, pattern: str, new: str) -> None:
+    """The first match of ``pattern`` replaced, if any (a random edit may find nothing to change)."""
+    if path.exists():
+        path.write_text(re.sub(pattern, new, path.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fingerprints_a_session_keeps_equal_those_of_a_new_session_after_any_edits(seed: int, tmp_path: Path):
+    """A session compares what links and checks made with the last render's, and keeps the features
+    near each other and what rests on each decision while the links stay: after random edits (links
+    added and removed, statuses, features added and deleted) each job's fingerprint is the one a new
+    session computes."""
+    root = tmp_path / "project"
+    features = write_portfolio(root, 16)
+    specs = root / "specs"
+    rng = random.Random(seed)
+
+    def plan() -> Path:
+        return specs / rng.choice(features) / "plan.md"
+
+    added = iter(range(90, 200))
+
+    def add_feature() -> None:
+        name = f"{next(added):04d}-feature-added"
+        _copy_feature(specs / rng.choice(features), specs / name)
+        features.append(name)
+
+    def delete_feature() -> None:
+        if len(features) > 8:
+            _delete(specs / features.pop(rng.randrange(len(features))))
+
+    edits = [
+        lambda: _sub(plan(), r"^\| ADR-00(\d) \| ", r"| ADR-00\1 | Renamed "),
+        lambda: _sub(plan(), r"^(\| ADR-003 \| .*?\| Context: [^|]*?)( \|)",
+                     rf"\1; depends on {rng.choice(features)}/ADR-002\2"),
+        lambda: _sub(plan(), r"; (depends on|builds on|requires) [\w/-]+", ""),
+        lambda: _sub(plan(), r"^depends_on: \[.*\]", f"depends_on: [{rng.choice(features)}]"),
+        lambda: _sub(plan(), r"\| (Accepted|Proposed) \|", rng.choice(["| Superseded |", "| Accepted |"])),
+        lambda: _sub(plan(), r"\| PASS \| Evidence", "| FAIL | Evidence"),
+        lambda: _sub(plan(), r"\| (SRE|Platform Lead) \|", rng.choice(["| Ops |", "|  |"])),
+        lambda: (plan().parent / "research.md").write_text(
+            f"# Research\n\n## Decision: Decision {rng.randint(1, 4)}\n\nRationale: {rng.random()}.\n",
+            encoding="utf-8"),
+        add_feature,
+        delete_feature,
+    ]
+    settings = Settings(roots=(specs,), base=root)
+    cache, session = ReadCache(), Reuse()
+    for step in range(14):
+        if step:
+            rng.choice(edits)()
+            later()
+        job = RenderJob(run(settings, cache), Layout("plans", True), root, settings.options)
+        assert job.fingerprints(session) == job.fingerprints(Reuse()), f"step {step}"

@@ -18,7 +18,9 @@ A fingerprint covers what the job's pages show:
   decisions its impact and everything that rests on it transitively (its impact page lists it).
 
 Features are compared by content, each digested once per object: the read cache hands back the
-same object for a feature whose files did not change.
+same object for a feature whose files did not change. What the links, checks and graph make is new
+on every render: a job's part of it is compared with the last render's (``Reuse.hashed``), which
+costs a third of writing it out again to digest it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -55,6 +57,9 @@ UNSHOWN: dict[str, tuple[str, ...]] = {
 }
 
 
+T = TypeVar("T")
+
+
 def _hash(*parts: object) -> bytes:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).digest()
 
@@ -73,6 +78,32 @@ class Reuse:
         self._exported: list[tuple[tuple[str, str], dict[str, Any]]] = []
         #: download → (what it was made from, its text), see ``download``.
         self._downloads: dict[str, tuple[tuple[object, ...], str]] = {}
+        #: key → (the parts last hashed under it, their digest), see ``hashed``.
+        self._hashed: dict[str, tuple[tuple[object, ...], bytes]] = {}
+        #: key → (what a value was made from, the value), see ``derived``.
+        self._derived: dict[str, tuple[object, object]] = {}
+
+    def hashed(self, key: str, *parts: object) -> bytes:
+        """The digest of ``parts``: the last render's under ``key`` when its parts were equal. Checks
+        and links make their values anew on every render; comparing them with the last render's
+        walks them without writing them out (equal values have equal reprs: no part holds a set
+        or a float)."""
+        kept = self._hashed.get(key)
+        if kept is None or kept[0] != parts:
+            kept = self._hashed[key] = (parts, _hash(*parts))
+        return kept[1]
+
+    def derived(self, key: str, inputs: object, make: Callable[[], T]) -> T:
+        """``make()``, or the last render's under ``key`` when ``inputs``, all that ``make`` reads, are equal."""
+        kept = self._derived.get(key)
+        if kept is None or kept[0] != inputs:
+            kept = self._derived[key] = (inputs, make())
+        return cast(T, kept[1])
+
+    def forget_hashed(self, keys: Iterable[str]) -> None:
+        """Parts kept under other keys (a feature no longer in the portfolio) are dropped."""
+        wanted = set(keys)
+        self._hashed = {key: value for key, value in self._hashed.items() if key in wanted}
 
     def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
         """The feature's content; without the records of the fields in ``unshown`` but their ids,
@@ -157,7 +188,8 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     site = _hash(options, r.layout, _templates(templates), [f.id for f in features], sorted(checked.owners),
                  r.latest_constitution, checked.portfolio.constitution, sorted(r.owner_srcs.items()))
     # The links and diagnostics, hashed once for every dashboard (15,000 edges at N = 1,000).
-    links = _hash(checked.diagnostics, checked.edges, checked.unmitigated, sorted(checked.twins.items()))
+    links = reuse.hashed("links", checked.diagnostics, checked.edges, sorted(checked.unmitigated),
+                         sorted(checked.twins.items()))
     whole = _hash(site, [digests[f.id] for f in features], links)
     owners = _hash(sorted(checked.owners.items()), sorted(checked.unowned), sorted(checked.mitigations.items()))
     prints = []
@@ -170,25 +202,35 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
                 "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
 
     # Features linked to each other (their records too): every link between two is among their references.
-    between: nx.Graph[str] = nx.Graph()
-    between.add_nodes_from(digests)
-    between.add_edges_from((feature, reference.other) for feature, references in r.references.items()
-                           if feature in digests for reference in references if reference.other in digests)
-    downstream = _downstream(r, digests, rank)
+    linked = {feature: tuple(sorted({reference.other for reference in references if reference.other in digests}))
+              for feature, references in r.references.items() if feature in digests}
+    depth = r.options.graph_depth
+    ids = list(digests)
+    near = reuse.derived("near", (ids, linked, depth), lambda: _near(ids, linked, depth))
+    downstream = reuse.derived("downstream", (checked.impacts, checked.twins), lambda: _downstream(r))
     #: What a feature's neighbours show of it: its content, place in the feature order, readiness.
     shown = {f.id: _hash(digests[f.id], rank[f.id], checked.readiness_of(f.id)) for f in features}
+
+    def rests_on_it(decision: str) -> object:
+        """Everything that rests on the decision, with the content and place of each feature of it."""
+        found = downstream.get(checked.twins.get(decision, decision))
+        if found is None:
+            return None
+        structure, reached = found
+        return structure, [(f, digests.get(f), rank.get(f)) for f in reached]
+
     for feature in features:
-        near = sorted(nx.single_source_shortest_path_length(between, feature.id, cutoff=r.options.graph_depth))
-        prints.append(_hash(
-            "feature", site, [(f, shown[f]) for f in near],
+        prints.append(reuse.hashed(
+            f"feature:{feature.id}", "feature", site, [(f, shown[f]) for f in near[feature.id]],
             r.diagnostics_by_feature.get(feature.path, []), _row(r.rows.get(feature.id)), r.references.get(feature.id),
-            [(d.id, checked.impact(d.id), downstream.get(checked.twins.get(d.id, d.id)), r.impact_url(d.id),
+            [(d.id, checked.impact(d.id), rests_on_it(d.id), r.impact_url(d.id),
               r.superseded_by.get(d.id), r.supersedes.get(d.id), [t.id for t in r.twins.get(d.id, [])])
              for d in feature.decisions],
             [(record, checked.record_owners.get(record))
              for record in [*(d.id for d in feature.decisions), *(x.id for x in feature.risks),
                             *(g.id for g in feature.gates)]],
             sorted(checked.unmitigated & {g.id for g in feature.gates})))
+    reuse.forget_hashed(["links", *(f"feature:{f.id}" for f in features)])
     return prints
 
 
@@ -221,10 +263,21 @@ def _templates(folder: Path | None) -> list[tuple[str, int, int]]:
     return sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file())
 
 
-def _downstream(r: Renderer, digests: dict[str, bytes], rank: dict[str, int]) -> dict[str, bytes]:
-    """Decision id → a digest of everything that rests on it, transitively: each dependent with its
-    link, its feature's digest and place in the feature order (what an impact page lists, in its
-    order). Computed once per strongly connected group of decisions, dependents first."""
+def _near(features: list[str], linked: dict[str, tuple[str, ...]], depth: int) -> dict[str, list[str]]:
+    """Feature → the features within ``depth`` links of it (itself too), sorted."""
+    between: nx.Graph[str] = nx.Graph()
+    between.add_nodes_from(features)
+    between.add_edges_from((feature, other) for feature, others in linked.items() for other in others)
+    return {feature: sorted(nx.single_source_shortest_path_length(between, feature, cutoff=depth))
+            for feature in features}
+
+
+def _downstream(r: Renderer) -> dict[str, tuple[bytes, tuple[str, ...]]]:
+    """Decision id → what rests on it, transitively, as its impact page lists it (in its order):
+    a digest of each dependent with its link, and the features of the decision and of them all,
+    whose content and place in the feature order the fingerprint adds. It reads only the impacts
+    (and twins), so it is the last render's until a link changes. Computed once per strongly
+    connected group of decisions, dependents first."""
     checked = r.checked
     decisions: nx.DiGraph[str] = nx.DiGraph()
     for decision in checked.impacts:
@@ -233,16 +286,17 @@ def _downstream(r: Renderer, digests: dict[str, bytes], rank: dict[str, int]) ->
             if dependent.kind == "decision":
                 decisions.add_edge(decision, dependent.id)
 
-    def own(node: str) -> object:
-        feature = node.split("/", 1)[0]
-        return (node, digests.get(feature), rank.get(feature),
-                [(d.id, d.kind, d.link, digests.get(d.id.split("/", 1)[0]), rank.get(d.id.split("/", 1)[0]))
-                 for d in checked.impact(node).dependents])
+    def own(node: str) -> tuple[object, set[str]]:
+        dependents = checked.impact(node).dependents
+        reached = {node.split("/", 1)[0], *(d.id.split("/", 1)[0] for d in dependents)}
+        return (node, [(d.id, d.kind, d.link) for d in dependents]), reached
 
     groups = nx.condensation(decisions)
-    found: dict[int, bytes] = {}
+    found: dict[int, tuple[bytes, tuple[str, ...]]] = {}
     for group in reversed(list(nx.topological_sort(groups))):
-        members = sorted(groups.nodes[group]["members"])
-        found[group] = _hash([own(m) for m in members], sorted(found[g] for g in groups.successors(group)))
+        members = [own(m) for m in sorted(groups.nodes[group]["members"])]
+        below = sorted(found[g] for g in groups.successors(group))
+        reached = set().union(*(features for _, features in members), *(set(features) for _, features in below))
+        found[group] = (_hash([part for part, _ in members], [digest for digest, _ in below]), tuple(sorted(reached)))
     mapping = groups.graph["mapping"]
     return {decision: found[mapping[decision]] for decision in decisions}
