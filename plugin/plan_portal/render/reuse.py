@@ -207,17 +207,17 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     depth = r.options.graph_depth
     ids = list(digests)
     near = reuse.derived("near", (ids, linked, depth), lambda: _near(ids, linked, depth))
-    downstream = reuse.derived("downstream", (checked.impacts, checked.twins), lambda: _downstream(r))
+    groups, group_of = reuse.derived("decisions", (checked.impacts, checked.twins), lambda: _decision_groups(r))
+    downstream: list[bytes] = []  # per group, dependents first: a digest of everything that rests on it
+    for structure, reached, below in groups:
+        downstream.append(_hash(structure, [(f, digests.get(f), rank.get(f)) for f in reached],
+                                sorted(downstream[g] for g in below)))
     #: What a feature's neighbours show of it: its content, place in the feature order, readiness.
     shown = {f.id: _hash(digests[f.id], rank[f.id], checked.readiness_of(f.id)) for f in features}
 
-    def rests_on_it(decision: str) -> object:
-        """Everything that rests on the decision, with the content and place of each feature of it."""
-        found = downstream.get(checked.twins.get(decision, decision))
-        if found is None:
-            return None
-        structure, reached = found
-        return structure, [(f, digests.get(f), rank.get(f)) for f in reached]
+    def rests_on_it(decision: str) -> bytes | None:
+        group = group_of.get(checked.twins.get(decision, decision))
+        return None if group is None else downstream[group]
 
     for feature in features:
         prints.append(reuse.hashed(
@@ -272,12 +272,16 @@ def _near(features: list[str], linked: dict[str, tuple[str, ...]], depth: int) -
             for feature in features}
 
 
-def _downstream(r: Renderer) -> dict[str, tuple[bytes, tuple[str, ...]]]:
-    """Decision id → what rests on it, transitively, as its impact page lists it (in its order):
-    a digest of each dependent with its link, and the features of the decision and of them all,
-    whose content and place in the feature order the fingerprint adds. It reads only the impacts
-    (and twins), so it is the last render's until a link changes. Computed once per strongly
-    connected group of decisions, dependents first."""
+#: A strongly connected group of decisions: a digest of each member's direct dependents (ids and
+#: links), the features of the members and of those dependents, the groups that rest on it.
+DecisionGroup = tuple[bytes, tuple[str, ...], tuple[int, ...]]
+
+
+def _decision_groups(r: Renderer) -> tuple[list[DecisionGroup], dict[str, int]]:
+    """The groups of decisions that rest on each other, each after those that rest on it, and each
+    decision's group: what its impact page lists, transitively, but for the content and place of
+    the features, which ``fingerprints`` adds. It reads only the impacts and twins, so a session
+    makes it again only after an edit that changes links."""
     checked = r.checked
     decisions: nx.DiGraph[str] = nx.DiGraph()
     for decision in checked.impacts:
@@ -285,18 +289,15 @@ def _downstream(r: Renderer) -> dict[str, tuple[bytes, tuple[str, ...]]]:
         for dependent in checked.impact(decision).dependents:
             if dependent.kind == "decision":
                 decisions.add_edge(decision, dependent.id)
-
-    def own(node: str) -> tuple[object, set[str]]:
-        dependents = checked.impact(node).dependents
-        reached = {node.split("/", 1)[0], *(d.id.split("/", 1)[0] for d in dependents)}
-        return (node, [(d.id, d.kind, d.link) for d in dependents]), reached
-
-    groups = nx.condensation(decisions)
-    found: dict[int, tuple[bytes, tuple[str, ...]]] = {}
-    for group in reversed(list(nx.topological_sort(groups))):
-        members = [own(m) for m in sorted(groups.nodes[group]["members"])]
-        below = sorted(found[g] for g in groups.successors(group))
-        reached = set().union(*(features for _, features in members), *(set(features) for _, features in below))
-        found[group] = (_hash([part for part, _ in members], [digest for digest, _ in below]), tuple(sorted(reached)))
-    mapping = groups.graph["mapping"]
-    return {decision: found[mapping[decision]] for decision in decisions}
+    condensed = nx.condensation(decisions)
+    order = list(reversed(list(nx.topological_sort(condensed))))
+    index = {group: number for number, group in enumerate(order)}
+    groups: list[DecisionGroup] = []
+    for group in order:
+        members = sorted(condensed.nodes[group]["members"])
+        dependents = [(m, [(d.id, d.kind, d.link) for d in checked.impact(m).dependents]) for m in members]
+        reached = {node.split("/", 1)[0] for m, listed in dependents for node in (m, *(d for d, _, _ in listed))}
+        groups.append((_hash(dependents), tuple(sorted(reached)),
+                       tuple(sorted(index[g] for g in condensed.successors(group)))))
+    mapping = condensed.graph["mapping"]
+    return groups, {decision: index[mapping[decision]] for decision in decisions}
