@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plan_portal.check import check
+from plan_portal.check.session import CheckSession
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.link import link
 from plan_portal.link.session import LinkSession
@@ -21,4 +22,4 @@ def run(settings: Settings, cache: ReadCache | None = None) -> CheckedPortfolio:
                                 settings.allowed_roots, settings.constitution)
     if cache is None:
         return check(portfolio, link(portfolio), settings.overrides)
-    return check(portfolio, cache.stage(LinkSession).link(portfolio), settings.overrides)
+    return cache.stage(CheckSession).check(portfolio, cache.stage(LinkSession).link(portfolio), settings.overrides)
