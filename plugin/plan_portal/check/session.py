@@ -78,6 +78,7 @@ class CheckSession:
     def check(self, portfolio: Portfolio, linked: Linked, overrides: Mapping[str, Severity | None]) -> CheckedPortfolio:
         """What ``check(portfolio, linked, overrides)`` returns."""
         features = portfolio.features
+        self.current = {}
         if len({f.id for f in features}) != len(features):
             self.per_feature, self.shape, self.shaped = {}, None, None
             self.graph_checked = self.impacted = None

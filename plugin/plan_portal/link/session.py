@@ -68,6 +68,13 @@ class LinkSession:
 
     def link(self, portfolio: Portfolio) -> Linked:
         """What ``link(portfolio)`` returns, made again only for the features that changed."""
+        try:
+            return self._link(portfolio)
+        except BaseException:
+            self.context = None  # a graph left half patched: link everything next time
+            raise
+
+    def _link(self, portfolio: Portfolio) -> Linked:
         features = portfolio.features
         self.skeletons = {id(f): self.skeletons.get(id(f)) or (f, _skeleton(f)) for f in features}
         context = (tuple(self.skeletons[id(f)][1] for f in features), _principles(portfolio.constitution))
