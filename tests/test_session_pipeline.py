@@ -69,15 +69,18 @@ def state(checked: CheckedPortfolio) -> list[object]:
 class Portfolio:
     """A generated portfolio on disk, edited the way a writer would; every write looks newer."""
 
-    def __init__(self, root: Path, count: int) -> None:
-        self.root, self.specs = root, root / "specs"
+    def __init__(self, root: Path, constitution: Path) -> None:
+        self.root, self.specs, self.constitution = root, root / "specs", constitution
         #: A second spec root, where a feature of the same id as one in the first may appear.
         self.more = root / "more"
-        generate(count, self.specs)
-        self.constitution = root / "constitution.md"
-        self.constitution.write_text(CONSTITUTION, encoding="utf-8")
         self.clock = 1_700_000_000 * 10**9
         self.added = 0
+
+    @classmethod
+    def generated(cls, root: Path, count: int) -> Portfolio:
+        generate(count, root / "specs")
+        (root / "constitution.md").write_text(CONSTITUTION, encoding="utf-8")
+        return cls(root, root / "constitution.md")
 
     def features(self) -> list[Path]:
         return sorted(p for p in self.specs.iterdir() if p.is_dir())
@@ -221,7 +224,7 @@ EDITS: list[Edit] = [edit_title, edit_title, edit_id, edit_depends_on, edit_ment
 
 @pytest.mark.parametrize("seed", range(3))
 def test_a_session_run_after_random_edits_equals_a_fresh_run(seed: int, tmp_path: Path) -> None:
-    portfolio = Portfolio(tmp_path, 8)
+    portfolio = Portfolio.generated(tmp_path, 8)
     settings = Settings((portfolio.specs, portfolio.more), tmp_path, constitution=portfolio.constitution)
     rng = random.Random(seed)
     cache = ReadCache()
@@ -234,7 +237,7 @@ def test_a_session_run_after_random_edits_equals_a_fresh_run(seed: int, tmp_path
 
 def test_each_kind_of_edit_keeps_a_session_run_equal_to_a_fresh_one(tmp_path: Path) -> None:
     """Every edit at least once, each after a title edit (the kind a session patches in place)."""
-    portfolio = Portfolio(tmp_path, 8)
+    portfolio = Portfolio.generated(tmp_path, 8)
     settings = Settings((portfolio.specs, portfolio.more), tmp_path, constitution=portfolio.constitution)
     rng = random.Random(11)
     cache = ReadCache()
@@ -243,3 +246,50 @@ def test_each_kind_of_edit_keeps_a_session_run_equal_to_a_fresh_one(tmp_path: Pa
         for made in (edit_title, edit):
             outcome = made(portfolio, rng)
             assert state(run(settings, cache)) == state(run(settings)), (made.__name__, outcome)
+
+
+def _mutate_line(p: Portfolio, rng: random.Random, files: list[Path]) -> object:
+    """Delete, repeat, or move a line of a Markdown file to another file, or swap two words in it."""
+    path = rng.choice(files)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if not lines:
+        return False
+    n = rng.randrange(len(lines))
+    action = rng.choice(["delete", "repeat", "move", "swap"])
+    line = lines[n]
+    if action == "delete":
+        del lines[n]
+    elif action == "repeat":
+        lines.insert(n, line)
+    elif action == "move":
+        del lines[n]
+        other = rng.choice(files)
+        if other != path:
+            moved = other.read_text(encoding="utf-8").splitlines(keepends=True)
+            moved.insert(rng.randrange(len(moved) + 1), line)
+            p.write(other, "".join(moved))
+    else:
+        words = line.split(" ")
+        i, j = rng.randrange(len(words)), rng.randrange(len(words))
+        words[i], words[j] = words[j], words[i]
+        lines[n] = " ".join(words)
+    p.write(path, "".join(lines))
+    return action, path.name, line
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_session_run_after_random_line_edits_to_the_demo_plans_equals_a_fresh_run(seed: int, tmp_path: Path) -> None:
+    """The demo's plans cite each other, supersede, trace requirements and record decisions twice:
+    lines deleted, repeated, moved between files or shuffled, the constitution's among them."""
+    repository = Path(__file__).resolve().parents[1]
+    shutil.copytree(repository / "specs", tmp_path / "specs")
+    shutil.copytree(repository / ".specify", tmp_path / ".specify")
+    portfolio = Portfolio(tmp_path, tmp_path / ".specify" / "memory" / "constitution.md")
+    settings = Settings((portfolio.specs,), tmp_path)
+    files = [*sorted(portfolio.specs.glob("*/*.md")), portfolio.constitution]
+    rng = random.Random(seed)
+    cache = ReadCache()
+    run(settings, cache)
+    for step in range(25):
+        outcome = _mutate_line(portfolio, rng, files)
+        assert state(run(settings, cache)) == state(run(settings)), (step, outcome)
