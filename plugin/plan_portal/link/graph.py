@@ -4,6 +4,10 @@ Edges run from the record that cites to the record cited (``A`` depends-on ``B``
 says "depends on B"); "X is superseded by Y" is stored as Y supersedes X, so that every
 supersedes edge reads the same way. An edge's key is its type (one edge per source, target and
 type, holding every citation of that link).
+
+Each feature's links are made on their own (``feature_links``: its nodes, its citations in order,
+its diagnostics, its traceability) against the portfolio-wide ``Scope``, and ``assemble`` adds them
+to the graph feature by feature; ``link.session`` keeps them between ``mkdocs serve`` rebuilds.
 """
 
 from __future__ import annotations
