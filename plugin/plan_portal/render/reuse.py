@@ -73,6 +73,9 @@ class Reuse:
         self._exported: list[tuple[tuple[str, str], dict[str, Any]]] = []
         #: download → (what it was made from, its text), see ``download``.
         self._downloads: dict[str, tuple[tuple[object, ...], str]] = {}
+        #: What every dashboard page shows of the portfolio (see ``fingerprints``, ``page_fingerprints``):
+        #: the site-wide values, links and diagnostics, owners; empty (nothing reused) with a comparison.
+        self.dashboard_page_base = b""
 
     def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
         """The feature's content; without the records of the fields in ``unshown`` but their ids,
@@ -149,6 +152,7 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     each of ``r.features``; empty (never reused) with a comparison."""
     features = r.features
     reuse.forget_others(features)  # the downloads' parts use the digests, with a comparison too
+    reuse.dashboard_page_base = b""
     if r.comparison is not None:
         return [b""] * (len(dashboards) + len(features))
     checked = r.checked
@@ -160,6 +164,7 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     links = _hash(checked.diagnostics, checked.edges, checked.unmitigated, sorted(checked.twins.items()))
     whole = _hash(site, [digests[f.id] for f in features], links)
     owners = _hash(sorted(checked.owners.items()), sorted(checked.unowned), sorted(checked.mitigations.items()))
+    reuse.dashboard_page_base = _hash(site, links, owners)
     prints = []
     for name in dashboards:
         unshown = UNSHOWN.get(name)
@@ -191,6 +196,17 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
                             *(g.id for g in feature.gates)]],
             sorted(checked.unmitigated & {g.id for g in feature.gates})))
     return prints
+
+
+def page_fingerprints(reuse: Reuse, job: str, pages: Sequence[tuple[Iterable[Feature], object]]) -> list[bytes]:
+    """One fingerprint per page of a planned dashboard (see dashboards.planned), from what each
+    ``shows``: the features whose content it shows, by digest, and the other values it shows; with
+    what every dashboard page shows (``fingerprints`` made it). Empty (never reused) with a comparison."""
+    base = reuse.dashboard_page_base
+    if not base:
+        return [b""] * len(pages)
+    return [_hash("dashboard page", job, base, [reuse.digest(f) for f in features], values)
+            for features, values in pages]
 
 
 #: What the owners' dashboard and pages show nothing of: of decisions, only those an owner's page

@@ -1,0 +1,29 @@
+"""A dashboard's pages planned before they are rendered, so that ``mkdocs serve`` renders again only
+the pages whose content changed (see reuse.page_fingerprints), not the whole dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from plan_portal.model.records import Feature
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPage:
+    """One page of a dashboard: where it goes, how to render it, and what it shows."""
+
+    src: str
+    #: The page's Markdown.
+    render: Callable[[], str]
+    #: What the page shows beyond what every dashboard page shows (the site-wide values, links,
+    #: diagnostics and owners, see reuse): the features whose content it shows (its rows', and those
+    #: of the records it names), and every other value it shows that is drawn from the whole
+    #: dashboard (its rows' ids in order, counts, the pager, filters' options, readiness …).
+    #: Only asked for by ``mkdocs serve``; a value missing here leaves the page stale after an edit.
+    shows: Callable[[], tuple[Iterable[Feature], object]]
+
+
+def render_all(pages: list[PlannedPage]) -> list[tuple[str, str]]:
+    """(source path, Markdown) of every page, as ``Dashboard.render`` returns them."""
+    return [(page.src, page.render()) for page in pages]
