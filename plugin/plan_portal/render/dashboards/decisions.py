@@ -14,7 +14,7 @@ from plan_portal.checked import Impact
 from plan_portal.model.records import Feature
 from plan_portal.render import views
 from plan_portal.render.context import Renderer
-from plan_portal.render.dashboards.planned import PlannedPage, render_all
+from plan_portal.render.dashboards.planned import PlannedPage, render_all, shown_ref
 from plan_portal.render.views import Pager
 
 #: How many decisions the "most depended on" ranking lists.
@@ -54,14 +54,13 @@ def plan(r: Renderer, src: str) -> list[PlannedPage]:
         shown = pager.rows(listed)
         ranked = ranking if pager.number == 1 else []
         # a row names the decisions that supersede it or that it supersedes, and its research.md twins
-        named = [other for _, _, d in shown for other in (*r.superseded_by.get(d.id, ()), *r.supersedes.get(d.id, ()),
-                                                          *(t.id for t in r.twins.get(d.id, ())))]
-        features = [*(f for _, f, _ in shown), *(decision_of[d][0] for d, _ in ranked),
-                    *(r.by_id[n.split("/", 1)[0]] for n in named if n.split("/", 1)[0] in r.by_id)]
+        named = [(other, shown_ref(r, other)) for _, _, d in shown
+                 for other in (*r.superseded_by.get(d.id, ()), *r.supersedes.get(d.id, ()))]
         impacts = [(d.id, _shown_impact(r, d.id)) for _, _, d in shown]
-        return features, ([(status, f.id, d.id) for status, f, d in shown], named, impacts, totals, status_pages,
-                          [(d, _shown_impact(r, d), impact.affected_features) for d, impact in ranked], pager,
-                          len(twins))
+        return [f for _, f, _ in shown], (
+            [(status, f.id, d.id) for status, f, d in shown], named, impacts, totals, status_pages,
+            [(shown_ref(r, d), decision_of[d][1].status, _shown_impact(r, d), impact.affected_features)
+             for d, impact in ranked], pager, len(twins))
 
     return [PlannedPage(page_src, partial(render, page_src, pager), partial(shows, pager))
             for page_src, pager in pages]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from plan_portal.model.records import Feature
+from plan_portal.render.context import Renderer
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +28,13 @@ class PlannedPage:
 def render_all(pages: list[PlannedPage]) -> list[tuple[str, str]]:
     """(source path, Markdown) of every page, as ``Dashboard.render`` returns them."""
     return [(page.src, page.render()) for page in pages]
+
+
+def shown_ref(r: Renderer, node_id: str) -> tuple[object, ...] | None:
+    """What a page shows of a record it names (the templates' ``ref``): not its feature's content, which
+    a page that names the records of many features would otherwise be rendered again for."""
+    ref = r.refs.get(node_id)
+    if ref is None:
+        return None
+    return (ref.id, ref.kind, ref.feature.id, ref.feature.title, ref.label, ref.title, ref.badge_kind, ref.status,
+            ref.raw_status)
