@@ -12,6 +12,9 @@ A fingerprint covers what the job's pages show:
 * a dashboard: the whole checked portfolio (each feature, every diagnostic and link); for the
   dashboards in ``UNSHOWN``, each feature without the content of the records the dashboard does
   not show (their ids stay), with the owners and the gates' mitigations;
+* a page of a dashboard planned page by page (dashboards.planned; each such page is a job of its
+  own): the links, diagnostics and owners, the content of the features whose rows it shows, and the
+  values it ``shows`` drawn from the whole dashboard (counts, the pager, …), see ``page_fingerprints``;
 * a feature's pages: the feature and every feature within ``graph_depth`` links of it (its local
   graph, its records' links, the decisions beside its own: each with its place in the feature
   order and its readiness), its readiness, diagnostics, references and owners, and for each of its
