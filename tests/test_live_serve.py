@@ -408,12 +408,12 @@ def test_a_rebuild_leaves_what_the_session_holds_out_of_collections_until_it_is_
     assert gc.get_freeze_count() == 0
 
 
-def _small_pages(root: Path, page_size: int) -> None:
-    """The portfolio's dashboards in pages of ``page_size`` rows."""
+def _plugin_options(root: Path, **options: int) -> None:
+    """The plugin's ``options`` in the portfolio's mkdocs.yml."""
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  - plan-portal\n", f"  - plan-portal:\n      page_size: {page_size}\n"),
-                      encoding="utf-8")
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    config.write_text(text.replace("  - plan-portal\n", f"  - plan-portal:\n{lines}"), encoding="utf-8")
 
 
 def _dashboard_pages(site: Path, name: str) -> dict[str, bytes]:
@@ -424,7 +424,7 @@ def _dashboard_pages(site: Path, name: str) -> dict[str, bytes]:
 
 def test_an_edit_to_one_decision_renders_again_only_the_dashboard_pages_that_show_it(portfolio, tmp_path: Path):
     root, features = portfolio
-    _small_pages(root, 6)
+    _plugin_options(root, page_size=6, full_graph_nodes=10)  # the graph draws the first features' decisions
     site = tmp_path / "served"
     session = Session(root, site)
     try:
@@ -441,11 +441,12 @@ def test_an_edit_to_one_decision_renders_again_only_the_dashboard_pages_that_sho
         session.close()
     assert len(before) > 4
     changed = {job for job in after if after[job] != before[job]}
-    assert len(changed) == 1  # ADR-004 rests on nothing and nothing rests on it: it is on one page only
+    assert len(changed) == 1  # ADR-004 rests on another feature's decision, nothing on it: it is on one page
     assert {job for job in rendered if job.startswith("dashboard:decisions")} == changed
     assert "dashboard:decisions:plans/decisions.md" not in rendered  # the first page: totals, ranking
     overview = {job for job in rendered if job.startswith("dashboard:index")}
     assert overview == {"dashboard:index:plans/index-3.md"}  # the feature's row: features 13 to 18
+    assert "dashboard:graph" not in rendered  # its pictures draw only the first features' decisions
     assert_same_site(site, tmp_path / "clean")
 
 
@@ -453,7 +454,7 @@ def test_an_edit_to_what_every_page_of_a_dashboard_counts_renders_each_page_agai
     """A decision's status is counted on every page of the decisions dashboard, and an open decision
     or question on every page of the overview, which show its row on one page only."""
     root, features = portfolio
-    _small_pages(root, 6)
+    _plugin_options(root, page_size=6)
     plan = root / "specs" / features[-1] / "plan.md"
     steps = [  # the last decision, accepted, becomes the only deprecated one: last both before and after
         lambda: _edit_line(plan, "| ADR-004 |", "| Accepted |", "| Deprecated |"),

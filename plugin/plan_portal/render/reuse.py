@@ -79,6 +79,8 @@ class Reuse:
         #: What every dashboard page shows of the portfolio (see ``fingerprints``, ``page_fingerprints``):
         #: the site-wide values, links and diagnostics, owners; empty (nothing reused) with a comparison.
         self.dashboard_page_base = b""
+        #: What the graph dashboard's pictures are drawn from (see ``_graph``) → the nodes they draw.
+        self.graph_drawn: tuple[bytes, tuple[str, ...]] = (b"", ())
 
     def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
         """The feature's content; without the records of the fields in ``unshown`` but their ids,
@@ -173,6 +175,8 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
         unshown = UNSHOWN.get(name)
         if name == "owners":
             prints.append(_owners(r, reuse, site, owners, links))
+        elif name == "graph":
+            prints.append(_graph(r, reuse, site, links))
         else:
             prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
                 "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
@@ -225,6 +229,22 @@ def _owners(r: Renderer, reuse: Reuse, site: bytes, owners: bytes, links: bytes)
     listed |= checked.unowned
     return _hash("dashboard", "owners", site, owners, links,
                  [(reuse.digest(f, OWNERS_UNSHOWN, listed), checked.readiness_of(f.id).state) for f in r.features])
+
+
+def _graph(r: Renderer, reuse: Reuse, site: bytes, links: bytes) -> bytes:
+    """The graph dashboard's job: its pictures draw at most ``full_graph_nodes`` nodes of each view,
+    chosen by the graph's links (every edge is in ``links``), its nodes' kinds and features, and the
+    feature order (in ``site``); of the nodes, they show only those drawn. Which are drawn is kept
+    while what chooses them is the same: choosing them costs as much as drawing them."""
+    graph = r.graphs.graph
+    nodes = "\n".join(f"{node}\t{data['kind']}\t{data['feature']}" for node, data in graph.nodes(data=True))
+    chosen_by = hashlib.blake2b(links + nodes.encode("utf-8", "surrogateescape"), digest_size=20).digest()
+    if reuse.graph_drawn[0] != chosen_by:
+        href = r.node_href(r.urls.get("graph", ""))
+        cap = r.options.full_graph_nodes
+        views = (r.graphs.features(href, cap), r.graphs.decisions(href, cap))
+        reuse.graph_drawn = (chosen_by, tuple(node for view in views if view is not None for node in view.nodes))
+    return _hash("dashboard", "graph", site, chosen_by, [(node, graph.nodes[node]) for node in reuse.graph_drawn[1]])
 
 
 def _row(row: FeatureRow | None) -> object:
