@@ -38,6 +38,7 @@ from plan_portal.checked import Readiness
 from plan_portal.export import TABLE_RECORDS, feature_export
 from plan_portal.model.records import Feature
 from plan_portal.render.context import Renderer
+from plan_portal.render.dashboards.planned import PlannedPage
 from plan_portal.render.page import PortalPage
 from plan_portal.render.views import FeatureRow
 from plan_portal.settings import RenderOptions
@@ -205,15 +206,19 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     return prints
 
 
-def page_fingerprints(reuse: Reuse, job: str, pages: Sequence[tuple[Iterable[Feature], object]]) -> list[bytes]:
-    """One fingerprint per page of a planned dashboard (see dashboards.planned), from what each
-    ``shows``: the features whose content it shows, by digest, and the other values it shows; with
-    what every dashboard page shows (``fingerprints`` made it). Empty (never reused) with a comparison."""
+def page_fingerprints(reuse: Reuse, job: str, pages: Sequence[PlannedPage]) -> list[bytes]:
+    """One fingerprint per page of a planned dashboard, from what each ``shows``: the features whose
+    content it shows, by digest (without the records it does not show), and the other values it
+    shows; with what every dashboard page shows (``fingerprints`` made it). Empty (never reused) with
+    a comparison."""
     base = reuse.dashboard_page_base
     if not base:
         return [b""] * len(pages)
-    return [_hash("dashboard page", job, base, [reuse.digest(f) for f in features], values)
-            for features, values in pages]
+    prints = []
+    for page in pages:
+        features, values = page.shows()
+        prints.append(_hash("dashboard page", job, base, [reuse.digest(f, page.unshown) for f in features], values))
+    return prints
 
 
 #: What the owners' dashboard and pages show nothing of: of decisions, only those an owner's page

@@ -257,7 +257,7 @@ def portal_pages(
         if reuse is None or planned is None:
             units.append((name, fingerprint, (index, 0)))
         else:
-            page_prints = page_fingerprints(reuse, name, [page.shows() for page in planned])
+            page_prints = page_fingerprints(reuse, name, planned)
             units += [(f"{name}:{page.src}", page_print, (index, number))
                       for number, (page, page_print) in enumerate(zip(planned, page_prints, strict=True), 1)]
     kept = [reuse.pages(name, fingerprint) if reuse is not None else None for name, fingerprint, _ in units]

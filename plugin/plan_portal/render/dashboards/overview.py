@@ -31,6 +31,11 @@ def dashboard_links(r: Renderer) -> list[tuple[str, str]]:
     return links
 
 
+#: The records whose content the overview shows nothing of: it counts them (a feature's row of counts,
+#: its readiness and the reasons for it are in each page's ``shows``).
+UNSHOWN = ("gates", "risks", "decisions", "research", "clarifications", "technical_context")
+
+
 def plan(r: Renderer, src: str) -> list[PlannedPage]:
     rows = [r.rows[f.id] for f in r.features]
     totals = {
@@ -63,7 +68,7 @@ def plan(r: Renderer, src: str) -> list[PlannedPage]:
         return features, ([(f.id, readiness[f.id], _counts(r.rows[f.id])) for f in features], totals,
                           sorted(states.items()), len(flagged), links, pager)
 
-    return [PlannedPage(page_src, partial(render, page_src, pager), partial(shows, pager))
+    return [PlannedPage(page_src, partial(render, page_src, pager), partial(shows, pager), UNSHOWN)
             for page_src, pager in r.pages(src, len(rows))]
 
 

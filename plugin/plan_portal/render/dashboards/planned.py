@@ -23,6 +23,9 @@ class PlannedPage:
     #: dashboard (its rows' ids in order, counts, the pager, filters' options, readiness …).
     #: Only asked for by ``mkdocs serve``; a value missing here leaves the page stale after an edit.
     shows: Callable[[], tuple[Iterable[Feature], object]]
+    #: The record lists of those features it shows nothing of (but through values in ``shows``, such
+    #: as counts): an edit to one of their records leaves the page as it was (see reuse.UNSHOWN).
+    unshown: tuple[str, ...] = ()
 
 
 def render_all(pages: list[PlannedPage]) -> list[tuple[str, str]]:
