@@ -406,3 +406,70 @@ def test_a_rebuild_leaves_what_the_session_holds_out_of_collections_until_it_is_
         session.close()
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+def _plugin_options(root: Path, **options: int) -> None:
+    """The plugin's ``options`` in the portfolio's mkdocs.yml."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    config.write_text(text.replace("  - plan-portal\n", f"  - plan-portal:\n{lines}"), encoding="utf-8")
+
+
+def _dashboard_pages(site: Path, name: str) -> dict[str, bytes]:
+    """The served HTML of each page of dashboard ``name``, by the job that renders it."""
+    pages = [site / "plans" / name, *sorted((site / "plans").glob(f"{name}-*"))]
+    return {f"dashboard:{name}:plans/{page.name}.md": (page / "index.html").read_bytes() for page in pages}
+
+
+def test_an_edit_to_one_decision_renders_again_only_the_dashboard_pages_that_show_it(portfolio, tmp_path: Path):
+    root, features = portfolio
+    _plugin_options(root, page_size=6, full_graph_nodes=10)  # the graph draws the first features' decisions
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        before = _dashboard_pages(site, "decisions")
+        kept = _kept(session)
+        later()
+        edit(root / "specs" / features[12] / "plan.md", "| ADR-004 | Decision 4", "| ADR-004 | Choice 4")
+        session.rebuild()
+        rendered = _rendered_jobs(session, kept)
+        after = _dashboard_pages(site, "decisions")
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    assert len(before) > 4
+    changed = {job for job in after if after[job] != before[job]}
+    assert len(changed) == 1  # ADR-004 rests on another feature's decision, nothing on it: it is on one page
+    assert {job for job in rendered if job.startswith("dashboard:decisions")} == changed
+    assert "dashboard:decisions:plans/decisions.md" not in rendered  # the first page: totals, ranking
+    assert not any(job.startswith("dashboard:index") for job in rendered)  # it counts decisions, shows none
+    assert "dashboard:graph" not in rendered  # its pictures draw only the first features' decisions
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_an_edit_to_what_every_page_of_a_dashboard_counts_renders_each_page_again(portfolio, tmp_path: Path):
+    """A decision's status is counted on every page of the decisions dashboard, and an open decision
+    or question on every page of the overview, which show its row on one page only."""
+    root, features = portfolio
+    _plugin_options(root, page_size=6)
+    plan = root / "specs" / features[-1] / "plan.md"
+    steps = [  # the last decision, accepted, becomes the only deprecated one: last both before and after
+        lambda: _edit_line(plan, "| ADR-004 |", "| Accepted |", "| Deprecated |"),
+        # an open decision more: counted at the top of every page of the overview
+        lambda: _edit_line(plan, "| ADR-003 |", "| Accepted |", "| Proposed |"),
+        lambda: edit(plan, "## Summary\n\n", "## Summary\n\n[NEEDS CLARIFICATION: which queue?]\n\n"),
+    ]
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        for number, step in enumerate(steps):
+            later()
+            step()
+            session.rebuild()
+            clean_build(root, tmp_path / f"clean-{number}")
+            assert_same_site(site, tmp_path / f"clean-{number}")
+    finally:
+        session.close()

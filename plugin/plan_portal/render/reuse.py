@@ -12,6 +12,9 @@ A fingerprint covers what the job's pages show:
 * a dashboard: the whole checked portfolio (each feature, every diagnostic and link); for the
   dashboards in ``UNSHOWN``, each feature without the content of the records the dashboard does
   not show (their ids stay), with the owners and the gates' mitigations;
+* a page of a dashboard planned page by page (dashboards.planned; each such page is a job of its
+  own): the links, diagnostics and owners, the content of the features whose rows it shows, and the
+  values it ``shows`` drawn from the whole dashboard (counts, the pager, …), see ``page_fingerprints``;
 * a feature's pages: the feature and every feature within ``graph_depth`` links of it (its local
   graph, its records' links, the decisions beside its own: each with its place in the feature
   order and its readiness), its readiness, diagnostics, references and owners, and for each of its
@@ -35,6 +38,7 @@ from plan_portal.checked import Readiness
 from plan_portal.export import TABLE_RECORDS, feature_export
 from plan_portal.model.records import Feature
 from plan_portal.render.context import Renderer
+from plan_portal.render.dashboards.planned import PlannedPage
 from plan_portal.render.page import PortalPage
 from plan_portal.render.views import FeatureRow
 from plan_portal.settings import RenderOptions
@@ -73,6 +77,11 @@ class Reuse:
         self._exported: list[tuple[tuple[str, str], dict[str, Any]]] = []
         #: download → (what it was made from, its text), see ``download``.
         self._downloads: dict[str, tuple[tuple[object, ...], str]] = {}
+        #: What every dashboard page shows of the portfolio (see ``fingerprints``, ``page_fingerprints``):
+        #: the site-wide values, links and diagnostics, owners; empty (nothing reused) with a comparison.
+        self.dashboard_page_base = b""
+        #: What the graph dashboard's pictures are drawn from (see ``_graph``) → the nodes they draw.
+        self.graph_drawn: tuple[bytes, tuple[str, ...]] = (b"", ())
 
     def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
         """The feature's content; without the records of the fields in ``unshown`` but their ids,
@@ -149,6 +158,7 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     each of ``r.features``; empty (never reused) with a comparison."""
     features = r.features
     reuse.forget_others(features)  # the downloads' parts use the digests, with a comparison too
+    reuse.dashboard_page_base = b""
     if r.comparison is not None:
         return [b""] * (len(dashboards) + len(features))
     checked = r.checked
@@ -160,11 +170,14 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     links = _hash(checked.diagnostics, checked.edges, checked.unmitigated, sorted(checked.twins.items()))
     whole = _hash(site, [digests[f.id] for f in features], links)
     owners = _hash(sorted(checked.owners.items()), sorted(checked.unowned), sorted(checked.mitigations.items()))
+    reuse.dashboard_page_base = _hash(site, links, owners)
     prints = []
     for name in dashboards:
         unshown = UNSHOWN.get(name)
         if name == "owners":
             prints.append(_owners(r, reuse, site, owners, links))
+        elif name == "graph":
+            prints.append(_graph(r, reuse, site, links))
         else:
             prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
                 "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
@@ -193,6 +206,21 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     return prints
 
 
+def page_fingerprints(reuse: Reuse, job: str, pages: Sequence[PlannedPage]) -> list[bytes]:
+    """One fingerprint per page of a planned dashboard, from what each ``shows``: the features whose
+    content it shows, by digest (without the records it does not show), and the other values it
+    shows; with what every dashboard page shows (``fingerprints`` made it). Empty (never reused) with
+    a comparison."""
+    base = reuse.dashboard_page_base
+    if not base:
+        return [b""] * len(pages)
+    prints = []
+    for page in pages:
+        features, values = page.shows()
+        prints.append(_hash("dashboard page", job, base, [reuse.digest(f, page.unshown) for f in features], values))
+    return prints
+
+
 #: What the owners' dashboard and pages show nothing of: of decisions, only those an owner's page
 #: lists (owned, an open follow-up of someone's, or on the page of records nobody owns).
 OWNERS_UNSHOWN = ("decisions", "research", "clarifications", "technical_context")
@@ -206,6 +234,22 @@ def _owners(r: Renderer, reuse: Reuse, site: bytes, owners: bytes, links: bytes)
     listed |= checked.unowned
     return _hash("dashboard", "owners", site, owners, links,
                  [(reuse.digest(f, OWNERS_UNSHOWN, listed), checked.readiness_of(f.id).state) for f in r.features])
+
+
+def _graph(r: Renderer, reuse: Reuse, site: bytes, links: bytes) -> bytes:
+    """The graph dashboard's job: its pictures draw at most ``full_graph_nodes`` nodes of each view,
+    chosen by the graph's links (every edge is in ``links``), its nodes' kinds and features, and the
+    feature order (in ``site``); of the nodes, they show only those drawn. Which are drawn is kept
+    while what chooses them is the same: choosing them costs as much as drawing them."""
+    graph = r.graphs.graph
+    nodes = "\n".join(f"{node}\t{data['kind']}\t{data['feature']}" for node, data in graph.nodes(data=True))
+    chosen_by = hashlib.blake2b(links + nodes.encode("utf-8", "surrogateescape"), digest_size=20).digest()
+    if reuse.graph_drawn[0] != chosen_by:
+        href = r.node_href(r.urls.get("graph", ""))
+        cap = r.options.full_graph_nodes
+        views = (r.graphs.features(href, cap), r.graphs.decisions(href, cap))
+        reuse.graph_drawn = (chosen_by, tuple(node for view in views if view is not None for node in view.nodes))
+    return _hash("dashboard", "graph", site, chosen_by, [(node, graph.nodes[node]) for node in reuse.graph_drawn[1]])
 
 
 def _row(row: FeatureRow | None) -> object:
