@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jinja2 import DictLoader, Environment
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
+
+from plan_portal.mkdocs_live import CompiledTemplates  # noqa: E402
 
 SERVE_URL = "http://127.0.0.1:8000/"
 MKDOCS_YML = f"""\
@@ -406,3 +409,42 @@ def test_a_rebuild_leaves_what_the_session_holds_out_of_collections_until_it_is_
         session.close()
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+def test_an_edited_theme_override_is_compiled_again_and_shows_on_every_page(tmp_path: Path):
+    """The session keeps the theme's templates compiled (jinja's bytecode cache) and compiles one
+    again when its source changed; a changed override changes every page, as in a clean build."""
+    root = tmp_path / "project"
+    write_portfolio(root, 4)
+    override = root / "overrides" / "main.html"
+    override.parent.mkdir()
+    override.write_text('{% extends "base.html" %}\n{% block footer %}<p>Footer one</p>{% endblock %}\n',
+                        encoding="utf-8")
+    edit(root / "mkdocs.yml", "  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        assert "Footer one" in (site / "index.html").read_text(encoding="utf-8")
+        later()
+        edit(override, "Footer one", "Footer two")
+        session.rebuild()
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    for page in (site / "index.html", site / "plans" / "index.html"):
+        assert "Footer two" in page.read_text(encoding="utf-8")
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_a_template_is_compiled_again_for_a_new_source_or_an_environment_that_compiles_it_otherwise():
+    cache = CompiledTemplates()
+
+    def render(source: str, **options: bool) -> str:
+        environment = Environment(loader=DictLoader({"page.html": source}), bytecode_cache=cache, **options)
+        return environment.get_template("page.html").render(name="<b>")
+
+    assert render("{{ name }}") == "<b>"
+    assert render("{{ name }}", autoescape=True) == "&lt;b&gt;"
+    assert render("[{{ name }}]") == "[<b>]"
+    assert render("{{ name }}") == "<b>"

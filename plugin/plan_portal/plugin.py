@@ -22,7 +22,7 @@ from plan_portal.compare.revision import BaselineCache
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity, printable
 from plan_portal.mkdocs_held import HeldPages, held_portal, one_off_portal, template_line
-from plan_portal.mkdocs_live import LiveSite
+from plan_portal.mkdocs_live import CompiledTemplates, LiveSite
 from plan_portal.model.cache import ReadCache
 from plan_portal.read.history import build_stamp
 from plan_portal.render import Layout, PortalPage
@@ -48,6 +48,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         self.held = HeldPages()
         #: ``mkdocs serve --dirty``: what rebuilds only the pages an edit changed (see mkdocs_live).
         self.live: LiveSite | None = None
+        #: ``mkdocs serve``: the theme's templates compiled once for the session (see mkdocs_live).
+        self.templates: CompiledTemplates | None = None
         self.files = Files([])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -57,6 +59,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.live is not None:
             self.live.close()
         self.live = LiveSite() if command == "serve" and dirty else None
+        self.templates = CompiledTemplates() if command == "serve" else None
         self.held.close(final=True)
         self.held = HeldPages(reuse=self.keep_reads)  # a page nothing changed is not rendered again
 
@@ -65,7 +68,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.live is not None:
             self.live.close()
         self.held.close(final=True)
-        self.live, self.held = None, HeldPages()
+        self.live, self.held, self.templates = None, HeldPages(), None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         unknown = sorted(set(self.config.severity) - set(CODES))
@@ -148,6 +151,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         self.files = files
+        if self.templates is not None:
+            env.bytecode_cache = self.templates
         if self.live is not None:
             self.live.read(files)
         return env
