@@ -255,10 +255,12 @@ def _entry_lists(config: MkDocsConfig) -> list[list[Any]]:
 
 
 class _SearchEntries:
-    """Each page's entries of the search index, by page URL, as the last complete index had them."""
+    """Each page's entries of the search index, by page URL, as the last complete index had them:
+    as the JSON text they have in the index, joined by commas (the index is written again from these,
+    not loaded and dumped whole: 13 MB at 1,000 features)."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, list[Any]] = {}
+        self.pages: dict[str, str] = {}
         self._lists: list[list[Any]] = []
         self._counted = 0
         #: URL → how many entries the search plugin made of the page in this build.
@@ -277,22 +279,50 @@ class _SearchEntries:
         self._counted = size
 
     def complete(self, urls: list[str], config: MkDocsConfig) -> None:
+        """Write the index again with every page's entries in ``urls`` order, if it has others. Both
+        plugins write ``{"config":…,"docs":[…]}`` with this build's entries last, each as json writes
+        it (Material's in the order of its keys, MkDocs' sorted)."""
         path = Path(config.site_dir, *SEARCH_INDEX)
         if not path.is_file():
             return
-        written = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(written, dict) or set(written) != {"config", "docs"} or not self._lists:
-            self.pages = {}  # a pre-built index, or no plugin we know: left as its plugin wrote it
+        text = path.read_text(encoding="utf-8")
+        head = _docs_start(text) if self._lists else None
+        fresh = _fresh_texts(text, self._lists[0]) if head is not None else None
+        if head is None or fresh is None:  # a pre-built index, or no plugin we know: left as its plugin wrote it
+            self.pages = {}
             return
-        docs = written["docs"]
-        total = sum(self._fresh.values())
-        fresh = docs[len(docs) - total:] if total else []
         start = 0
         for url, count in self._fresh.items():
-            self.pages[url] = fresh[start:start + count]
+            self.pages[url] = ",".join(fresh[start:start + count])
             start += count
         self.pages = {url: self.pages[url] for url in urls if url in self.pages}
-        complete = [entry for url in urls for entry in self.pages.get(url, [])]
-        if complete != docs:
-            written["docs"] = complete
-            path.write_text(json.dumps(written, separators=(",", ":")), encoding="utf-8")
+        complete = text[:head] + ",".join(entries for url in urls if (entries := self.pages.get(url))) + "]}"
+        if complete != text:
+            path.write_text(complete, encoding="utf-8")
+
+
+_CONFIG_START, _DOCS_START = '{"config":', ',"docs":['
+
+
+def _docs_start(text: str) -> int | None:
+    """Where the list of entries begins in a search index ``{"config":…,"docs":[…]}``, None in another."""
+    if not text.startswith(_CONFIG_START) or not text.endswith("]}"):
+        return None
+    try:
+        _, end = json.JSONDecoder().raw_decode(text, len(_CONFIG_START))
+    except ValueError:
+        return None
+    return end + len(_DOCS_START) if text.startswith(_DOCS_START, end) else None
+
+
+def _fresh_texts(text: str, entries: list[Any]) -> list[str] | None:
+    """This build's ``entries`` as the index ``text`` has them, at its end: each written as the search
+    plugin writes it, with keys in their order or sorted, whichever the text has (None if neither)."""
+    if not entries:
+        return []
+    for sort_keys in (False, True):
+        texts = [json.dumps(entry, separators=(",", ":"), sort_keys=sort_keys, default=str) for entry in entries]
+        tail = ",".join(texts) + "]}"
+        if text.endswith(tail) and text[-len(tail) - 1] in ",[":
+            return texts
+    return None
