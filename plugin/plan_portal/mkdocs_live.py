@@ -76,8 +76,9 @@ class LiveSite:
 
     def __init__(self) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix="plan-portal-live-"))
-        #: src_uri → digest of the page as last written to its file in ``_folder``.
-        self._digests: dict[str, bytes] = {}
+        #: src_uri → what the page was made of as last written to its file in ``_folder`` (the objects
+        #: the render's kept pages and the held pages hold anyway).
+        self._sources: dict[str, tuple[str | bytes, ...]] = {}
         #: src_uri → (title, meta) of each documentation page at the end of the last build.
         self._titles: dict[str, tuple[str | None, dict[str, Any]]] = {}
         #: What the last build's layout was (None: none yet, or it failed), see ``layout_key``.
@@ -88,15 +89,14 @@ class LiveSite:
 
     def source(self, src_uri: str, content: str, *extra: str | bytes) -> str:
         """The file that holds ``content`` for MkDocs to read: rewritten, and so newer than the
-        page in the site, only when the content or ``extra`` (what else makes the page) changed."""
-        digest = hashlib.blake2b(content.encode("utf-8", "surrogateescape"), digest_size=20)
-        for part in extra:
-            digest.update(b"\0" + (part if isinstance(part, bytes) else part.encode("utf-8", "surrogateescape")))
+        page in the site, only when the content or ``extra`` (what else makes the page) changed.
+        A page the render kept is the same objects as at the last build, which compare at once."""
         target = self._folder.joinpath(*src_uri.split("/"))
-        if self._digests.get(src_uri) != digest.digest() or not target.is_file():
+        made_of = (content, *extra)
+        if self._sources.get(src_uri) != made_of or not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content.encode("utf-8", "surrogateescape"))
-            self._digests[src_uri] = digest.digest()
+            self._sources[src_uri] = made_of
         return str(target)
 
     def start(self, config: MkDocsConfig) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,11 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "render" / "assets"
 ASSET_URI = "assets/plan-portal/"
 _LOG_LEVELS = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
+
+
+@lru_cache(maxsize=1 << 16)  # a page's source is the same at every rebuild of mkdocs serve
+def _edit_uri(source: Path, docs_dir: str) -> str:
+    return Path(os.path.relpath(source, docs_dir)).as_posix()
 
 
 class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
@@ -131,7 +137,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         # Edit links point at the plan, not at generated text.
         edit_uri = None
         if page.source is not None and page.kind != "data":
-            edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
+            edit_uri = _edit_uri(page.source, config.docs_dir)
         if page.content is not None and self.live is not None:
             source = self.live.source(page.src_uri, page.content, self.held.packed(page.src_uri), page.title,
                                       page.kind, edit_uri or "")
