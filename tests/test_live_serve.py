@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
-from plan_portal.mkdocs_live import CompiledTemplates  # noqa: E402
+from plan_portal.mkdocs_live import NO_FULL_COLLECTIONS, CompiledTemplates  # noqa: E402
 
 SERVE_URL = "http://127.0.0.1:8000/"
 MKDOCS_YML = f"""\
@@ -448,3 +448,34 @@ def test_a_template_is_compiled_again_for_a_new_source_or_an_environment_that_co
     assert render("{{ name }}", autoescape=True) == "&lt;b&gt;"
     assert render("[{{ name }}]") == "[<b>]"
     assert render("{{ name }}") == "<b>"
+
+
+def test_no_full_collection_runs_while_a_rebuild_does(portfolio, tmp_path: Path):
+    """Each full collection walked all that the rebuild had made so far: young ones run as usual,
+    and the collector's thresholds are as they were once the build is over."""
+    import gc
+
+    root, features = portfolio
+    thresholds = gc.get_threshold()
+    seen: list[tuple[int, int]] = []
+
+    def collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append((info["generation"], gc.get_threshold()[2]))
+
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        later()
+        edit(root / "specs" / features[2] / "plan.md", "| R1 | Risk 1:", "| R1 | Marker risk 1:")
+        gc.callbacks.append(collection)
+        try:
+            session.rebuild()
+        finally:
+            gc.callbacks.remove(collection)
+        assert gc.get_threshold() == thresholds
+    finally:
+        session.close()
+        gc.unfreeze()
+    during = [generation for generation, threshold in seen if threshold == NO_FULL_COLLECTIONS]
+    assert during and max(during) < 2  # from on_files on
