@@ -479,3 +479,23 @@ def test_no_full_collection_runs_while_a_rebuild_does(portfolio, tmp_path: Path)
         gc.unfreeze()
     during = [generation for generation, threshold in seen if threshold == NO_FULL_COLLECTIONS]
     assert during and max(during) < 2  # from on_files on
+
+
+def test_the_search_index_is_complete_when_its_entries_are_read_back_from_it(
+        portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """This build's entries, written as the search plugin wrote them, are found at the end of its
+    index; when they are not (a plugin that changed them after indexing), they are read from it."""
+    import plan_portal.mkdocs_live as live
+
+    monkeypatch.setattr(live, "_fresh_texts", lambda text, entries: None)
+    root, features = portfolio
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        later()
+        edit(root / "specs" / features[5] / "plan.md", "| ADR-001 | Decision 1", "| ADR-001 | Choice 1")
+        session.rebuild()
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    assert_same_site(tmp_path / "served", tmp_path / "clean")

@@ -306,6 +306,10 @@ class _SearchEntries:
         text = path.read_text(encoding="utf-8")
         head = _docs_start(text) if self._lists else None
         fresh = _fresh_texts(text, self._lists[0]) if head is not None else None
+        if head is not None and fresh is None:  # entries not as the plugin indexed them: read from the index
+            docs = json.loads(text)["docs"]
+            total = sum(self._fresh.values())
+            fresh = [json.dumps(entry, separators=(",", ":")) for entry in (docs[len(docs) - total:] if total else [])]
         if head is None or fresh is None:  # a pre-built index, or no plugin we know: left as its plugin wrote it
             self.pages = {}
             return
