@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jinja2 import DictLoader, Environment
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
+
+from plan_portal.mkdocs_live import NO_FULL_COLLECTIONS, CompiledTemplates  # noqa: E402
 
 SERVE_URL = "http://127.0.0.1:8000/"
 MKDOCS_YML = f"""\
@@ -473,3 +476,93 @@ def test_an_edit_to_what_every_page_of_a_dashboard_counts_renders_each_page_agai
             assert_same_site(site, tmp_path / f"clean-{number}")
     finally:
         session.close()
+
+
+def test_an_edited_theme_override_is_compiled_again_and_shows_on_every_page(tmp_path: Path):
+    """The session keeps the theme's templates compiled (jinja's bytecode cache) and compiles one
+    again when its source changed; a changed override changes every page, as in a clean build."""
+    root = tmp_path / "project"
+    write_portfolio(root, 4)
+    override = root / "overrides" / "main.html"
+    override.parent.mkdir()
+    override.write_text('{% extends "base.html" %}\n{% block footer %}<p>Footer one</p>{% endblock %}\n',
+                        encoding="utf-8")
+    edit(root / "mkdocs.yml", "  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        assert "Footer one" in (site / "index.html").read_text(encoding="utf-8")
+        later()
+        edit(override, "Footer one", "Footer two")
+        session.rebuild()
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    for page in (site / "index.html", site / "plans" / "index.html"):
+        assert "Footer two" in page.read_text(encoding="utf-8")
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_a_template_is_compiled_again_for_a_new_source_or_an_environment_that_compiles_it_otherwise():
+    cache = CompiledTemplates()
+
+    def render(source: str, **options: bool) -> str:
+        environment = Environment(loader=DictLoader({"page.html": source}), bytecode_cache=cache, **options)
+        return environment.get_template("page.html").render(name="<b>")
+
+    assert render("{{ name }}") == "<b>"
+    assert render("{{ name }}", autoescape=True) == "&lt;b&gt;"
+    assert render("[{{ name }}]") == "[<b>]"
+    assert render("{{ name }}") == "<b>"
+
+
+def test_no_full_collection_runs_while_a_rebuild_does(portfolio, tmp_path: Path):
+    """Each full collection walked all that the rebuild had made so far: young ones run as usual,
+    and the collector's thresholds are as they were once the build is over."""
+    import gc
+
+    root, features = portfolio
+    thresholds = gc.get_threshold()
+    seen: list[tuple[int, int]] = []
+
+    def collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append((info["generation"], gc.get_threshold()[2]))
+
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        later()
+        edit(root / "specs" / features[2] / "plan.md", "| R1 | Risk 1:", "| R1 | Marker risk 1:")
+        gc.callbacks.append(collection)
+        try:
+            session.rebuild()
+        finally:
+            gc.callbacks.remove(collection)
+        assert gc.get_threshold() == thresholds
+    finally:
+        session.close()
+        gc.unfreeze()
+    during = [generation for generation, threshold in seen if threshold == NO_FULL_COLLECTIONS]
+    assert during and max(during) < 2  # from on_files on
+
+
+def test_the_search_index_is_complete_when_its_entries_are_read_back_from_it(
+        portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """This build's entries, written as the search plugin wrote them, are found at the end of its
+    index; when they are not (a plugin that changed them after indexing), they are read from it."""
+    import plan_portal.mkdocs_live as live
+
+    monkeypatch.setattr(live, "_fresh_texts", lambda text, entries: None)
+    root, features = portfolio
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        later()
+        edit(root / "specs" / features[5] / "plan.md", "| ADR-001 | Decision 1", "| ADR-001 | Choice 1")
+        session.rebuild()
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    assert_same_site(tmp_path / "served", tmp_path / "clean")

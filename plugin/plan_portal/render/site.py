@@ -14,8 +14,8 @@ from pathlib import Path
 
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
-from plan_portal.export import TABLE_RECORDS, TABLES, table_json, tables_document
-from plan_portal.export_csv import FEATURE_COLUMNS, export_csv
+from plan_portal.export import TABLES, feature_parts, table_json, tables_document
+from plan_portal.export_csv import export_csv
 from plan_portal.parallel import map_jobs
 from plan_portal.render.changes import page_title
 from plan_portal.render.context import TRACE_PAGE, Renderer
@@ -42,37 +42,25 @@ DOWNLOADS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: What of each feature's part of the downloads' document (``export.feature_export``) each
-#: download is drawn from (``export_csv``, ``export.table``): ``feature``, a record list, or one field
-#: of the feature (``feature.<field>``). A record table reads its records alone (each names its
-#: feature); the owners' table the owners of gates, risks and decisions; the features' CSV table its
-#: columns and the records it counts; technology the features' Technical Context.
-DOWNLOAD_READS: dict[str, tuple[str, ...]] = {
-    "features.csv": (*(f"feature.{column}" for column in (*FEATURE_COLUMNS, "spec", "tasks")), *TABLE_RECORDS),
-    "features.json": ("feature",),
-    **{f"{table}.{kind}": (table,) for table in ("gates", "risks", "decisions") for kind in ("csv", "json")},
-    **{f"technology.{kind}": ("feature.id", "feature.technical_context") for kind in ("csv", "json")},
-    **{f"owners.{kind}": ("gates", "risks", "decisions") for kind in ("csv", "json")},
-}
-
-
 def data_files(checked: CheckedPortfolio, layout: Layout, reuse: Reuse | None = None) -> Iterator[PortalPage]:
     """The downloads, one at a time: each of ``export.TABLES`` as CSV and compact JSON (which json
     writes in C, in a third of the memory that indented JSON takes). The whole export is not among
     them: ``plan-portal export`` writes it, and on a large portfolio it would double the downloads'
     size and the build's memory. With ``reuse`` (``mkdocs serve``) each feature's part of the
-    document is the last render's when the feature did not change: only the tables are written again."""
-    document = tables_document(checked, reuse.export_part if reuse is not None else None)
+    document, and its rows of each table, are the last render's when the feature did not change:
+    a table is joined again from the rows of every feature only when what it reads changed."""
+    if reuse is None:
+        document = tables_document(checked)
+    else:
+        feature_parts(checked, reuse.export_part)
     for name in TABLES:
-        if reuse is None:
-            csv_text, json_text = export_csv(name, document), table_json(name, document)
-        else:  # a table none of whose records changed is not written again
-            csv_text = reuse.download(f"{name}.csv", DOWNLOAD_READS[f"{name}.csv"],
-                                      lambda: export_csv(name, document))  # noqa: B023
-            json_text = reuse.download(f"{name}.json", DOWNLOAD_READS[f"{name}.json"],
-                                       lambda: table_json(name, document))  # noqa: B023
-        yield PortalPage(layout.data_src(f"{name}.csv"), name, "data", csv_text)
-        yield PortalPage(layout.data_src(f"{name}.json"), name, "data", json_text)
+        for kind in ("csv", "json"):
+            download = f"{name}.{kind}"
+            if reuse is not None:
+                text = reuse.download(download)
+            else:
+                text = export_csv(name, document) if kind == "csv" else table_json(name, document)
+            yield PortalPage(layout.data_src(download), name, "data", text)
     if reuse is not None:
         reuse.exported()
 
