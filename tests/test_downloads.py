@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,12 +18,20 @@ from click.testing import CliRunner
 from plan_portal.cli import main
 from plan_portal.export import TABLES, export_document, owner_rows, table, table_json
 from plan_portal.export_csv import export_csv
+from plan_portal.model.cache import ReadCache
 from plan_portal.pipeline import run
 from plan_portal.read.history import build_stamp
+from plan_portal.render.reuse import Reuse
+from plan_portal.render.site import data_files
+from plan_portal.render.urls import Layout
 from plan_portal.settings import Settings
 from test_plugin import build_site, write_site
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
 FEATURES = {"001-alpha": {"status": "FAIL"}, "002-beta": {"language": "Go 1.22"}}
 
 
@@ -118,3 +129,43 @@ def test_generate_writes_the_downloads(tmp_path: Path):
     assert (out / "data" / "decisions.csv").read_bytes().startswith(b"feature,id,title,choice,status")
     assert json.loads((out / "data" / "risks.json").read_text(encoding="utf-8"))["risks"] == table("risks", document)
     assert '<a href="../data/decisions.csv" download>CSV</a>' in (out / "decisions.md").read_text(encoding="utf-8")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_downloads_kept_between_renders_equal_those_made_afresh_after_each_edit(tmp_path: Path):
+    """``mkdocs serve`` keeps each feature's rows of each download and joins them again: after every
+    edit the downloads equal those of the whole document. Some edits change other features' rows: a
+    new extra column (every record gets a cell), a feature of the same id under a second root
+    (the features table counts the records of both)."""
+    specs, twins = tmp_path / "specs", tmp_path / "more-specs"
+    features = generate(6, specs)
+    twins.mkdir()
+    plans = [specs / feature / "plan.md" for feature in features]
+    steps = [  # (the edit, downloads it must change)
+        (lambda: None, set()),
+        (lambda: _replace(plans[2], "| ADR-001 | Decision 1", "| ADR-001 | Choice 1"),
+         {"decisions.csv", "decisions.json"}),
+        (lambda: _replace(plans[0], "| Confidence | Notes |", "| Confidence | Reviewer |"),
+         {"technology.csv", "technology.json", "features.json"}),
+        (lambda: shutil.copytree(specs / features[3], twins / features[3]), {"features.csv", "features.json"}),
+        (lambda: _replace(plans[3], "| Contract-first APIs | PASS |", "| Contract-first APIs | FAIL |"),
+         {"features.csv", "gates.csv", "owners.csv"}),
+        (lambda: _replace(plans[5], "Platform Lead", "Data Steward"), {"owners.csv", "owners.json", "gates.csv"}),
+        (lambda: shutil.rmtree(specs / features[1]), {"features.csv", "features.json", "decisions.csv"}),
+    ]
+    settings, cache, reuse, layout = Settings((specs, twins), tmp_path), ReadCache(), Reuse(), Layout("plans", True)
+    last: dict[str, str] = {}
+    for number, (step, changed) in enumerate(steps):
+        time.sleep(0.01)  # an edit within the clock tick of the last still shows as one
+        step()
+        checked = run(settings, cache)
+        served = {Path(page.src_uri).name: page.content for page in data_files(checked, layout, reuse)}
+        afresh = {Path(page.src_uri).name: page.content for page in data_files(checked, layout)}
+        assert served == afresh, number
+        assert changed <= {name for name in served if served[name] != last.get(name)}, number
+        last = served

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jinja2 import DictLoader, Environment
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -30,6 +31,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
+from plan_portal.mkdocs_live import NO_FULL_COLLECTIONS, CompiledTemplates  # noqa: E402
 from plan_portal.model.cache import ReadCache  # noqa: E402
 from plan_portal.pipeline import run  # noqa: E402
 from plan_portal.render.reuse import Reuse  # noqa: E402
@@ -471,3 +473,158 @@ def test_fingerprints_a_session_keeps_equal_those_of_a_new_session_after_any_edi
             later()
         job = RenderJob(run(settings, cache), Layout("plans", True), root, settings.options)
         assert job.fingerprints(session) == job.fingerprints(Reuse()), f"step {step}"
+def _plugin_options(root: Path, **options: int) -> None:
+    """The plugin's ``options`` in the portfolio's mkdocs.yml."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    lines = "".join(f"      {name}: {value}\n" for name, value in options.items())
+    config.write_text(text.replace("  - plan-portal\n", f"  - plan-portal:\n{lines}"), encoding="utf-8")
+
+
+def _dashboard_pages(site: Path, name: str) -> dict[str, bytes]:
+    """The served HTML of each page of dashboard ``name``, by the job that renders it."""
+    pages = [site / "plans" / name, *sorted((site / "plans").glob(f"{name}-*"))]
+    return {f"dashboard:{name}:plans/{page.name}.md": (page / "index.html").read_bytes() for page in pages}
+
+
+def test_an_edit_to_one_decision_renders_again_only_the_dashboard_pages_that_show_it(portfolio, tmp_path: Path):
+    root, features = portfolio
+    _plugin_options(root, page_size=6, full_graph_nodes=10)  # the graph draws the first features' decisions
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        before = _dashboard_pages(site, "decisions")
+        kept = _kept(session)
+        later()
+        edit(root / "specs" / features[12] / "plan.md", "| ADR-004 | Decision 4", "| ADR-004 | Choice 4")
+        session.rebuild()
+        rendered = _rendered_jobs(session, kept)
+        after = _dashboard_pages(site, "decisions")
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    assert len(before) > 4
+    changed = {job for job in after if after[job] != before[job]}
+    assert len(changed) == 1  # ADR-004 rests on another feature's decision, nothing on it: it is on one page
+    assert {job for job in rendered if job.startswith("dashboard:decisions")} == changed
+    assert "dashboard:decisions:plans/decisions.md" not in rendered  # the first page: totals, ranking
+    assert not any(job.startswith("dashboard:index") for job in rendered)  # it counts decisions, shows none
+    assert "dashboard:graph" not in rendered  # its pictures draw only the first features' decisions
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_an_edit_to_what_every_page_of_a_dashboard_counts_renders_each_page_again(portfolio, tmp_path: Path):
+    """A decision's status is counted on every page of the decisions dashboard, and an open decision
+    or question on every page of the overview, which show its row on one page only."""
+    root, features = portfolio
+    _plugin_options(root, page_size=6)
+    plan = root / "specs" / features[-1] / "plan.md"
+    steps = [  # the last decision, accepted, becomes the only deprecated one: last both before and after
+        lambda: _edit_line(plan, "| ADR-004 |", "| Accepted |", "| Deprecated |"),
+        # an open decision more: counted at the top of every page of the overview
+        lambda: _edit_line(plan, "| ADR-003 |", "| Accepted |", "| Proposed |"),
+        lambda: edit(plan, "## Summary\n\n", "## Summary\n\n[NEEDS CLARIFICATION: which queue?]\n\n"),
+    ]
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        for number, step in enumerate(steps):
+            later()
+            step()
+            session.rebuild()
+            clean_build(root, tmp_path / f"clean-{number}")
+            assert_same_site(site, tmp_path / f"clean-{number}")
+    finally:
+        session.close()
+
+
+def test_an_edited_theme_override_is_compiled_again_and_shows_on_every_page(tmp_path: Path):
+    """The session keeps the theme's templates compiled (jinja's bytecode cache) and compiles one
+    again when its source changed; a changed override changes every page, as in a clean build."""
+    root = tmp_path / "project"
+    write_portfolio(root, 4)
+    override = root / "overrides" / "main.html"
+    override.parent.mkdir()
+    override.write_text('{% extends "base.html" %}\n{% block footer %}<p>Footer one</p>{% endblock %}\n',
+                        encoding="utf-8")
+    edit(root / "mkdocs.yml", "  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    site = tmp_path / "served"
+    session = Session(root, site)
+    try:
+        session.rebuild()
+        assert "Footer one" in (site / "index.html").read_text(encoding="utf-8")
+        later()
+        edit(override, "Footer one", "Footer two")
+        session.rebuild()
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    for page in (site / "index.html", site / "plans" / "index.html"):
+        assert "Footer two" in page.read_text(encoding="utf-8")
+    assert_same_site(site, tmp_path / "clean")
+
+
+def test_a_template_is_compiled_again_for_a_new_source_or_an_environment_that_compiles_it_otherwise():
+    cache = CompiledTemplates()
+
+    def render(source: str, **options: bool) -> str:
+        environment = Environment(loader=DictLoader({"page.html": source}), bytecode_cache=cache, **options)
+        return environment.get_template("page.html").render(name="<b>")
+
+    assert render("{{ name }}") == "<b>"
+    assert render("{{ name }}", autoescape=True) == "&lt;b&gt;"
+    assert render("[{{ name }}]") == "[<b>]"
+    assert render("{{ name }}") == "<b>"
+
+
+def test_no_full_collection_runs_while_a_rebuild_does(portfolio, tmp_path: Path):
+    """Each full collection walked all that the rebuild had made so far: young ones run as usual,
+    and the collector's thresholds are as they were once the build is over."""
+    import gc
+
+    root, features = portfolio
+    thresholds = gc.get_threshold()
+    seen: list[tuple[int, int]] = []
+
+    def collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append((info["generation"], gc.get_threshold()[2]))
+
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        later()
+        edit(root / "specs" / features[2] / "plan.md", "| R1 | Risk 1:", "| R1 | Marker risk 1:")
+        gc.callbacks.append(collection)
+        try:
+            session.rebuild()
+        finally:
+            gc.callbacks.remove(collection)
+        assert gc.get_threshold() == thresholds
+    finally:
+        session.close()
+        gc.unfreeze()
+    during = [generation for generation, threshold in seen if threshold == NO_FULL_COLLECTIONS]
+    assert during and max(during) < 2  # from on_files on
+
+
+def test_the_search_index_is_complete_when_its_entries_are_read_back_from_it(
+        portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """This build's entries, written as the search plugin wrote them, are found at the end of its
+    index; when they are not (a plugin that changed them after indexing), they are read from it."""
+    import plan_portal.mkdocs_live as live
+
+    monkeypatch.setattr(live, "_fresh_texts", lambda text, entries: None)
+    root, features = portfolio
+    session = Session(root, tmp_path / "served")
+    try:
+        session.rebuild()
+        later()
+        edit(root / "specs" / features[5] / "plan.md", "| ADR-001 | Decision 1", "| ADR-001 | Choice 1")
+        session.rebuild()
+        clean_build(root, tmp_path / "clean")
+    finally:
+        session.close()
+    assert_same_site(tmp_path / "served", tmp_path / "clean")

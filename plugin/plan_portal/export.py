@@ -52,7 +52,8 @@ def _plain_value(value: object) -> object:
     return copy.deepcopy(value)
 
 
-def _record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
+def record_key(record: dict[str, Any]) -> tuple[str, str, int, str]:
+    """Where a record is listed in its table: by feature, file, line and id."""
     source = record.get("source") or {}
     return (record.get("feature", ""), source.get("path", ""), source.get("line", 0), record.get("id", ""))
 
@@ -101,15 +102,21 @@ def feature_export(feature: Feature, readiness: Readiness, keys: Iterable[str] =
                                 for key in keys}}
 
 
+def feature_parts(checked: CheckedPortfolio,
+                  part: Callable[[Feature, Readiness], dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each feature's part of an export document, made by ``part``, in the document's feature order."""
+    features = sorted(checked.portfolio.features, key=lambda f: (f.id, f.path))
+    return [part(f, checked.readiness_of(f.id)) for f in features]
+
+
 def _assemble(checked: CheckedPortfolio, keys: Iterable[str],
               part: Callable[[Feature, Readiness], dict[str, Any]]) -> dict[str, Any]:
     """The features and their records of ``keys``, each feature's part made by ``part``."""
     keys = tuple(keys)
-    features = sorted(checked.portfolio.features, key=lambda f: (f.id, f.path))
-    parts = [part(f, checked.readiness_of(f.id)) for f in features]
+    parts = feature_parts(checked, part)
     document: dict[str, Any] = {"features": [p["feature"] for p in parts]}
     for key in keys:
-        document[key] = sorted((record for p in parts for record in p[key]), key=_record_key)
+        document[key] = sorted((record for p in parts for record in p[key]), key=record_key)
     return document
 
 
@@ -151,8 +158,14 @@ def document_json(document: dict[str, Any], compact: bool = False) -> str:
     """An export document as JSON text: sorted keys, two-space indents (or, ``compact``, none: the
     site's downloads, which json writes in C at a third of the memory), a final newline."""
     if compact:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False) + "\n"
+        return compact_json(document) + "\n"
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def compact_json(value: object) -> str:
+    """A value as the downloads write it: sorted keys, no spaces. A list so written is ``[`` its
+    items so written, joined by ``,``, then ``]``: what ``table_json_of`` joins."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
 
 
 #: The tables the portal publishes as downloads (CSV and JSON) and ``export --format csv --table`` writes.
@@ -177,26 +190,40 @@ def _owners_of(kind: str, record: dict[str, Any]) -> list[str]:
     return [" ".join(name.split()) for name in names if any(character.isalnum() for character in name)]
 
 
+#: A record's owner as ``owner_rows`` counts it: (spelling, feature, table, record id, whether it is a
+#: failing gate or a high risk).
+OwnerMention = tuple[str, str, str, str, bool]
+
+
+def owner_mentions(document: dict[str, Any]) -> list[OwnerMention]:
+    """Every owner that the gates, risks and decisions of ``document`` (or a feature's part of it) name."""
+    return [(name, record["feature"], kind, record["id"],
+             (kind == "gates" and record["status"] == "fail") or (kind == "risks" and record["level"] in _HIGH_LEVELS))
+            for kind in ("gates", "risks", "decisions") for record in document[kind]
+            for name in _owners_of(kind, record)]
+
+
 def owner_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per owner named by a gate, a risk or a decision (an Owner column): what they own.
 
     Owners are grouped by ``owner_key`` and shown in their most common spelling (ties: the first
     in sorted order); ``spellings`` lists every spelling. Sorted by owner.
     """
+    return owner_rows_of(owner_mentions(document))
+
+
+def owner_rows_of(mentions: Iterable[OwnerMention]) -> list[dict[str, Any]]:
+    """``owner_rows`` from the owners the records name, in any order."""
     groups: dict[str, dict[str, Any]] = {}
-    for kind in ("gates", "risks", "decisions"):
-        for record in document[kind]:
-            for name in _owners_of(kind, record):
-                group = groups.setdefault(owner_key(name), {
-                    "spellings": Counter(), "features": set(), "gates": [], "risks": [], "decisions": [],
-                    "failing_gates": [], "high_risks": []})
-                group["spellings"][name] += 1
-                group["features"].add(record["feature"])
-                group[kind].append(record["id"])
-                if kind == "gates" and record["status"] == "fail":
-                    group["failing_gates"].append(record["id"])
-                if kind == "risks" and record["level"] in _HIGH_LEVELS:
-                    group["high_risks"].append(record["id"])
+    for name, feature, kind, record, flagged in mentions:
+        group = groups.setdefault(owner_key(name), {
+            "spellings": Counter(), "features": set(), "gates": [], "risks": [], "decisions": [],
+            "failing_gates": [], "high_risks": []})
+        group["spellings"][name] += 1
+        group["features"].add(feature)
+        group[kind].append(record)
+        if flagged:
+            group["failing_gates" if kind == "gates" else "high_risks"].append(record)
     rows = []
     for group in groups.values():
         spellings: Counter[str] = group.pop("spellings")
@@ -228,3 +255,14 @@ def table(name: str, document: dict[str, Any]) -> list[dict[str, Any]]:
 def table_json(name: str, document: dict[str, Any]) -> str:
     """A table as a compact JSON document, ``{"schema": …, "<name>": [rows]}``, sorted and stable."""
     return document_json({"schema": SCHEMA, name: table(name, document)}, compact=True)
+
+
+def table_json_of(name: str, rows: Iterable[str]) -> str:
+    """``table_json`` from its rows, each written by ``compact_json``, in order."""
+    members = sorted([("schema", compact_json(SCHEMA)), (name, "[" + ",".join(rows) + "]")])
+    return "{" + ",".join(f"{compact_json(key)}:{value}" for key, value in members) + "}\n"
+
+
+def part_document(part: dict[str, Any]) -> dict[str, Any]:
+    """A feature's part (``feature_export``) as a document of that feature alone, for ``table``."""
+    return {**part, "features": [part["feature"]]}

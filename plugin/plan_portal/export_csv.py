@@ -18,7 +18,7 @@ import csv
 import dataclasses
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from plan_portal.export import CSV_TABLES, table
@@ -89,56 +89,87 @@ def base_columns(name: str) -> list[str]:
     return [*leading, *_SOURCE, *rest]
 
 
-def _feature_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
-    counts: dict[str, Counter[str]] = {f["id"]: Counter() for f in document["features"]}
+#: The counts of each feature's records that the features table has.
+COUNT_COLUMNS = ("gates", "failing_gates", "risks", "high_risks", "decisions", "open_research", "clarifications")
+
+
+def record_counts(document: dict[str, Any]) -> dict[str, Counter[str]]:
+    """Feature id → the counts of ``COUNT_COLUMNS`` of the records of ``document`` (or a feature's part of it)."""
+    counts: dict[str, Counter[str]] = {}
     for gate in document["gates"]:
-        counts[gate["feature"]].update(["gates"] + (["failing_gates"] if gate["status"] == "fail" else []))
+        counts.setdefault(gate["feature"], Counter()).update(
+            ["gates"] + (["failing_gates"] if gate["status"] == "fail" else []))
     for risk in document["risks"]:
-        counts[risk["feature"]].update(["risks"] + (["high_risks"] if risk["level"] in ("high", "critical") else []))
+        counts.setdefault(risk["feature"], Counter()).update(
+            ["risks"] + (["high_risks"] if risk["level"] in ("high", "critical") else []))
     for decision in document["decisions"]:
-        counts[decision["feature"]]["decisions"] += 1
+        counts.setdefault(decision["feature"], Counter())["decisions"] += 1
     for item in document["research"]:
-        counts[item["feature"]]["open_research"] += 0 if item["done"] else 1
+        counts.setdefault(item["feature"], Counter())["open_research"] += 0 if item["done"] else 1
     for item in document["clarifications"]:
-        counts[item["feature"]]["clarifications"] += 1
-    rows = []
-    for feature in document["features"]:
-        tasks = feature["tasks"] or {}
-        spec = feature["spec"] or {}
-        rows.append({**{key: feature[key] for key in FEATURE_COLUMNS if key in feature},
-                     "spec_status": spec.get("status", ""), "tasks_done": tasks.get("done", ""),
-                     "tasks_total": tasks.get("total", ""),
-                     **{key: counts[feature["id"]][key] for key in ("gates", "failing_gates", "risks", "high_risks",
-                                                                    "decisions", "open_research", "clarifications")}})
-    return rows
+        counts.setdefault(item["feature"], Counter())["clarifications"] += 1
+    return counts
 
 
-def _owner_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**row, **{f"{key[:-1]}_count": len(row[key]) for key in
-                       ("gates", "failing_gates", "risks", "high_risks", "decisions")}}
-            for row in table("owners", document)]
+def feature_row(feature: dict[str, Any], counts: Counter[str]) -> list[str | int]:
+    """A feature's row of the features table: its facts and ``counts`` of its records."""
+    tasks = feature["tasks"] or {}
+    spec = feature["spec"] or {}
+    row = {**{key: feature[key] for key in FEATURE_COLUMNS if key in feature},
+           "spec_status": spec.get("status", ""), "tasks_done": tasks.get("done", ""),
+           "tasks_total": tasks.get("total", ""), **{key: counts[key] for key in COUNT_COLUMNS}}
+    return [_cell(row[column]) for column in FEATURE_COLUMNS]
 
 
-def _extra_keys(records: Iterable[dict[str, Any]]) -> list[str]:
+def owner_row(row: dict[str, Any]) -> list[str | int]:
+    """An owner's row of the owners table, from ``export.owner_rows``."""
+    counted = {**row, **{f"{key[:-1]}_count": len(row[key]) for key in
+                         ("gates", "failing_gates", "risks", "high_risks", "decisions")}}
+    return [_cell(counted[column]) for column in OWNER_COLUMNS]
+
+
+def extra_keys(records: Iterable[dict[str, Any]]) -> list[str]:
+    """The keys of the records' extra columns, sorted: each is a column of their table."""
     return sorted({key for record in records for key in record.get("extra", {})})
+
+
+def record_row(base: list[str], extra: Iterable[str], record: dict[str, Any]) -> list[str | int]:
+    """A record's row of its table: its ``base`` columns, then its value of each ``extra`` column."""
+    flat = {**record, "source_path": record["source"]["path"], "source_line": record["source"]["line"]}
+    return [_cell(flat[column]) for column in base] + [_cell(record.get("extra", {}).get(key, "")) for key in extra]
+
+
+def header(name: str, extra: Iterable[str] = ()) -> list[str]:
+    """The table's header row: its base columns, then ``extra: <key>`` for each extra column."""
+    return [*base_columns(name), *(EXTRA_PREFIX + key for key in extra)]
 
 
 def rows(name: str, document: dict[str, Any]) -> tuple[list[str], list[list[str | int]]]:
     """The header and the rows of one table of an exported document, in the document's order."""
     if name not in CSV_TABLES:
         raise ValueError(f"unknown table {name!r}: use one of {', '.join(CSV_TABLES)}")
-    base = base_columns(name)
-    if name in ("features", "owners"):
-        computed = _feature_rows(document) if name == "features" else _owner_rows(document)
-        return base, [[_cell(row[column]) for column in base] for row in computed]
+    if name == "features":
+        counts = record_counts(document)
+        return header(name), [feature_row(feature, counts.get(feature["id"], Counter()))
+                              for feature in document["features"]]
+    if name == "owners":
+        return header(name), [owner_row(row) for row in table("owners", document)]
     records = table(name, document)
-    extra = _extra_keys(records)
-    body: list[list[str | int]] = []
-    for record in records:
-        flat = {**record, "source_path": record["source"]["path"], "source_line": record["source"]["line"]}
-        body.append([_cell(flat[column]) for column in base]
-                    + [_cell(record.get("extra", {}).get(key, "")) for key in extra])
-    return [*base, *(EXTRA_PREFIX + key for key in extra)], body
+    base, extra = base_columns(name), extra_keys(records)
+    return header(name, extra), [record_row(base, extra, record) for record in records]
+
+
+def csv_lines(rows: Iterable[Sequence[str | int]]) -> list[str]:
+    """Each row as ``export_csv`` writes it: a line of RFC 4180 CSV, ending in CRLF."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
+    lines = []
+    for row in rows:
+        writer.writerow(row)
+        lines.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    return lines
 
 
 def export_csv(name: str, document: dict[str, Any]) -> str:
@@ -146,9 +177,9 @@ def export_csv(name: str, document: dict[str, Any]) -> str:
 
     Write the result with ``newline=""`` (or as bytes) so line ends are not translated again.
     """
-    header, body = rows(name, document)
+    head, body = rows(name, document)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow(head)
     writer.writerows(body)
     return buffer.getvalue()

@@ -29,7 +29,7 @@ def _siblings(nav: Navigation, item: StructureItem) -> list[StructureItem]:
 
 
 def _page(files: Files, src_uri: str) -> Page | None:
-    file = files.get_file_from_path(src_uri)
+    file = files.src_uris.get(src_uri)  # a portal page's src_uri is a POSIX path already
     return file.page if file is not None else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from plan_portal.compare.revision import BaselineCache
 from plan_portal.config import PlanPortalConfig
 from plan_portal.diagnostics import CODES, Severity, printable
 from plan_portal.mkdocs_held import HeldPages, held_portal, one_off_portal, template_line
-from plan_portal.mkdocs_live import LiveSite
+from plan_portal.mkdocs_live import CompiledTemplates, LiveSite
 from plan_portal.model.cache import ReadCache
 from plan_portal.read.history import build_stamp
 from plan_portal.render import Layout, PortalPage
@@ -39,6 +40,11 @@ ASSET_URI = "assets/plan-portal/"
 _LOG_LEVELS = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
 
 
+@lru_cache(maxsize=1 << 16)  # a page's source is the same at every rebuild of mkdocs serve
+def _edit_uri(source: Path, docs_dir: str) -> str:
+    return Path(os.path.relpath(source, docs_dir)).as_posix()
+
+
 class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
     def __init__(self) -> None:
         super().__init__()
@@ -48,6 +54,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         self.held = HeldPages()
         #: ``mkdocs serve --dirty``: what rebuilds only the pages an edit changed (see mkdocs_live).
         self.live: LiveSite | None = None
+        #: ``mkdocs serve``: the theme's templates compiled once for the session (see mkdocs_live).
+        self.templates: CompiledTemplates | None = None
         self.files = Files([])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -57,6 +65,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.live is not None:
             self.live.close()
         self.live = LiveSite() if command == "serve" and dirty else None
+        self.templates = CompiledTemplates() if command == "serve" else None
         self.held.close(final=True)
         self.held = HeldPages(reuse=self.keep_reads)  # a page nothing changed is not rendered again
 
@@ -65,7 +74,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         if self.live is not None:
             self.live.close()
         self.held.close(final=True)
-        self.live, self.held = None, HeldPages()
+        self.live, self.held, self.templates = None, HeldPages(), None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         unknown = sorted(set(self.config.severity) - set(CODES))
@@ -128,7 +137,7 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
         # Edit links point at the plan, not at generated text.
         edit_uri = None
         if page.source is not None and page.kind != "data":
-            edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
+            edit_uri = _edit_uri(page.source, config.docs_dir)
         if page.content is not None and self.live is not None:
             source = self.live.source(page.src_uri, page.content, self.held.packed(page.src_uri), page.title,
                                       page.kind, edit_uri or "")
@@ -148,6 +157,8 @@ class PlanPortalPlugin(BasePlugin[PlanPortalConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         self.files = files
+        if self.templates is not None:
+            env.bytecode_cache = self.templates
         if self.live is not None:
             self.live.read(files)
         return env

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from plan_portal.check.readiness import DEAD
@@ -63,54 +63,101 @@ def _name_pattern(names: Sequence[str], flags: int) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
 
-def collect_owners(features: Sequence[Feature]) -> Owners:
-    """``features`` in the order owner pages list them (the portfolio's feature order)."""
-    collected: dict[str, _Collected] = defaultdict(_Collected)
+@dataclass(frozen=True, slots=True)
+class FeatureOwners:
+    """The owners one feature's gates, risks and decisions name, in the order ``collect_owners`` takes them."""
+
+    #: (kind, record id, name as written, its key) for each name.
+    named: tuple[tuple[str, str, str, str], ...]
+    #: Record id → the keys of its owners (records that name one).
+    record_owners: dict[str, tuple[str, ...]]
+    #: Records flagged "no owner".
+    unowned: tuple[str, ...]
+
+
+def feature_owners(f: Feature, names_of: Callable[[str], list[str]] = owner_names) -> FeatureOwners:
+    named: list[tuple[str, str, str, str]] = []
     record_owners: dict[str, tuple[str, ...]] = {}
-    unowned: set[str] = set()
-    names_in: dict[str, list[str]] = {}  # owner cells repeat a few texts ("Platform Lead"): read each once
+    unowned: list[str] = []
 
-    def names_of(text: str) -> list[str]:
-        names = names_in.get(text)
-        if names is None:
-            names = names_in[text] = owner_names(text)
-        return names
-
-    def own(kind: str, record: str, feature: str, text: str) -> bool:
+    def own(kind: str, record: str, text: str) -> bool:
         names = names_of(text)
-        for name in names:
-            collected[owner_key(name)].add(kind, record, feature, name)
+        named.extend((kind, record, name, owner_key(name)) for name in names)
         if names:
             record_owners[record] = tuple(dict.fromkeys(owner_key(n) for n in names))
         return bool(names)
 
-    for f in features:
-        gates_named = any(names_of(g.owner) for g in f.gates)
-        for g in f.gates:
-            if not own("gates", g.id, f.id, g.owner) and gates_named:
-                unowned.add(g.id)
-        for r in f.risks:
-            if not own("risks", r.id, f.id, r.owner):
-                unowned.add(r.id)
-        for d in f.decisions:
-            if not own("decisions", d.id, f.id, decision_owner(d)) and d.status not in DEAD \
-                    and _has_owner_column(d.extra):
-                unowned.add(d.id)
+    gates_named = any(names_of(g.owner) for g in f.gates)
+    for g in f.gates:
+        if not own("gates", g.id, g.owner) and gates_named:
+            unowned.append(g.id)
+    for r in f.risks:
+        if not own("risks", r.id, r.owner):
+            unowned.append(r.id)
+    for d in f.decisions:
+        if not own("decisions", d.id, decision_owner(d)) and d.status not in DEAD and _has_owner_column(d.extra):
+            unowned.append(d.id)
+    return FeatureOwners(tuple(named), record_owners, tuple(unowned))
 
-    spellings = {spelling for c in collected.values() for spelling in c.spellings if len(spelling) >= 2}
-    words = _name_pattern([s for s in spellings if " " not in s], 0)
-    phrases = _name_pattern([s for s in spellings if " " in s], re.IGNORECASE)
+
+#: The patterns of every owner's spellings: phrases (without case), then single words.
+NamePatterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+#: (decision id, keys of the owners its open follow-up belongs to) for a feature's live decisions.
+FollowUps = list[tuple[str, tuple[str, ...]]]
+
+
+def follow_up_owners(f: Feature, record_owners: Mapping[str, tuple[str, ...]], patterns: NamePatterns) -> FollowUps:
+    """Whose each open follow-up of the feature's live decisions is: the decision's owners', and
+    every owner its text names."""
+    found: FollowUps = []
+    for d in f.decisions:
+        if d.status in DEAD or not stated(d.follow_up):
+            continue
+        keys = list(record_owners.get(d.id, ()))
+        for pattern in patterns:
+            if pattern is not None:
+                keys += [owner_key(m.group(0)) for m in pattern.finditer(d.follow_up)]
+        found.append((d.id, tuple(dict.fromkeys(keys))))
+    return found
+
+
+def collect_owners(
+    features: Sequence[Feature],
+    owned: Sequence[FeatureOwners] | None = None,
+    followed: Callable[[Feature, Mapping[str, tuple[str, ...]], NamePatterns, frozenset[str]], FollowUps] | None = None,
+) -> Owners:
+    """``features`` in the order owner pages list them (the portfolio's feature order). ``owned``:
+    each feature's ``feature_owners``; ``followed``: ``follow_up_owners`` given also the spellings the
+    patterns are made of (a serve session hands back the ones it kept)."""
+    if owned is None:
+        names_in: dict[str, list[str]] = {}  # owner cells repeat a few texts ("Platform Lead"): read each once
+
+        def names_of(text: str) -> list[str]:
+            names = names_in.get(text)
+            if names is None:
+                names = names_in[text] = owner_names(text)
+            return names
+
+        owned = [feature_owners(f, names_of) for f in features]
+    collected: dict[str, _Collected] = defaultdict(_Collected)
+    record_owners: dict[str, tuple[str, ...]] = {}
+    unowned: set[str] = set()
+    for f, part in zip(features, owned, strict=True):
+        for kind, record, name, key in part.named:
+            collected[key].add(kind, record, f.id, name)
+        record_owners.update(part.record_owners)
+        unowned.update(part.unowned)
+
+    spellings = frozenset(spelling for c in collected.values() for spelling in c.spellings if len(spelling) >= 2)
+    patterns = (_name_pattern([s for s in spellings if " " in s], re.IGNORECASE),
+                _name_pattern([s for s in spellings if " " not in s], 0))
     for f in features:
-        for d in f.decisions:
-            if d.status in DEAD or not stated(d.follow_up):
-                continue
-            keys = list(record_owners.get(d.id, ()))
-            for pattern in (phrases, words):
-                if pattern is not None:
-                    keys += [owner_key(m.group(0)) for m in pattern.finditer(d.follow_up)]
-            for key in dict.fromkeys(keys):
+        found = (followed(f, record_owners, patterns, spellings) if followed is not None
+                 else follow_up_owners(f, record_owners, patterns))
+        for decision, keys in found:
+            for key in keys:
                 if key in collected:
-                    collected[key].add("follow_ups", d.id, f.id)
+                    collected[key].add("follow_ups", decision, f.id)
 
     rank = {f.id: index for index, f in enumerate(features)}
     owners = {

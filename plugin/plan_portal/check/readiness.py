@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from plan_portal.check.gates import gate_mitigations
 from plan_portal.checked import Readiness, Reason
-from plan_portal.link import PortfolioGraph, edges_of_type, typed_edges
+from plan_portal.link import PortfolioGraph, edges_of_type
 from plan_portal.model.owners import stated
 from plan_portal.model.records import Decision, Feature, Portfolio, Source
 from plan_portal.model.status import plan_state
@@ -53,26 +53,29 @@ def _record_name(graph: PortfolioGraph, node: str, feature: str) -> str:
     return name if attributes["feature"] == feature else f"{attributes['feature']}/{name}"
 
 
-def _dead_decisions(portfolio: Portfolio, graph: PortfolioGraph) -> dict[str, str]:
+def _dead_decisions(portfolio: Portfolio, graph: PortfolioGraph,
+                    supersedes: list[tuple[str, str]]) -> dict[str, str]:
     """Decision id → why it no longer stands (rejected, superseded, deprecated)."""
     dead = {d.id: d.status for d in portfolio.decisions if d.status in DEAD}
-    for _, replaced in edges_of_type(graph, "supersedes"):
+    for _, replaced in supersedes:
         if graph.nodes[replaced]["kind"] == "decision":
             dead.setdefault(replaced, "superseded")
     return dead
 
 
-def _dead_dependencies(portfolio: Portfolio, graph: PortfolioGraph) -> dict[str, list[Reason]]:
-    """Per feature: a reason for each of its records (or its plan) that depends on a dead decision."""
-    dead = _dead_decisions(portfolio, graph)
+def dead_dependencies(portfolio: Portfolio, graph: PortfolioGraph, supersedes: list[tuple[str, str]],
+                      depends_on: list[tuple[str, str]]) -> dict[str, list[Reason]]:
+    """Per feature: a reason for each of its records (or its plan) that depends on a dead decision.
+    ``supersedes`` and ``depends_on``: the graph's edges of those types, in its order."""
+    dead = _dead_decisions(portfolio, graph, supersedes)
     found: dict[str, list[Reason]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    for source, target, kind in typed_edges(graph):
-        if kind != "depends-on" or target not in dead or source in dead or (source, target) in seen:
+    for source, target in depends_on:
+        if target not in dead or source in dead or (source, target) in seen:
             continue
         seen.add((source, target))
         feature = str(graph.nodes[source]["feature"])
-        citation = graph.edges[source, target, kind]["citation"]
+        citation = graph.edges[source, target, "depends-on"]["citation"]
         record = "" if graph.nodes[source]["kind"] == "feature" else source
         found[feature].append(Reason(
             "dead-dependency", "blocks",
@@ -193,7 +196,8 @@ def feature_readiness(feature: Feature, unmitigated: frozenset[str], dependencie
 
 def readiness(portfolio: Portfolio, graph: PortfolioGraph, unmitigated: frozenset[str]) -> dict[str, Readiness]:
     """Every feature's readiness, by feature id (a duplicated id keeps the first feature's)."""
-    dependencies = _dead_dependencies(portfolio, graph)
+    dependencies = dead_dependencies(portfolio, graph, edges_of_type(graph, "supersedes"),
+                                     edges_of_type(graph, "depends-on"))
     found: dict[str, Readiness] = {}
     for feature in portfolio.features:
         if feature.id not in found:

@@ -4,13 +4,17 @@ Edges run from the record that cites to the record cited (``A`` depends-on ``B``
 says "depends on B"); "X is superseded by Y" is stored as Y supersedes X, so that every
 supersedes edge reads the same way. An edge's key is its type (one edge per source, target and
 type, holding every citation of that link).
+
+Each feature's links are made on their own (``feature_links``: its nodes, its citations in order,
+its diagnostics, its traceability) against the portfolio-wide ``Scope``, and ``assemble`` adds them
+to the graph feature by feature; ``link.session`` keeps them between ``mkdocs serve`` rebuilds.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 import networkx as nx
@@ -18,7 +22,7 @@ import networkx as nx
 from plan_portal.diagnostics import Diagnostic, diagnostic
 from plan_portal.link.principles import map_gates
 from plan_portal.link.references import FeatureIndex, Reference, Resolver, words_before
-from plan_portal.link.trace import PlanCitation, link_trace
+from plan_portal.link.trace import FeatureTrace, PlanCitation, feature_trace
 from plan_portal.model.records import Decision, Edge, Feature, Gate, Mention, Portfolio, Risk, Source
 from plan_portal.model.text import anchor, strip_markup
 
@@ -36,6 +40,9 @@ class Linked:
     diagnostics: list[Diagnostic]
     #: Per feature, in the portfolio's order: its plan records' citations of its spec's ids.
     plan_citations: list[list[PlanCitation]]
+    #: Stands for the graph's nodes with their kinds and features, and its edges: a later run that
+    #: changed only texts (labels, statuses, citations) hands on the same object (link.session).
+    shape: object = field(default_factory=object)
 
 
 def typed_edges(graph: PortfolioGraph) -> list[tuple[str, str, str]]:
@@ -185,26 +192,62 @@ class _Citers:
         return None, ""
 
 
-def link(portfolio: Portfolio) -> Linked:
-    map_gates(portfolio.gates, portfolio.constitution)
-    graph: PortfolioGraph = nx.MultiDiGraph()
-    for feature in portfolio.features:
-        graph.add_node(feature.id, kind="feature", feature=feature.id, label=feature.title)
-        for decision in feature.decisions:
-            graph.add_node(decision.id, kind="decision", feature=feature.id, local=decision.local_id,
-                           label=decision.title, status=decision.status)
-        for risk in feature.risks:
-            graph.add_node(risk.id, kind="risk", feature=feature.id, local=risk.local_id, label=risk.description,
-                           status=risk.level)
-        for gate in feature.gates:
-            graph.add_node(gate.id, kind="gate", feature=feature.id, local=gate.local_id, label=gate.name,
-                           status=gate.status)
-    resolver = resolver_for(portfolio)
-    index = FeatureIndex.of(portfolio.features, resolver.anchors)
+def feature_nodes(feature: Feature) -> list[tuple[str, dict[str, str]]]:
+    """The feature's node and its records', with their attributes, in the order they join the graph."""
+    nodes: list[tuple[str, dict[str, str]]] = [
+        (feature.id, {"kind": "feature", "feature": feature.id, "label": feature.title})]
+    for decision in feature.decisions:
+        nodes.append((decision.id, {"kind": "decision", "feature": feature.id, "local": decision.local_id,
+                                    "label": decision.title, "status": decision.status}))
+    for risk in feature.risks:
+        nodes.append((risk.id, {"kind": "risk", "feature": feature.id, "local": risk.local_id,
+                                "label": risk.description, "status": risk.level}))
+    for gate in feature.gates:
+        nodes.append((gate.id, {"kind": "gate", "feature": feature.id, "local": gate.local_id, "label": gate.name,
+                                "status": gate.status}))
+    return nodes
+
+
+@dataclass(slots=True)
+class Scope:
+    """What a feature's references resolve against: every feature and record of the portfolio."""
+
+    resolver: Resolver
+    index: FeatureIndex
+    #: Feature and record node → (kind, feature), as the graph holds them before traceability nodes.
+    nodes: dict[str, tuple[str, str]]
+
+    @classmethod
+    def of(cls, portfolio: Portfolio, nodes: Iterable[list[tuple[str, dict[str, str]]]]) -> Scope:
+        """``nodes``: each feature's ``feature_nodes``, in the portfolio's order."""
+        kinds = {node: (attributes["kind"], attributes["feature"]) for found in nodes for node, attributes in found}
+        resolver = resolver_for(portfolio)
+        return cls(resolver, FeatureIndex.of(portfolio.features, resolver.anchors), kinds)
+
+
+@dataclass(slots=True)
+class FeatureLinks:
+    """What linking one feature adds to the graph, in the order ``assemble`` adds it."""
+
+    feature: Feature
+    nodes: list[tuple[str, dict[str, str]]]
+    #: Every citation the feature makes, in order: several of one link are that edge's citations.
+    edges: list[Edge]
+    diagnostics: list[Diagnostic]
+    trace: FeatureTrace
+    #: Set by ``assemble``: each of ``edges``' place in its graph edge's citations.
+    places: list[int] = field(default_factory=list)
+    #: Set by ``assemble``: whether each of ``trace.edges`` joined the graph (not there before).
+    joined: list[bool] = field(default_factory=list)
+
+
+def feature_links(feature: Feature, nodes: list[tuple[str, dict[str, str]]], scope: Scope,
+                  seen: set[tuple[str, str, str]], cited: set[tuple[str, int, str]]) -> FeatureLinks:
+    """The feature's links: its ``depends_on``, its records' references, its mentions of other
+    features. ``seen`` and ``cited`` are shared by the features of one portfolio."""
+    resolver, index, kinds = scope.resolver, scope.index, scope.nodes
     edges: list[Edge] = []
     diagnostics: list[Diagnostic] = []
-    seen: set[tuple[str, str, str]] = set()
-    cited: set[tuple[str, int, str]] = set()
 
     def add(source: str, target: str, kind: str, citation: Source, per_line: bool = False) -> None:
         """One edge per link, or with ``per_line`` one per (citing line, target): a feature cited
@@ -217,50 +260,89 @@ def link(portfolio: Portfolio) -> Linked:
             return
         seen.add((source, target, kind))
         edges.append(Edge(source, target, kind, citation))
-        if graph.has_edge(source, target, key=kind):
-            graph.edges[source, target, kind]["citations"].append(citation)
-        else:
-            graph.add_edge(source, target, key=kind, type=kind, citation=citation, citations=[citation])
 
-    for feature in portfolio.features:
-        for other in feature.depends_on:
-            citation = feature.depends_on_source or Source(f"{feature.path}/plan.md", 1)
-            if other in resolver.features:
-                add(feature.id, other, "feature-depends-on", citation)
-            else:
-                diagnostics.append(diagnostic("dangling-reference", citation.path, citation.line,
-                                              f"{feature.id} depends_on {other!r}, which is not a feature"))
-        for record, text, column in _texts(feature):
-            for reference in resolver.find(text, feature.id, feature.path):
-                if reference.target is None:
-                    diagnostics.append(diagnostic(
-                        "dangling-reference", record.source.path, record.source.line,
-                        f"{record.id} cites {reference.written}, which does not exist"))
-                    continue
-                if reference.target == record.id or graph.nodes[reference.target]["feature"] != feature.id:
-                    continue  # other features: from the mentions, each with its own line
-                target_kind = graph.nodes[reference.target]["kind"]
-                add(record.id, reference.target, _edge_type(record, column, reference, target_kind), record.source)
-        citers = _Citers(feature)
-        for mention in feature.mentions:
-            target = index.resolve(mention)
-            if target is None or graph.nodes[target]["feature"] == feature.id:
-                continue  # unknown, ambiguous, or the feature itself
-            place = (mention.source.path, mention.source.line, target)
-            if place in cited:
+    for other in feature.depends_on:
+        citation = feature.depends_on_source or Source(f"{feature.path}/plan.md", 1)
+        if other in resolver.features:
+            add(feature.id, other, "feature-depends-on", citation)
+        else:
+            diagnostics.append(diagnostic("dangling-reference", citation.path, citation.line,
+                                          f"{feature.id} depends_on {other!r}, which is not a feature"))
+    for record, text, column in _texts(feature):
+        for reference in resolver.find(text, feature.id, feature.path):
+            if reference.target is None:
+                diagnostics.append(diagnostic(
+                    "dangling-reference", record.source.path, record.source.line,
+                    f"{record.id} cites {reference.written}, which does not exist"))
                 continue
-            cited.add(place)
-            near = _last_words(mention.before, _TYPE_WORDS_REACH)
-            reference = Reference(target, mention.written, words_before(near, len(near)))
-            target_kind = graph.nodes[target]["kind"]
-            citing, column = citers.find(mention)
-            if citing is None:  # prose outside the records: the feature cites
-                add(feature.id, target, reference.words or "relates-to", mention.source, per_line=True)
+            if reference.target == record.id or kinds[reference.target][1] != feature.id:
+                continue  # other features: from the mentions, each with its own line
+            target_kind = kinds[reference.target][0]
+            add(record.id, reference.target, _edge_type(record, column, reference, target_kind), record.source)
+    citers = _Citers(feature)
+    for mention in feature.mentions:
+        target = index.resolve(mention)
+        if target is None or kinds[target][1] == feature.id:
+            continue  # unknown, ambiguous, or the feature itself
+        place = (mention.source.path, mention.source.line, target)
+        if place in cited:
+            continue
+        cited.add(place)
+        near = _last_words(mention.before, _TYPE_WORDS_REACH)
+        reference = Reference(target, mention.written, words_before(near, len(near)))
+        target_kind = kinds[target][0]
+        citing, column = citers.find(mention)
+        if citing is None:  # prose outside the records: the feature cites
+            add(feature.id, target, reference.words or "relates-to", mention.source, per_line=True)
+        else:
+            add(citing.id, target, _edge_type(citing, column, reference, target_kind), mention.source,
+                per_line=True)
+    return FeatureLinks(feature, nodes, edges, diagnostics, feature_trace(feature))
+
+
+def assemble(parts: list[FeatureLinks]) -> Linked:
+    """The graph of the features' links: every feature's nodes, then every feature's links, then
+    every feature's traceability nodes and links. Sets each part's ``places`` and ``joined``."""
+    graph: PortfolioGraph = nx.MultiDiGraph()
+    for part in parts:
+        for node, attributes in part.nodes:
+            graph.add_node(node, **attributes)
+    edges: list[Edge] = []
+    for part in parts:
+        part.places = []
+        for edge in part.edges:
+            if graph.has_edge(edge.source, edge.target, key=edge.type):
+                citations = graph.edges[edge.source, edge.target, edge.type]["citations"]
+                part.places.append(len(citations))
+                citations.append(edge.citation)
             else:
-                add(citing.id, target, _edge_type(citing, column, reference, target_kind), mention.source,
-                    per_line=True)
-    trace_edges, plan_citations = link_trace(portfolio, graph)
-    return Linked(graph, edges + trace_edges, diagnostics, plan_citations)
+                part.places.append(0)
+                graph.add_edge(edge.source, edge.target, key=edge.type, type=edge.type, citation=edge.citation,
+                               citations=[edge.citation])
+        edges += part.edges
+    for part in parts:
+        for node, attributes in part.trace.nodes:
+            graph.add_node(node, **attributes)
+        part.joined = []
+        for edge in part.trace.edges:
+            joined = not graph.has_edge(edge.source, edge.target, key=edge.type)
+            part.joined.append(joined)
+            if joined:
+                graph.add_edge(edge.source, edge.target, key=edge.type, type=edge.type, citation=edge.citation,
+                               citations=[edge.citation])
+                edges.append(edge)
+    return Linked(graph, edges, [d for part in parts for d in part.diagnostics],
+                  [part.trace.plan_citations for part in parts])
+
+
+def link(portfolio: Portfolio) -> Linked:
+    map_gates(portfolio.gates, portfolio.constitution)
+    nodes = [feature_nodes(feature) for feature in portfolio.features]
+    scope = Scope.of(portfolio, nodes)
+    seen: set[tuple[str, str, str]] = set()
+    cited: set[tuple[str, int, str]] = set()
+    return assemble([feature_links(feature, found, scope, seen, cited)
+                     for feature, found in zip(portfolio.features, nodes, strict=True)])
 
 
 def dependency_order(graph: PortfolioGraph, feature_ids: list[str]) -> list[str]:

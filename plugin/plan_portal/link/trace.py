@@ -10,11 +10,10 @@ leave them out (``TRACE_KINDS``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import networkx as nx
+from dataclasses import dataclass
 
 from plan_portal.model.citations import cited_ids, resolve
-from plan_portal.model.records import Decision, Edge, Feature, Gate, Portfolio, Risk, Source
+from plan_portal.model.records import Decision, Edge, Feature, Gate, Risk
 from plan_portal.model.trace import citable
 
 #: Node kinds of traceability records.
@@ -48,47 +47,50 @@ def plan_citations(feature: Feature, defined: set[str] | None) -> Iterator[PlanC
             yield record, ("addresses" if isinstance(record, Decision) else "cites"), ids
 
 
-def link_trace(portfolio: Portfolio, graph: nx.MultiDiGraph[str]) -> tuple[list[Edge], list[list[PlanCitation]]]:
-    """Add the traceability nodes and links of every feature to ``graph``; the links, in order, and
-    per feature (in the portfolio's order) its plan records' citations of its spec's ids: none where
-    the spec defines no ids. The checks read them from here rather than scan the records again."""
+@dataclass(slots=True)
+class FeatureTrace:
+    """One feature's traceability records and links, for ``link`` to add to the graph."""
+
+    #: (node, attributes) in the order they join the graph: requirements, tasks, checklist items.
+    nodes: list[tuple[str, dict[str, str]]]
+    #: The links, in order; one already in the graph (same ends and type) is not added again.
+    edges: list[Edge]
+    #: Its plan records' citations of its spec's ids: none where the spec defines no ids. The
+    #: checks read them from here rather than scan the records again.
+    plan_citations: list[PlanCitation]
+
+
+def feature_trace(feature: Feature) -> FeatureTrace:
+    """The traceability nodes and links of one feature (they stay within it)."""
+    nodes: list[tuple[str, dict[str, str]]] = []
     edges: list[Edge] = []
-    cited: list[list[PlanCitation]] = []
-
-    def add(source: str, target: str, kind: str, citation: Source) -> None:
-        if graph.has_edge(source, target, key=kind):
-            return
-        graph.add_edge(source, target, key=kind, type=kind, citation=citation, citations=[citation])
-        edges.append(Edge(source, target, kind, citation))
-
-    for feature in portfolio.features:
-        defined, _ = citable(feature.requirements)
-        node_of: dict[str, str] = {}
-        for requirement in feature.requirements:
-            if requirement.local_id in defined:
-                node_of[requirement.local_id] = requirement.id
-                graph.add_node(requirement.id, kind="requirement", feature=feature.id, local=requirement.local_id,
-                               label=requirement.title or requirement.text, status=requirement.kind)
-        for task in feature.task_items:
-            graph.add_node(task.id, kind="task", feature=feature.id, local=task.local_id, label=task.text,
-                           status="done" if task.done else "open")
-            targets = [task.story, *task.requirements] if task.story else task.requirements
-            for local in targets:
-                target = resolve(local, node_of)
-                if target is not None:
-                    add(task.id, node_of[target], "implements", task.source)
-        for item in feature.checklist_items:
-            graph.add_node(item.id, kind="checklist-item", feature=feature.id, local=item.local_id, label=item.text,
-                           status="checked" if item.checked else "open")
-            for local in item.requirements:
-                target = resolve(local, node_of)
-                if target is not None:
-                    add(item.id, node_of[target], "reviews", item.source)
-        citations = list(plan_citations(feature, defined)) if node_of else []
-        cited.append(citations)
-        for record, kind, ids in citations:
-            for local in ids:
-                target = resolve(local, node_of)
-                if target is not None:
-                    add(record.id, node_of[target], kind, record.source)
-    return edges, cited
+    defined, _ = citable(feature.requirements)
+    node_of: dict[str, str] = {}
+    for requirement in feature.requirements:
+        if requirement.local_id in defined:
+            node_of[requirement.local_id] = requirement.id
+            nodes.append((requirement.id, {"kind": "requirement", "feature": feature.id, "local": requirement.local_id,
+                                           "label": requirement.title or requirement.text,
+                                           "status": requirement.kind}))
+    for task in feature.task_items:
+        nodes.append((task.id, {"kind": "task", "feature": feature.id, "local": task.local_id, "label": task.text,
+                                "status": "done" if task.done else "open"}))
+        targets = [task.story, *task.requirements] if task.story else task.requirements
+        for local in targets:
+            target = resolve(local, node_of)
+            if target is not None:
+                edges.append(Edge(task.id, node_of[target], "implements", task.source))
+    for item in feature.checklist_items:
+        nodes.append((item.id, {"kind": "checklist-item", "feature": feature.id, "local": item.local_id,
+                                "label": item.text, "status": "checked" if item.checked else "open"}))
+        for local in item.requirements:
+            target = resolve(local, node_of)
+            if target is not None:
+                edges.append(Edge(item.id, node_of[target], "reviews", item.source))
+    citations = list(plan_citations(feature, defined)) if node_of else []
+    for record, kind, ids in citations:
+        for local in ids:
+            target = resolve(local, node_of)
+            if target is not None:
+                edges.append(Edge(record.id, node_of[target], kind, record.source))
+    return FeatureTrace(nodes, edges, citations)

@@ -1,15 +1,21 @@
-"""Features read in an earlier run, reused while none of their files changed (``mkdocs serve``)."""
+"""Features read in an earlier run, reused while none of their files changed (``mkdocs serve``).
+
+The cache also keeps, for the stages after reading, what they keep between runs (``stage``): the
+link and the checks of a feature are made again only when its Feature object is a new one.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from plan_portal.discover import FeatureDir
 from plan_portal.model.feature import read_features
 from plan_portal.model.records import Feature
 
 Signature = tuple[tuple[str, int, int], ...]
+T = TypeVar("T")
 
 
 def signature(feature_dir: FeatureDir) -> Signature:
@@ -33,6 +39,15 @@ class ReadCache:
     entries: dict[str, tuple[Signature, int, Feature]] = field(default_factory=dict)
     #: Features read from disk (not reused) since the cache was made: what a rebuild cost.
     reads: int = 0
+    #: A later stage's session object by its class (``stage``).
+    stages: dict[type[Any], Any] = field(default_factory=dict)
+
+    def stage(self, kind: type[T]) -> T:
+        """The session object of class ``kind`` that a later stage keeps here, made on first use."""
+        found: T | None = self.stages.get(kind)
+        if found is None:
+            found = self.stages[kind] = kind()
+        return found
 
     def features(self, feature_dirs: list[FeatureDir], max_bytes: int) -> list[Feature]:
         """The features in order: unchanged ones from the cache, the others read (on every core)."""

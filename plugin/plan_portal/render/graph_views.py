@@ -46,6 +46,8 @@ class GraphView:
     shown: int
     total: int
     draw: Callable[[], Markup]
+    #: The nodes drawn.
+    nodes: tuple[str, ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -159,7 +161,7 @@ class GraphViews:
                                     {n: node_box(node).width for n, node in drawn.items()}, width)
             return render_svg(view_id, drawn, sorted(edges), layout, title)
 
-        return GraphView(render_legend(kinds, edge_kinds), len(nodes), total, picture)
+        return GraphView(render_legend(kinds, edge_kinds), len(nodes), total, picture, tuple(nodes))
 
     def local(self, view_id: str, title: str, roots: list[str], depth: int, cap: int,
               href: Callable[[str], str]) -> GraphView | None:

@@ -35,8 +35,9 @@ class PortalPage:
     blocks: dict[str, str] = field(default_factory=dict)
     #: Graph pictures the blocks mark with a comment (see html_blocks.restore_graphs): token → SVG.
     graphs: dict[str, str] = field(default_factory=dict)
-    #: The render job that made it (a dashboard's name, a feature's id; see site.RenderJob) and a
-    #: fingerprint of what the job's pages show (see reuse): empty for the features' own files.
+    #: The render job that made it (a dashboard's name, a page of a planned dashboard, a feature's id;
+    #: see site.portal_pages) and a fingerprint of what the job's pages show (see reuse): empty for the
+    #: features' own files.
     job: str = ""
     fingerprint: bytes = b""
     #: ``blocks`` and ``graphs`` packed (see ``packed``), when the caller asked for them so.

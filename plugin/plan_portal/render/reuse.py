@@ -12,6 +12,9 @@ A fingerprint covers what the job's pages show:
 * a dashboard: the whole checked portfolio (each feature, every diagnostic and link); for the
   dashboards in ``UNSHOWN``, each feature without the content of the records the dashboard does
   not show (their ids stay), with the owners and the gates' mitigations;
+* a page of a dashboard planned page by page (dashboards.planned; each such page is a job of its
+  own): the links, diagnostics and owners, the content of the features whose rows it shows, and the
+  values it ``shows`` drawn from the whole dashboard (counts, the pager, …), see ``page_fingerprints``;
 * a feature's pages: the feature and every feature within ``graph_depth`` links of it (its local
   graph, its records' links, the decisions beside its own: each with its place in the feature
   order and its readiness), its readiness, diagnostics, references and owners, and for each of its
@@ -26,17 +29,43 @@ costs a third of writing it out again to digest it.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import networkx as nx
 
 from plan_portal.checked import Readiness
-from plan_portal.export import TABLE_RECORDS, feature_export
+from plan_portal.export import (
+    TABLE_RECORDS,
+    OwnerMention,
+    compact_json,
+    feature_export,
+    owner_mentions,
+    owner_rows_of,
+    part_document,
+    record_key,
+    table,
+    table_json_of,
+)
+from plan_portal.export_csv import (
+    COUNT_COLUMNS,
+    base_columns,
+    csv_lines,
+    extra_keys,
+    feature_row,
+    header,
+    owner_row,
+    record_counts,
+    record_row,
+)
+from plan_portal.link import TRACE_KINDS
 from plan_portal.model.records import Feature
 from plan_portal.render.context import Renderer
+from plan_portal.render.dashboards.planned import PlannedPage
 from plan_portal.render.page import PortalPage
 from plan_portal.render.views import FeatureRow
 from plan_portal.settings import RenderOptions
@@ -72,10 +101,11 @@ class Reuse:
         self._digests: dict[int, tuple[Feature, dict[tuple[str, ...], bytes]]] = {}
         #: job → (fingerprint, its pages as the caller kept them).
         self.kept: dict[str, tuple[bytes, list[PortalPage]]] = {}
-        #: (feature id, path) → (fingerprint, its part of the downloads' document), see ``export_part``.
-        self._exports: dict[tuple[str, str], tuple[bytes, dict[str, Any]]] = {}
+        #: (feature id, path) → (its digest, its readiness, its part of the downloads' document and
+        #: rows of each download), see ``export_part``.
+        self._exports: dict[tuple[str, str], tuple[bytes, Readiness, PartRows]] = {}
         #: The parts this render's document was assembled from, in its order.
-        self._exported: list[tuple[tuple[str, str], dict[str, Any]]] = []
+        self._exported: list[tuple[tuple[str, str], PartRows]] = []
         #: download → (what it was made from, its text), see ``download``.
         self._downloads: dict[str, tuple[tuple[object, ...], str]] = {}
         #: key → (the parts last hashed under it, their digest), see ``hashed``.
@@ -104,6 +134,11 @@ class Reuse:
         """Parts kept under other keys (a feature no longer in the portfolio) are dropped."""
         wanted = set(keys)
         self._hashed = {key: value for key, value in self._hashed.items() if key in wanted}
+        #: What every dashboard page shows of the portfolio (see ``fingerprints``, ``page_fingerprints``):
+        #: the site-wide values, links and diagnostics, owners; empty (nothing reused) with a comparison.
+        self.dashboard_page_base = b""
+        #: What the graph dashboard's pictures are drawn from (see ``_graph``) → the nodes they draw.
+        self.graph_drawn: tuple[bytes, tuple[str, ...]] = (b"", ())
 
     def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
         """The feature's content; without the records of the fields in ``unshown`` but their ids,
@@ -134,24 +169,43 @@ class Reuse:
     def export_part(self, feature: Feature, readiness: Readiness) -> dict[str, Any]:
         """The feature's part of the downloads' document (``export.feature_export``): the last
         render's when the feature's content and readiness, all it depends on, are the same."""
-        key, fingerprint = (feature.id, feature.path), _hash(self.digest(feature), readiness)
+        key, digest = (feature.id, feature.path), self.digest(feature)
         kept = self._exports.get(key)
-        if kept is None or kept[0] != fingerprint:
-            kept = (fingerprint, feature_export(feature, readiness, TABLE_RECORDS))
+        if kept is None or kept[0] != digest or kept[1] != readiness:
+            kept = (digest, readiness, PartRows(feature_export(feature, readiness, TABLE_RECORDS)))
             self._exports[key] = kept
-        self._exported.append((key, kept[1]))
-        return kept[1]
+        self._exported.append((key, kept[2]))
+        return kept[2].part
 
-    def download(self, name: str, reads: tuple[str, ...], make: Callable[[], str]) -> str:
-        """The text of download ``name``: the last render's when the parts' values under ``reads``
-        (``feature``, a record list, or ``feature.<field>``; see ``export_part``) equal those it was
-        made from, in the same order; else ``make()``. A kept part is the same object, so the
-        comparison costs little but for the parts an edit made again."""
-        made_from = tuple(_read(part, field) for field in reads for _, part in self._exported)
+    def download(self, name: str) -> str:
+        """The text of download ``name`` (``<table>.csv`` or ``<table>.json``) of the parts exported
+        in this render, as ``export_csv`` or ``table_json`` writes it of the whole document: the last
+        render's when every part's rows of it are those it was made from, else joined again from
+        them. A kept part's rows are the same object, so the comparison costs little but for the
+        parts an edit made again."""
+        table, _, kind = name.rpartition(".")
+        parts = [rows for _, rows in self._exported]
+        mentions: list[list[OwnerMention]] = []
+        extra: tuple[str, ...] = ()
+        rows_of: list[list[Row]] = []
+        if table == "owners":  # drawn from every record that names an owner
+            mentions = [rows.mentions() for rows in parts]
+        elif kind == "json":
+            rows_of = [rows.json(table) for rows in parts]
+        elif table == "features":  # each feature's line counts its records (of every feature of its id)
+            counts: dict[str, Counter[str]] = {}
+            for rows in parts:
+                for feature_id, found in rows.counts().items():
+                    counts[feature_id] = counts[feature_id] + found if feature_id in counts else found
+            rows_of = [rows.features_csv(counts) for rows in parts]
+        else:  # a column for each extra column of any record
+            extra = tuple(sorted(set().union(*(rows.extra(table) for rows in parts))))
+            rows_of = [rows.csv(table, extra) for rows in parts]
+        made_from = (extra, *mentions, *rows_of)
         kept = self._downloads.get(name)
         if kept is None or kept[0] != made_from:
-            kept = (made_from, make())
-            self._downloads[name] = kept
+            text = _owners_download(kind, mentions) if table == "owners" else _joined(table, kind, extra, rows_of)
+            kept = self._downloads[name] = (made_from, text)
         return kept[1]
 
     def exported(self) -> None:
@@ -165,13 +219,98 @@ class Reuse:
         return kept[1] if fingerprint and kept is not None and kept[0] == fingerprint else None
 
 
-_MISSING = object()
+def _owners_download(kind: str, mentions: list[list[OwnerMention]]) -> str:
+    """The owners' download, drawn from every feature's records that name an owner."""
+    owners = owner_rows_of(mention for found in mentions for mention in found)
+    if kind == "json":
+        return table_json_of("owners", [compact_json(row) for row in owners])
+    return "".join(csv_lines([header("owners"), *(owner_row(row) for row in owners)]))
 
 
-def _read(part: dict[str, Any], field: str) -> object:
-    """``part[field]``, or for ``name.key`` ``part[name].get(key)`` (a missing key as a sentinel)."""
-    name, _, key = field.partition(".")
-    return part[name].get(key, _MISSING) if key else part[name]
+def _joined(table: str, kind: str, extra: tuple[str, ...], rows_of: list[list[Row]]) -> str:
+    """A download from each feature's rows of it, in the document's order (a table of records sorted
+    as the document's records), under its header: CSV with ``extra`` columns, or JSON."""
+    keyed = [row for rows in rows_of for row in rows]
+    if table in TABLE_RECORDS:
+        keyed.sort(key=itemgetter(0))
+    lines = [line for _, line in keyed]
+    return table_json_of(table, lines) if kind == "json" else "".join([*csv_lines([header(table, extra)]), *lines])
+
+
+#: A row of a download as one feature's part has it: where it sorts among every feature's rows of a
+#: table of records (see ``export.record_key``; None in the other tables, which list rows in feature
+#: order), and its text (a line of CSV, or the row as compact JSON).
+Row = tuple[object, str]
+
+
+@dataclass(slots=True)
+class PartRows:
+    """A feature's part of the downloads' document, and its rows of each download, written once for
+    the part (a kept part is the same object: see ``Reuse.export_part``) and, for a CSV table, for
+    what it reads of every other part: the counts of records by feature (features), the extra
+    columns of the table (its records)."""
+
+    part: dict[str, Any]
+    _json: dict[str, list[Row]] = field(default_factory=dict)
+    _csv: dict[str, tuple[object, list[Row]]] = field(default_factory=dict)
+    _records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _extra: dict[str, frozenset[str]] = field(default_factory=dict)
+    _counts: dict[str, Counter[str]] | None = None
+    _mentions: list[OwnerMention] | None = None
+
+    def records(self, name: str) -> list[dict[str, Any]]:
+        """The part's rows of table ``name``, as ``export.table`` has them (unsorted)."""
+        found = self._records.get(name)
+        if found is None:
+            found = self._records[name] = table(name, part_document(self.part))
+        return found
+
+    def _keyed(self, name: str, texts: list[str]) -> list[Row]:
+        records = self.records(name)
+        keys = [record_key(r) for r in records] if name in TABLE_RECORDS else [None] * len(records)
+        return list(zip(keys, texts, strict=True))
+
+    def json(self, name: str) -> list[Row]:
+        found = self._json.get(name)
+        if found is None:
+            found = self._json[name] = self._keyed(name, [compact_json(r) for r in self.records(name)])
+        return found
+
+    def extra(self, name: str) -> frozenset[str]:
+        found = self._extra.get(name)
+        if found is None:
+            found = self._extra[name] = frozenset(extra_keys(self.records(name)))
+        return found
+
+    def csv(self, name: str, extra: tuple[str, ...]) -> list[Row]:
+        """The part's lines of table ``name`` with the ``extra`` columns of every part."""
+        found = self._csv.get(name)
+        if found is None or found[0] != extra:
+            base = base_columns(name)
+            lines = csv_lines(record_row(base, extra, record) for record in self.records(name))
+            found = self._csv[name] = (extra, self._keyed(name, lines))
+        return found[1]
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """Feature id → the counts of its records in this part (``export_csv.record_counts``)."""
+        if self._counts is None:
+            self._counts = record_counts(self.part)
+        return self._counts
+
+    def features_csv(self, counts: dict[str, Counter[str]]) -> list[Row]:
+        """The feature's line of the features table, with ``counts`` of every part by feature id."""
+        feature = self.part["feature"]
+        own = counts.get(feature["id"], Counter())
+        counted = tuple(own[column] for column in COUNT_COLUMNS)
+        found = self._csv.get("features")
+        if found is None or found[0] != counted:
+            found = self._csv["features"] = (counted, [(None, csv_lines([feature_row(feature, own)])[0])])
+        return found[1]
+
+    def mentions(self) -> list[OwnerMention]:
+        if self._mentions is None:
+            self._mentions = owner_mentions(self.part)
+        return self._mentions
 
 
 def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates: Path | None,
@@ -180,6 +319,7 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     each of ``r.features``; empty (never reused) with a comparison."""
     features = r.features
     reuse.forget_others(features)  # the downloads' parts use the digests, with a comparison too
+    reuse.dashboard_page_base = b""
     if r.comparison is not None:
         return [b""] * (len(dashboards) + len(features))
     checked = r.checked
@@ -192,11 +332,14 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
                          sorted(checked.twins.items()))
     whole = _hash(site, [digests[f.id] for f in features], links)
     owners = _hash(sorted(checked.owners.items()), sorted(checked.unowned), sorted(checked.mitigations.items()))
+    reuse.dashboard_page_base = _hash(site, links, owners)
     prints = []
     for name in dashboards:
         unshown = UNSHOWN.get(name)
         if name == "owners":
             prints.append(_owners(r, reuse, site, owners, links))
+        elif name == "graph":
+            prints.append(_graph(r, reuse, site, links))
         else:
             prints.append(_hash("dashboard", name, whole) if unshown is None else _hash(
                 "dashboard", name, site, owners, [reuse.digest(f, unshown) for f in features], links))
@@ -234,6 +377,21 @@ def fingerprints(r: Renderer, reuse: Reuse, dashboards: Sequence[str], templates
     return prints
 
 
+def page_fingerprints(reuse: Reuse, job: str, pages: Sequence[PlannedPage]) -> list[bytes]:
+    """One fingerprint per page of a planned dashboard, from what each ``shows``: the features whose
+    content it shows, by digest (without the records it does not show), and the other values it
+    shows; with what every dashboard page shows (``fingerprints`` made it). Empty (never reused) with
+    a comparison."""
+    base = reuse.dashboard_page_base
+    if not base:
+        return [b""] * len(pages)
+    prints = []
+    for page in pages:
+        features, values = page.shows()
+        prints.append(_hash("dashboard page", job, base, [reuse.digest(f, page.unshown) for f in features], values))
+    return prints
+
+
 #: What the owners' dashboard and pages show nothing of: of decisions, only those an owner's page
 #: lists (owned, an open follow-up of someone's, or on the page of records nobody owns).
 OWNERS_UNSHOWN = ("decisions", "research", "clarifications", "technical_context")
@@ -247,6 +405,23 @@ def _owners(r: Renderer, reuse: Reuse, site: bytes, owners: bytes, links: bytes)
     listed |= checked.unowned
     return _hash("dashboard", "owners", site, owners, links,
                  [(reuse.digest(f, OWNERS_UNSHOWN, listed), checked.readiness_of(f.id).state) for f in r.features])
+
+
+def _graph(r: Renderer, reuse: Reuse, site: bytes, links: bytes) -> bytes:
+    """The graph dashboard's job: its pictures draw at most ``full_graph_nodes`` nodes of each view,
+    chosen by the graph's links (every edge is in ``links``), its nodes' kinds and features, and the
+    feature order (in ``site``); of the nodes, they show only those drawn. Which are drawn is kept
+    while what chooses them is the same: choosing them costs as much as drawing them."""
+    graph = r.graphs.graph
+    nodes = "\n".join(f"{node}\t{data['kind']}\t{data['feature']}" for node, data in graph.nodes(data=True)
+                      if data["kind"] not in TRACE_KINDS)  # the pictures draw no traceability records
+    chosen_by = hashlib.blake2b(links + nodes.encode("utf-8", "surrogateescape"), digest_size=20).digest()
+    if reuse.graph_drawn[0] != chosen_by:
+        href = r.node_href(r.urls.get("graph", ""))
+        cap = r.options.full_graph_nodes
+        views = (r.graphs.features(href, cap), r.graphs.decisions(href, cap))
+        reuse.graph_drawn = (chosen_by, tuple(node for view in views if view is not None for node in view.nodes))
+    return _hash("dashboard", "graph", site, chosen_by, [(node, graph.nodes[node]) for node in reuse.graph_drawn[1]])
 
 
 def _row(row: FeatureRow | None) -> object:

@@ -14,19 +14,20 @@ from pathlib import Path
 
 from plan_portal.checked import CheckedPortfolio
 from plan_portal.compare import Comparison
-from plan_portal.export import TABLE_RECORDS, TABLES, table_json, tables_document
-from plan_portal.export_csv import FEATURE_COLUMNS, export_csv
+from plan_portal.export import TABLES, feature_parts, table_json, tables_document
+from plan_portal.export_csv import export_csv
 from plan_portal.parallel import map_jobs
 from plan_portal.render.changes import page_title
 from plan_portal.render.context import TRACE_PAGE, Renderer
 from plan_portal.render.dashboards import DASHBOARD_NAMES, DASHBOARDS, Dashboard
 from plan_portal.render.dashboards import changes as changes_dashboard
+from plan_portal.render.dashboards.planned import PlannedPage
 from plan_portal.render.environment import environment
 from plan_portal.render.feature import impact_pages
 from plan_portal.render.feature import render as render_feature
 from plan_portal.render.files import file_pages
 from plan_portal.render.page import PortalPage, generated_page
-from plan_portal.render.reuse import Reuse, fingerprints
+from plan_portal.render.reuse import Reuse, fingerprints, page_fingerprints
 from plan_portal.render.trace import has_trace
 from plan_portal.render.trace import render as render_trace
 from plan_portal.render.urls import Layout, file_url
@@ -41,37 +42,25 @@ DOWNLOADS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: What of each feature's part of the downloads' document (``export.feature_export``) each
-#: download is drawn from (``export_csv``, ``export.table``): ``feature``, a record list, or one field
-#: of the feature (``feature.<field>``). A record table reads its records alone (each names its
-#: feature); the owners' table the owners of gates, risks and decisions; the features' CSV table its
-#: columns and the records it counts; technology the features' Technical Context.
-DOWNLOAD_READS: dict[str, tuple[str, ...]] = {
-    "features.csv": (*(f"feature.{column}" for column in (*FEATURE_COLUMNS, "spec", "tasks")), *TABLE_RECORDS),
-    "features.json": ("feature",),
-    **{f"{table}.{kind}": (table,) for table in ("gates", "risks", "decisions") for kind in ("csv", "json")},
-    **{f"technology.{kind}": ("feature.id", "feature.technical_context") for kind in ("csv", "json")},
-    **{f"owners.{kind}": ("gates", "risks", "decisions") for kind in ("csv", "json")},
-}
-
-
 def data_files(checked: CheckedPortfolio, layout: Layout, reuse: Reuse | None = None) -> Iterator[PortalPage]:
     """The downloads, one at a time: each of ``export.TABLES`` as CSV and compact JSON (which json
     writes in C, in a third of the memory that indented JSON takes). The whole export is not among
     them: ``plan-portal export`` writes it, and on a large portfolio it would double the downloads'
     size and the build's memory. With ``reuse`` (``mkdocs serve``) each feature's part of the
-    document is the last render's when the feature did not change: only the tables are written again."""
-    document = tables_document(checked, reuse.export_part if reuse is not None else None)
+    document, and its rows of each table, are the last render's when the feature did not change:
+    a table is joined again from the rows of every feature only when what it reads changed."""
+    if reuse is None:
+        document = tables_document(checked)
+    else:
+        feature_parts(checked, reuse.export_part)
     for name in TABLES:
-        if reuse is None:
-            csv_text, json_text = export_csv(name, document), table_json(name, document)
-        else:  # a table none of whose records changed is not written again
-            csv_text = reuse.download(f"{name}.csv", DOWNLOAD_READS[f"{name}.csv"],
-                                      lambda: export_csv(name, document))  # noqa: B023
-            json_text = reuse.download(f"{name}.json", DOWNLOAD_READS[f"{name}.json"],
-                                       lambda: table_json(name, document))  # noqa: B023
-        yield PortalPage(layout.data_src(f"{name}.csv"), name, "data", csv_text)
-        yield PortalPage(layout.data_src(f"{name}.json"), name, "data", json_text)
+        for kind in ("csv", "json"):
+            download = f"{name}.{kind}"
+            if reuse is not None:
+                text = reuse.download(download)
+            else:
+                text = export_csv(name, document) if kind == "csv" else table_json(name, document)
+            yield PortalPage(layout.data_src(download), name, "data", text)
     if reuse is not None:
         reuse.exported()
 
@@ -101,6 +90,8 @@ class RenderJob:
     templates: Path | None = None
     comparison: Comparison | None = None
     _renderer: Renderer | None = field(default=None, repr=False)
+    #: Dashboard job index → its planned pages, planned once per process.
+    _plans: dict[int, list[PlannedPage]] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
         return {"checked": self.checked, "layout": self.layout, "base": self.base, "options": self.options,
@@ -110,6 +101,7 @@ class RenderJob:
         for name, value in state.items():
             object.__setattr__(self, name, value)
         self._renderer = None
+        self._plans = {}
 
     @property
     def renderer(self) -> Renderer:
@@ -144,18 +136,37 @@ class RenderJob:
             index -= 1
         return self._feature(index)
 
+    def planned(self, index: int) -> list[PlannedPage] | None:
+        """The planned pages of job ``index`` when it is a dashboard with a ``plan`` (else None)."""
+        dashboard = DASHBOARDS[index] if index < len(DASHBOARDS) else None
+        if dashboard is None or dashboard.plan is None:
+            return None
+        if index not in self._plans:
+            self._plans[index] = dashboard.plan(self.renderer, self.layout.src(f"{dashboard.name}.md"))
+        return self._plans[index]
+
+    def dashboard_page(self, index: int, number: int) -> list[PortalPage]:
+        """Page ``number`` (from 1) of job ``index``, a dashboard with a ``plan``, rendered alone."""
+        planned = self.planned(index)
+        assert planned is not None
+        page = planned[number - 1]
+        return [self._dashboard_page(DASHBOARDS[index], number, page.src, page.render())]
+
     def _dashboard(self, dashboard: Dashboard) -> list[PortalPage]:
         r = self.renderer
-        title = self.options.title if dashboard.name == "index" else dashboard.title
         rendered = dashboard.render(r, self.layout.src(f"{dashboard.name}.md"))
-        pages = [generated_page(page_src, title if number == 1 else f"{title} (page {number})",
-                                "dashboard" if number == 1 else "dashboard-page",
-                                _after_heading(markdown, self._head(dashboard, page_src, title)), r.pictures)
+        pages = [self._dashboard_page(dashboard, number, page_src, markdown)
                  for number, (page_src, markdown) in enumerate(rendered, 1)]
         if dashboard.pages is not None:
             pages += [generated_page(page_src, page_title, "dashboard-page", markdown, r.pictures)
                       for page_src, page_title, markdown in dashboard.pages(r)]
         return pages
+
+    def _dashboard_page(self, dashboard: Dashboard, number: int, page_src: str, markdown: str) -> PortalPage:
+        title = self.options.title if dashboard.name == "index" else dashboard.title
+        return generated_page(page_src, title if number == 1 else f"{title} (page {number})",
+                              "dashboard" if number == 1 else "dashboard-page",
+                              _after_heading(markdown, self._head(dashboard, page_src, title)), self.renderer.pictures)
 
     def _head(self, dashboard: Dashboard, page_src: str, title: str) -> str:
         """What every dashboard carries under its heading: its downloads, and for print the
@@ -190,16 +201,17 @@ class RenderJob:
 
 @dataclass
 class _Subset:
-    """The jobs at ``indexes`` of a RenderJob, numbered from 0 (what map_jobs runs; spawned workers
-    get it pickled)."""
+    """The ``tasks`` of a RenderJob, numbered from 0 (what map_jobs runs; spawned workers get it
+    pickled): (job index, 0) renders the job's pages, (job index, n) page n of a planned dashboard."""
 
     job: RenderJob
-    indexes: list[int]
+    tasks: list[tuple[int, int]]
     #: Pack each page's blocks and pictures in the worker (``PortalPage.packed``).
     pack: bool = False
 
     def __call__(self, number: int) -> list[PortalPage]:
-        pages = self.job(self.indexes[number])
+        index, page = self.tasks[number]
+        pages = self.job.dashboard_page(index, page) if page else self.job(index)
         return [page.packed() for page in pages] if self.pack else pages
 
 
@@ -219,19 +231,28 @@ def portal_pages(
     one before the next exists. With a ``comparison`` (the plugin's ``compare_to``), a "Changes
     since" page follows the dashboards, and the dashboards mark what is new or changed. With
     ``reuse`` (``mkdocs serve``), a job whose fingerprint is the last render's is not rendered again:
-    its pages are those ``reuse`` kept (see reuse). With ``packed``, rendered pages come with their
-    blocks and pictures packed (``PortalPage.packed``) by the process that rendered them.
+    its pages are those ``reuse`` kept (see reuse); a dashboard with a ``plan`` is reused page by page,
+    each page a job of its own, ``<dashboard job>:<page source>``. With ``packed``, rendered pages
+    come with their blocks and pictures packed (``PortalPage.packed``) by the process that rendered them.
     """
     job = RenderJob(checked, layout, base, options or RenderOptions(), templates, comparison)
     job.renderer  # made here once, so that forked workers inherit it  # noqa: B018
     names = job.names
     prints = job.fingerprints(reuse) if reuse is not None else [b""] * job.count
-    kept = [reuse.pages(name, fingerprint) if reuse is not None else None
-            for name, fingerprint in zip(names, prints, strict=True)]
-    todo = [index for index, pages in enumerate(kept) if pages is None]
-    log.debug("rendering %d of %d jobs: %s", len(todo), job.count, ", ".join(names[i] for i in todo[:20]))
-    rendered = map_jobs(_Subset(job, todo, packed), len(todo))
-    for name, fingerprint, pages in zip(names, prints, kept, strict=True):
+    units: list[tuple[str, bytes, tuple[int, int]]] = []  # (job name, fingerprint, task: see _Subset)
+    for index, (name, fingerprint) in enumerate(zip(names, prints, strict=True)):
+        planned = job.planned(index) if reuse is not None else None
+        if reuse is None or planned is None:
+            units.append((name, fingerprint, (index, 0)))
+        else:
+            page_prints = page_fingerprints(reuse, name, planned)
+            units += [(f"{name}:{page.src}", page_print, (index, number))
+                      for number, (page, page_print) in enumerate(zip(planned, page_prints, strict=True), 1)]
+    kept = [reuse.pages(name, fingerprint) if reuse is not None else None for name, fingerprint, _ in units]
+    todo = [unit for unit, pages in zip(units, kept, strict=True) if pages is None]
+    log.debug("rendering %d of %d jobs: %s", len(todo), len(units), ", ".join(name for name, _, _ in todo[:20]))
+    rendered = map_jobs(_Subset(job, [task for _, _, task in todo], packed), len(todo))
+    for (name, fingerprint, _), pages in zip(units, kept, strict=True):
         if pages is not None:
             yield from pages
         else:
