@@ -112,6 +112,11 @@ class Reuse:
         self._hashed: dict[str, tuple[tuple[object, ...], bytes]] = {}
         #: key → (what a value was made from, the value), see ``derived``.
         self._derived: dict[str, tuple[object, object]] = {}
+        #: What every dashboard page shows of the portfolio (see ``fingerprints``, ``page_fingerprints``):
+        #: the site-wide values, links and diagnostics, owners; empty (nothing reused) with a comparison.
+        self.dashboard_page_base = b""
+        #: What the graph dashboard's pictures are drawn from (see ``_graph``) → the nodes they draw.
+        self.graph_drawn: tuple[bytes, tuple[str, ...]] = (b"", ())
 
     def hashed(self, key: str, *parts: object) -> bytes:
         """The digest of ``parts``: the last render's under ``key`` when its parts were equal. Checks
@@ -134,11 +139,6 @@ class Reuse:
         """Parts kept under other keys (a feature no longer in the portfolio) are dropped."""
         wanted = set(keys)
         self._hashed = {key: value for key, value in self._hashed.items() if key in wanted}
-        #: What every dashboard page shows of the portfolio (see ``fingerprints``, ``page_fingerprints``):
-        #: the site-wide values, links and diagnostics, owners; empty (nothing reused) with a comparison.
-        self.dashboard_page_base = b""
-        #: What the graph dashboard's pictures are drawn from (see ``_graph``) → the nodes they draw.
-        self.graph_drawn: tuple[bytes, tuple[str, ...]] = (b"", ())
 
     def digest(self, feature: Feature, unshown: tuple[str, ...] = (), listed: frozenset[str] = frozenset()) -> bytes:
         """The feature's content; without the records of the fields in ``unshown`` but their ids,
