@@ -294,7 +294,7 @@ def test_an_edit_renders_again_the_jobs_it_reaches_not_the_others(tmp_path: Path
 
 def test_an_edit_exports_again_only_its_feature_and_rewrites_only_the_downloads_it_changed(
         portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import plan_portal.render.reuse as reuse_module
+    import plan_portal.render.downloads as downloads_module
 
     root, features = portfolio
     site = tmp_path / "served"
@@ -304,8 +304,8 @@ def test_an_edit_exports_again_only_its_feature_and_rewrites_only_the_downloads_
         downloads = {path.name: (path.stat().st_mtime_ns, path.read_bytes())
                      for path in (site / "plans" / "data").iterdir()}
         exported: list[str] = []
-        real = reuse_module.feature_export
-        monkeypatch.setattr(reuse_module, "feature_export",
+        real = downloads_module.feature_export
+        monkeypatch.setattr(downloads_module, "feature_export",
                             lambda feature, *args: exported.append(feature.id) or real(feature, *args))
         later()
         edited = features[6]

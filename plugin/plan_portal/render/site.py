@@ -57,12 +57,12 @@ def data_files(checked: CheckedPortfolio, layout: Layout, reuse: Reuse | None = 
         for kind in ("csv", "json"):
             download = f"{name}.{kind}"
             if reuse is not None:
-                text = reuse.download(download)
+                text = reuse.downloads.download(download)
             else:
                 text = export_csv(name, document) if kind == "csv" else table_json(name, document)
             yield PortalPage(layout.data_src(download), name, "data", text)
     if reuse is not None:
-        reuse.exported()
+        reuse.downloads.exported()
 
 
 def _after_heading(markdown: str, head: str) -> str:
