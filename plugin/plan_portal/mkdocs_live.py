@@ -207,8 +207,9 @@ def layout_key(nav: Navigation, files: Files, config: MkDocsConfig, titles: dict
     if config.config_file_path and os.path.isfile(config.config_file_path):
         key.update(Path(config.config_file_path).read_bytes())
     if config.theme.custom_dir and os.path.isdir(config.theme.custom_dir):
-        overrides = sorted((str(path), path.stat().st_size, path.stat().st_mtime_ns)
-                           for path in Path(config.theme.custom_dir).rglob("*") if path.is_file())
+        overrides = sorted((str(path), stat.st_size, stat.st_mtime_ns)
+                           for path in Path(config.theme.custom_dir).rglob("*")
+                           if path.is_file() and (stat := path.stat()))
         key.update(json.dumps(overrides).encode("utf-8", "surrogateescape"))
     return key.digest()
 

@@ -317,8 +317,7 @@ def assemble(parts: list[FeatureLinks]) -> Linked:
                 citations.append(edge.citation)
             else:
                 part.places.append(0)
-                graph.add_edge(edge.source, edge.target, key=edge.type, type=edge.type, citation=edge.citation,
-                               citations=[edge.citation])
+                _add_link(graph, edge)
         edges += part.edges
     for part in parts:
         for node, attributes in part.trace.nodes:
@@ -328,11 +327,16 @@ def assemble(parts: list[FeatureLinks]) -> Linked:
             joined = not graph.has_edge(edge.source, edge.target, key=edge.type)
             part.joined.append(joined)
             if joined:
-                graph.add_edge(edge.source, edge.target, key=edge.type, type=edge.type, citation=edge.citation,
-                               citations=[edge.citation])
+                _add_link(graph, edge)
                 edges.append(edge)
     return Linked(graph, edges, [d for part in parts for d in part.diagnostics],
                   [part.trace.plan_citations for part in parts])
+
+
+def _add_link(graph: PortfolioGraph, edge: Edge) -> None:
+    """The graph edge of a link cited first by ``edge``: later citations join its ``citations``."""
+    graph.add_edge(edge.source, edge.target, key=edge.type, type=edge.type, citation=edge.citation,
+                   citations=[edge.citation])
 
 
 def link(portfolio: Portfolio) -> Linked:
